@@ -1,0 +1,79 @@
+package dev.soci.examples.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code soci} command line: builds and reads zTOCs and SOCI indexes with the soci-java
+ * library. Every subcommand is a thin layer over the public API, so each doubles as an example of
+ * embedding the library.
+ *
+ * <p>Errors are one line on stderr and a non-zero exit (1 for bad input or I/O failure, 2 for a
+ * usage error); {@code --debug} adds the stack trace.
+ */
+@Command(
+    name = "soci",
+    mixinStandardHelpOptions = true,
+    versionProvider = SociCli.VersionProvider.class,
+    description = "Seekable OCI: build and read zTOCs and SOCI indexes.",
+    subcommands = {ZtocCommand.class})
+public final class SociCli {
+
+  @Option(names = "--debug", description = "Print stack traces on errors.", scope = CommandLine.ScopeType.INHERIT)
+  boolean debug;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the CLI with the given streams and returns the exit code (for tests and embedding). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    SociCli root = new SociCli();
+    CommandLine cl = new CommandLine(root);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          boolean debug = parseResult.originalArgs().contains("--debug");
+          err.println("soci: error: " + oneLine(ex));
+          if (debug) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return 1;
+        });
+    cl.setParameterExceptionHandler(
+        (ex, args2) -> {
+          err.println("soci: " + ex.getMessage());
+          err.println("Try 'soci --help' for usage.");
+          err.flush();
+          return 2;
+        });
+    return cl.execute(args);
+  }
+
+  /** A single line describing the failure: the message, or the type when there is none. */
+  static String oneLine(Throwable ex) {
+    String msg = ex.getMessage();
+    if (msg == null || msg.isBlank()) {
+      msg = ex.getClass().getSimpleName();
+    } else if (ex instanceof java.nio.file.NoSuchFileException) {
+      msg = "no such file: " + msg;
+    } else if (ex instanceof java.nio.file.AccessDeniedException) {
+      msg = "permission denied: " + msg;
+    } else if (ex instanceof java.nio.file.FileAlreadyExistsException) {
+      msg = "already exists: " + msg;
+    }
+    return msg.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  /** Supplies {@code --version} from the build. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"soci-java " + Version.get()};
+    }
+  }
+}

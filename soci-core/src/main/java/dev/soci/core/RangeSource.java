@@ -1,0 +1,102 @@
+package dev.soci.core;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Random access to the bytes of a blob (a compressed layer), by range.
+ *
+ * <p>This is what the random-access reader fetches spans through. The library provides sources
+ * over a file ({@link #of(Path)}) and over memory ({@link #of(byte[])}, {@link #of(ByteBuffer)});
+ * callers implement it for anything else, typically HTTP range requests against a registry.
+ *
+ * <p>Implementations must be safe for concurrent use by many threads: the reader fetches the
+ * spans of one large read in parallel.
+ */
+public interface RangeSource extends Closeable {
+
+  /** Total size of the blob in bytes. */
+  long size() throws IOException;
+
+  /**
+   * Fills {@code dst} from its position to its limit with the blob's bytes starting at {@code
+   * offset}.
+   *
+   * @throws EOFException if the blob ends before {@code dst} is full
+   */
+  void readFully(long offset, ByteBuffer dst) throws IOException;
+
+  /** Closes the underlying resource; the default does nothing. */
+  @Override
+  default void close() throws IOException {}
+
+  /** A source over an in-memory array; the array is not copied. */
+  static RangeSource of(byte[] bytes) {
+    return of(ByteBuffer.wrap(bytes));
+  }
+
+  /**
+   * A source over a buffer's bytes from its position to its limit. The buffer is not copied and
+   * its position and limit are not changed.
+   */
+  static RangeSource of(ByteBuffer buffer) {
+    ByteBuffer view = buffer.slice().asReadOnlyBuffer();
+    return new RangeSource() {
+      @Override
+      public long size() {
+        return view.capacity();
+      }
+
+      @Override
+      public void readFully(long offset, ByteBuffer dst) throws IOException {
+        int len = dst.remaining();
+        checkRange(offset, len, view.capacity());
+        dst.put(view.slice((int) offset, len));
+      }
+    };
+  }
+
+  /**
+   * A source over a file, read with positional reads (no shared file pointer, so concurrent reads
+   * do not contend). Closing the source closes the file.
+   */
+  static RangeSource of(Path file) throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    return new RangeSource() {
+      @Override
+      public long size() throws IOException {
+        return channel.size();
+      }
+
+      @Override
+      public void readFully(long offset, ByteBuffer dst) throws IOException {
+        checkRange(offset, dst.remaining(), channel.size());
+        long pos = offset;
+        while (dst.hasRemaining()) {
+          int n = channel.read(dst, pos);
+          if (n < 0) {
+            throw new EOFException(file + " ended at " + pos + " while reading at " + offset);
+          }
+          pos += n;
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        channel.close();
+      }
+    };
+  }
+
+  private static void checkRange(long offset, int len, long size) throws EOFException {
+    if (offset < 0 || offset > size || len > size - offset) {
+      throw new EOFException(
+          "range [" + offset + ", " + (offset + len) + ") is outside a blob of " + size + " bytes");
+    }
+  }
+}
