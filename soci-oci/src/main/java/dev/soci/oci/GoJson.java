@@ -312,8 +312,11 @@ public final class GoJson {
     });
   }
 
-  /** Writes an arbitrary object built from ordered maps, lists, strings and longs. */
-  static byte[] writeValue(Object v) {
+  /**
+   * Writes a value built from ordered maps (written in iteration order, as Go writes struct
+   * fields), lists, strings and integers, with Go's escaping.
+   */
+  public static byte[] writeValue(Object v) {
     return write(g -> value(g, v));
   }
 
@@ -362,6 +365,18 @@ public final class GoJson {
   }
 
   /** The fields of an object node keyed by the Go field each one sets (last one wins). */
+  /**
+   * Reads a JSON object into ordered maps, lists, strings, numbers and booleans.
+   *
+   * @throws MalformedJsonException when it is not well-formed JSON or not an object
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> readObject(byte[] json, String what)
+      throws MalformedJsonException {
+    JsonNode root = readTree(json, what);
+    return MAPPER.convertValue(root, LinkedHashMap.class);
+  }
+
   static Map<String, JsonNode> fields(JsonNode obj, String where, String... known)
       throws MalformedJsonException {
     if (!obj.isObject()) {
