@@ -100,6 +100,58 @@ public final class OciLayout implements Closeable {
     return index;
   }
 
+  /**
+   * Every blob stored under a valid digest name, as descriptors with media type
+   * {@code application/octet-stream} and the stored size, sorted by digest. Files whose names
+   * are not valid digests are ignored (never turned into paths).
+   */
+  public List<Descriptor> blobs() throws IOException {
+    java.util.TreeMap<Digest, Long> found = new java.util.TreeMap<>();
+    if (tarEntries != null) {
+      for (Map.Entry<String, Tar.Entry> e : tarEntries.entrySet()) {
+        String[] parts = e.getKey().split("/");
+        if (parts.length == 3 && parts[0].equals("blobs")) {
+          Digest d = digestOrNull(parts[1] + ":" + parts[2]);
+          if (d != null) {
+            found.put(d, e.getValue().size());
+          }
+        }
+      }
+    } else {
+      Path blobs = path.resolve("blobs");
+      BlobFiles.refuseSymlink(blobs);
+      if (Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
+        try (java.util.stream.Stream<Path> algs = Files.list(blobs)) {
+          for (Path alg : algs.toList()) {
+            if (!Files.isDirectory(alg, LinkOption.NOFOLLOW_LINKS)) {
+              continue;
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(alg)) {
+              for (Path f : files.toList()) {
+                Digest d = digestOrNull(alg.getFileName() + ":" + f.getFileName());
+                BasicFileAttributes a = BlobFiles.attributes(f);
+                if (d != null && a != null && a.isRegularFile()) {
+                  found.put(d, a.size());
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    List<Descriptor> out = new java.util.ArrayList<>();
+    found.forEach((d, size) -> out.add(Descriptor.of(MediaTypes.ZTOC, d, size)));
+    return out;
+  }
+
+  private static Digest digestOrNull(String s) {
+    try {
+      return Digest.parse(s);
+    } catch (OciException e) {
+      return null;
+    }
+  }
+
   /** Whether a blob with this digest is present (its content is not checked). */
   public boolean hasBlob(Digest d) throws IOException {
     if (tarEntries != null) {
