@@ -1,0 +1,579 @@
+package dev.soci.oci;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * JSON codec matching Go's {@code encoding/json} for the OCI types.
+ *
+ * <p>Writing goes through a Jackson {@link JsonGenerator} with {@link GoEscapes}; fields are
+ * written in Go struct order with Go's {@code omitempty} rules, and map keys sorted by code
+ * point (= UTF-8 byte order, which is Go's order).
+ *
+ * <p>Reading goes through Jackson's tree model, then maps fields like Go does: unknown fields
+ * are ignored, a field name matches case-insensitively when no exact match exists, JSON
+ * {@code null} leaves a field at its zero value, and a value of the wrong type is an error.
+ * Trailing content after the top-level value is an error, as in Go.
+ */
+public final class GoJson {
+  private GoJson() {}
+
+  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  // ------------------------------------------------------------------ escaping
+
+  /**
+   * Go's string escaping, for the JSON Go writes with HTML escaping on (the default of
+   * {@code json.Marshal}): {@code "} and {@code \} backslashed; {@code \n \r \t} and (since
+   * Go 1.22, which the reference is built with) {@code \b \f} as short escapes; other control
+   * characters as {@code &#92;u00xx} with lowercase hex; {@code < > &} as {@code &#92;u003c &#92;u003e
+   * &#92;u0026}; U+2028 and U+2029 as {@code &#92;u2028 &#92;u2029}; everything else literally. Lone
+   * surrogates never reach Jackson: {@link #sanitize} replaces them with U+FFFD first, which is
+   * what Go does with invalid UTF-8.
+   */
+  static final class GoEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private static final int[] ASCII = new int[128];
+    private static final SerializableString[] SEQUENCES = new SerializableString[128];
+    private static final SerializableString LS = new SerializedString("\\u2028");
+    private static final SerializableString PS = new SerializedString("\\u2029");
+
+    static {
+      for (int c = 0; c < 128; c++) {
+        String seq = goEscapeAscii((char) c);
+        if (seq != null) {
+          ASCII[c] = ESCAPE_CUSTOM;
+          SEQUENCES[c] = new SerializedString(seq);
+        }
+      }
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ASCII.clone();
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      if (ch < 128) {
+        return SEQUENCES[ch];
+      }
+      if (ch == 0x2028) {
+        return LS;
+      }
+      if (ch == 0x2029) {
+        return PS;
+      }
+      return null;
+    }
+  }
+
+  /** Go's escape for an ASCII character, or null when Go writes it literally. */
+  static String goEscapeAscii(char c) {
+    switch (c) {
+      case '"':
+        return "\\\"";
+      case '\\':
+        return "\\\\";
+      case '\n':
+        return "\\n";
+      case '\r':
+        return "\\r";
+      case '\t':
+        return "\\t";
+      case '\b':
+        return "\\b";
+      case '\f':
+        return "\\f";
+      case '<':
+      case '>':
+      case '&':
+        return String.format("\\u%04x", (int) c);
+      default:
+        return c < 0x20 ? String.format("\\u%04x", (int) c) : null;
+    }
+  }
+
+  /** Replaces unpaired UTF-16 surrogates with U+FFFD (Go's treatment of invalid UTF-8). */
+  static String sanitize(String s) {
+    StringBuilder sb = null;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      boolean bad;
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          if (sb != null) {
+            sb.append(c).append(s.charAt(i + 1));
+          }
+          i++;
+          continue;
+        }
+        bad = true;
+      } else {
+        bad = Character.isLowSurrogate(c);
+      }
+      if (bad && sb == null) {
+        sb = new StringBuilder(n).append(s, 0, i);
+      }
+      if (sb != null) {
+        sb.append(bad ? '\uFFFD' : c);
+      }
+    }
+    return sb == null ? s : sb.toString();
+  }
+
+  /** The Go JSON encoding of one string, quotes included (exposed for tests and tools). */
+  public static byte[] quote(String s) {
+    return write(g -> str(g, s));
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static byte[] write(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // A Writer-based generator: it hands surrogate pairs through as chars and the UTF-8
+    // encoder joins them into 4-byte sequences, where Jackson's byte generator would escape
+    // them as \\ud83d\\ude00 (Go writes them literally).
+    try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        JsonGenerator g = FACTORY.createGenerator(w)) {
+      g.setCharacterEscapes(new GoEscapes());
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void str(JsonGenerator g, String s) throws IOException {
+    g.writeString(sanitize(s));
+  }
+
+  private static void field(JsonGenerator g, String name, String value) throws IOException {
+    g.writeFieldName(name);
+    str(g, value);
+  }
+
+  private static void optField(JsonGenerator g, String name, String value) throws IOException {
+    if (!value.isEmpty()) {
+      field(g, name, value);
+    }
+  }
+
+  private static void map(JsonGenerator g, String name, Map<String, String> m)
+      throws IOException {
+    if (m.isEmpty()) {
+      return;
+    }
+    // Go sorts map keys by their UTF-8 bytes, which is code point order; sort the sanitised
+    // keys because those are the strings Go would hold.
+    TreeMap<String, String> sorted = new TreeMap<>(GoJson::compareCodePoints);
+    m.forEach((k, v) -> sorted.put(sanitize(k), v));
+    g.writeFieldName(name);
+    g.writeStartObject();
+    for (Map.Entry<String, String> e : sorted.entrySet()) {
+      g.writeFieldName(e.getKey());
+      str(g, e.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  private static void platform(JsonGenerator g, Platform p) throws IOException {
+    g.writeStartObject();
+    field(g, "architecture", p.architecture());
+    field(g, "os", p.os());
+    optField(g, "os.version", p.osVersion());
+    if (!p.osFeatures().isEmpty()) {
+      g.writeFieldName("os.features");
+      g.writeStartArray();
+      for (String f : p.osFeatures()) {
+        str(g, f);
+      }
+      g.writeEndArray();
+    }
+    optField(g, "variant", p.variant());
+    g.writeEndObject();
+  }
+
+  private static void descriptor(JsonGenerator g, Descriptor d) throws IOException {
+    g.writeStartObject();
+    field(g, "mediaType", d.mediaType());
+    field(g, "digest", d.digest().toString());
+    g.writeNumberField("size", d.size());
+    if (!d.urls().isEmpty()) {
+      g.writeFieldName("urls");
+      g.writeStartArray();
+      for (String u : d.urls()) {
+        str(g, u);
+      }
+      g.writeEndArray();
+    }
+    map(g, "annotations", d.annotations());
+    byte[] data = d.data();
+    if (data.length > 0) {
+      g.writeStringField("data", Base64.getEncoder().encodeToString(data));
+    }
+    if (d.platform() != null) {
+      g.writeFieldName("platform");
+      platform(g, d.platform());
+    }
+    optField(g, "artifactType", d.artifactType());
+    g.writeEndObject();
+  }
+
+  private static void descriptors(JsonGenerator g, String name, List<Descriptor> list)
+      throws IOException {
+    // Go writes `null` for a nil slice here (no omitempty); we always write an array, which
+    // is what every reference output holds and what OCI requires.
+    g.writeFieldName(name);
+    g.writeStartArray();
+    for (Descriptor d : list) {
+      descriptor(g, d);
+    }
+    g.writeEndArray();
+  }
+
+  static byte[] writeDescriptor(Descriptor d) {
+    return write(g -> descriptor(g, d));
+  }
+
+  static byte[] writeManifest(ImageManifest m) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("schemaVersion", m.schemaVersion());
+      optField(g, "mediaType", m.mediaType());
+      optField(g, "artifactType", m.artifactType());
+      g.writeFieldName("config");
+      descriptor(g, m.config());
+      descriptors(g, "layers", m.layers());
+      if (m.subject() != null) {
+        g.writeFieldName("subject");
+        descriptor(g, m.subject());
+      }
+      map(g, "annotations", m.annotations());
+      g.writeEndObject();
+    });
+  }
+
+  static byte[] writeIndex(ImageIndex x) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("schemaVersion", x.schemaVersion());
+      optField(g, "mediaType", x.mediaType());
+      optField(g, "artifactType", x.artifactType());
+      descriptors(g, "manifests", x.manifests());
+      if (x.subject() != null) {
+        g.writeFieldName("subject");
+        descriptor(g, x.subject());
+      }
+      map(g, "annotations", x.annotations());
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * Writes a value built from ordered maps (written in iteration order, as Go writes struct
+   * fields), lists, strings and integers, with Go's escaping.
+   */
+  public static byte[] writeValue(Object v) {
+    return write(g -> value(g, v));
+  }
+
+  private static void value(JsonGenerator g, Object v) throws IOException {
+    if (v instanceof String s) {
+      str(g, s);
+    } else if (v instanceof Number n) {
+      g.writeNumber(n.longValue());
+    } else if (v instanceof List<?> l) {
+      g.writeStartArray();
+      for (Object o : l) {
+        value(g, o);
+      }
+      g.writeEndArray();
+    } else if (v instanceof Map<?, ?> m) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        g.writeFieldName(sanitize((String) e.getKey()));
+        value(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else {
+      throw new IllegalArgumentException("unsupported JSON value " + v);
+    }
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  static JsonNode readTree(byte[] json, String what) throws MalformedJsonException {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new MalformedJsonException(
+          "malformed " + what + " JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new MalformedJsonException("malformed " + what + " JSON: " + e.getMessage(), e);
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new MalformedJsonException("empty " + what + " JSON");
+    }
+    if (!root.isObject()) {
+      throw new MalformedJsonException(what + " JSON is not an object");
+    }
+    return root;
+  }
+
+  /** The fields of an object node keyed by the Go field each one sets (last one wins). */
+  /**
+   * Reads a JSON object into ordered maps, lists, strings, numbers and booleans.
+   *
+   * @throws MalformedJsonException when it is not well-formed JSON or not an object
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> readObject(byte[] json, String what)
+      throws MalformedJsonException {
+    JsonNode root = readTree(json, what);
+    return MAPPER.convertValue(root, LinkedHashMap.class);
+  }
+
+  static Map<String, JsonNode> fields(JsonNode obj, String where, String... known)
+      throws MalformedJsonException {
+    if (!obj.isObject()) {
+      throw new MalformedJsonException(where + ": expected an object, got " + kind(obj));
+    }
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String match = null;
+      for (String k : known) {
+        if (k.equals(e.getKey())) {
+          match = k;
+          break;
+        }
+      }
+      if (match == null) {
+        for (String k : known) {
+          if (k.equalsIgnoreCase(e.getKey())) {
+            match = k;
+            break;
+          }
+        }
+      }
+      if (match != null && !e.getValue().isNull()) {
+        out.put(match, e.getValue());
+      }
+    }
+    return out;
+  }
+
+  private static String kind(JsonNode n) {
+    return n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  static String string(Map<String, JsonNode> f, String name, String where)
+      throws MalformedJsonException {
+    JsonNode n = f.get(name);
+    if (n == null) {
+      return "";
+    }
+    if (!n.isTextual()) {
+      throw new MalformedJsonException(
+          where + "." + name + ": expected a string, got " + kind(n));
+    }
+    return n.textValue();
+  }
+
+  static long integer(Map<String, JsonNode> f, String name, String where, long min, long max)
+      throws MalformedJsonException {
+    JsonNode n = f.get(name);
+    if (n == null) {
+      return 0;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong()
+        || n.longValue() < min || n.longValue() > max) {
+      throw new MalformedJsonException(
+          where + "." + name + ": expected an integer in [" + min + ", " + max + "], got "
+              + n);
+    }
+    return n.longValue();
+  }
+
+  static List<String> strings(Map<String, JsonNode> f, String name, String where)
+      throws MalformedJsonException {
+    JsonNode n = f.get(name);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      throw new MalformedJsonException(where + "." + name + ": expected an array, got " + kind(n));
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : n) {
+      if (e.isNull()) {
+        out.add("");
+      } else if (e.isTextual()) {
+        out.add(e.textValue());
+      } else {
+        throw new MalformedJsonException(where + "." + name + ": expected strings");
+      }
+    }
+    return out;
+  }
+
+  static Map<String, String> stringMap(Map<String, JsonNode> f, String name, String where)
+      throws MalformedJsonException {
+    JsonNode n = f.get(name);
+    if (n == null) {
+      return Map.of();
+    }
+    if (!n.isObject()) {
+      throw new MalformedJsonException(where + "." + name + ": expected an object, got " + kind(n));
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (v.isNull()) {
+        out.put(e.getKey(), "");
+      } else if (v.isTextual()) {
+        out.put(e.getKey(), v.textValue());
+      } else {
+        throw new MalformedJsonException(
+            where + "." + name + "[\"" + e.getKey() + "\"]: expected a string, got " + kind(v));
+      }
+    }
+    return out;
+  }
+
+  static Platform readPlatform(JsonNode n, String where) throws MalformedJsonException {
+    Map<String, JsonNode> f =
+        fields(n, where, "architecture", "os", "os.version", "os.features", "variant");
+    return new Platform(
+        string(f, "architecture", where),
+        string(f, "os", where),
+        string(f, "os.version", where),
+        strings(f, "os.features", where),
+        string(f, "variant", where));
+  }
+
+  static Descriptor readDescriptor(JsonNode n, String where) throws OciException {
+    Map<String, JsonNode> f = fields(n, where, "mediaType", "digest", "size", "urls",
+        "annotations", "data", "platform", "artifactType");
+    if (!f.containsKey("digest")) {
+      throw new MalformedJsonException(where + ": descriptor has no digest");
+    }
+    Digest digest = Digest.parse(string(f, "digest", where));
+    byte[] data = null;
+    String b64 = string(f, "data", where);
+    if (!b64.isEmpty()) {
+      try {
+        data = Base64.getDecoder().decode(b64);
+      } catch (IllegalArgumentException e) {
+        throw new MalformedJsonException(where + ".data: invalid base64", e);
+      }
+    }
+    JsonNode p = f.get("platform");
+    return new Descriptor(
+        string(f, "mediaType", where),
+        digest,
+        integer(f, "size", where, 0, Long.MAX_VALUE),
+        strings(f, "urls", where),
+        stringMap(f, "annotations", where),
+        data,
+        p == null ? null : readPlatform(p, where + ".platform"),
+        string(f, "artifactType", where));
+  }
+
+  static List<Descriptor> readDescriptors(Map<String, JsonNode> f, String name, String where)
+      throws OciException {
+    JsonNode n = f.get(name);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      throw new MalformedJsonException(where + "." + name + ": expected an array, got " + kind(n));
+    }
+    List<Descriptor> out = new ArrayList<>();
+    int i = 0;
+    for (JsonNode e : n) {
+      out.add(readDescriptor(e, where + "." + name + "[" + i++ + "]"));
+    }
+    return out;
+  }
+
+  static ImageManifest readManifest(byte[] json) throws OciException {
+    String w = "manifest";
+    Map<String, JsonNode> f = fields(readTree(json, w), w, "schemaVersion", "mediaType",
+        "artifactType", "config", "layers", "subject", "annotations");
+    JsonNode config = f.get("config");
+    if (config == null) {
+      throw new MalformedJsonException("manifest has no config");
+    }
+    JsonNode subject = f.get("subject");
+    return new ImageManifest(
+        (int) integer(f, "schemaVersion", w, Integer.MIN_VALUE, Integer.MAX_VALUE),
+        string(f, "mediaType", w),
+        string(f, "artifactType", w),
+        readDescriptor(config, w + ".config"),
+        readDescriptors(f, "layers", w),
+        subject == null ? null : readDescriptor(subject, w + ".subject"),
+        stringMap(f, "annotations", w));
+  }
+
+  static ImageIndex readIndex(byte[] json) throws OciException {
+    String w = "index";
+    Map<String, JsonNode> f = fields(readTree(json, w), w, "schemaVersion", "mediaType",
+        "artifactType", "manifests", "subject", "annotations");
+    JsonNode subject = f.get("subject");
+    return new ImageIndex(
+        (int) integer(f, "schemaVersion", w, Integer.MIN_VALUE, Integer.MAX_VALUE),
+        string(f, "mediaType", w),
+        string(f, "artifactType", w),
+        readDescriptors(f, "manifests", w),
+        subject == null ? null : readDescriptor(subject, w + ".subject"),
+        stringMap(f, "annotations", w));
+  }
+}

@@ -1,0 +1,101 @@
+package dev.soci.oci.build;
+
+import dev.soci.oci.Platform;
+import dev.soci.oci.soci.SociIndex;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Options of index building; defaults match the reference CLI.
+ *
+ * @param spanSize span size (default 4 MiB)
+ * @param minLayerSize layers smaller than this get no zTOC (default 10 MiB)
+ * @param buildTool build-tool identifier (default {@code AWS SOCI CLI v0.2})
+ * @param optimizeXattrs add {@code disable-xattrs} to xattr-free layers (default off)
+ * @param platforms platforms to index (default: the host platform)
+ * @param allPlatforms index every manifest of the image (default off)
+ */
+public record SociOptions(
+    long spanSize,
+    long minLayerSize,
+    String buildTool,
+    boolean optimizeXattrs,
+    List<Platform> platforms,
+    boolean allPlatforms) {
+
+  /** Validates. */
+  public SociOptions {
+    if (spanSize <= 0) {
+      throw new IllegalArgumentException("span size must be positive");
+    }
+    if (minLayerSize < 0) {
+      throw new IllegalArgumentException("minimum layer size must not be negative");
+    }
+    Objects.requireNonNull(buildTool, "buildTool");
+    platforms = List.copyOf(platforms);
+  }
+
+  /** The defaults. */
+  public static SociOptions defaults() {
+    return builder().build();
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link SociOptions}. */
+  public static final class Builder {
+    private long spanSize = SociIndex.DEFAULT_SPAN_SIZE;
+    private long minLayerSize = SociIndex.DEFAULT_MIN_LAYER_SIZE;
+    private String buildTool = SociIndex.DEFAULT_BUILD_TOOL;
+    private boolean optimizeXattrs;
+    private List<Platform> platforms = List.of(Platform.host());
+    private boolean allPlatforms;
+
+    private Builder() {}
+
+    /** Sets the span size in bytes. */
+    public Builder spanSize(long v) {
+      spanSize = v;
+      return this;
+    }
+
+    /** Sets the minimum layer size in bytes. */
+    public Builder minLayerSize(long v) {
+      minLayerSize = v;
+      return this;
+    }
+
+    /** Sets the build-tool identifier. */
+    public Builder buildTool(String v) {
+      buildTool = v;
+      return this;
+    }
+
+    /** Turns the experimental xattr optimisation on or off. */
+    public Builder optimizeXattrs(boolean v) {
+      optimizeXattrs = v;
+      return this;
+    }
+
+    /** Chooses the platforms to index. */
+    public Builder platforms(List<Platform> v) {
+      platforms = v;
+      return this;
+    }
+
+    /** Indexes every manifest, whatever its platform. */
+    public Builder allPlatforms(boolean v) {
+      allPlatforms = v;
+      return this;
+    }
+
+    /** Builds the options. */
+    public SociOptions build() {
+      return new SociOptions(spanSize, minLayerSize, buildTool, optimizeXattrs, platforms,
+          allPlatforms);
+    }
+  }
+}

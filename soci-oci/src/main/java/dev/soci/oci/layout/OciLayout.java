@@ -1,0 +1,321 @@
+package dev.soci.oci.layout;
+
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.GoJson;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciException;
+import dev.soci.oci.Platform;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An OCI image layout opened for reading: a directory, or a tar archive of one.
+ *
+ * <p>Every blob read is checked against its descriptor: a wrong size fails up front, and a
+ * wrong digest fails when the stream reaches its end (so read blob streams to the end, or use
+ * {@link #readBlob}). Blob paths are derived only from validated digests; symbolic links
+ * inside the layout, and link, device, absolute or {@code ..} entries in an archive, are
+ * refused.
+ *
+ * <p>A directory layout can also be updated in place ({@link #putBlob}, {@link
+ * #writeIndexJson}), which is how {@code create} stores a v1 SOCI index next to its image.
+ */
+public final class OciLayout implements Closeable {
+  /** The content of {@code oci-layout}. */
+  public static final byte[] OCI_LAYOUT_FILE =
+      "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII);
+
+  private final Path path;
+  private final Map<String, Tar.Entry> tarEntries; // null for a directory
+  private ImageIndex index;
+
+  private OciLayout(Path path, Map<String, Tar.Entry> tarEntries) {
+    this.path = path;
+    this.tarEntries = tarEntries;
+  }
+
+  /**
+   * Opens a layout directory or layout tar archive.
+   *
+   * @throws LayoutException when {@code oci-layout} or {@code index.json} is missing or the
+   *     archive holds an unsafe entry
+   * @throws dev.soci.oci.MalformedJsonException when {@code index.json} is malformed
+   */
+  public static OciLayout open(Path path) throws IOException {
+    OciLayout l;
+    if (Files.isDirectory(path)) {
+      l = new OciLayout(path, null);
+    } else if (Files.isRegularFile(path)) {
+      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        l = new OciLayout(path, Tar.index(ch, path));
+      }
+    } else {
+      throw new LayoutException("no image layout at " + path);
+    }
+    byte[] marker = l.readFile("oci-layout");
+    if (marker == null) {
+      throw new LayoutException(path + " is not an OCI image layout: no oci-layout file");
+    }
+    Object version = GoJson.readObject(marker, "oci-layout").get("imageLayoutVersion");
+    if (!"1.0.0".equals(version)) {
+      throw new LayoutException(path + ": unsupported imageLayoutVersion " + version);
+    }
+    byte[] idx = l.readFile("index.json");
+    if (idx == null) {
+      throw new LayoutException(path + " is not an OCI image layout: no index.json");
+    }
+    l.index = ImageIndex.parse(idx);
+    return l;
+  }
+
+  /** Where the layout is. */
+  public Path path() {
+    return path;
+  }
+
+  /** Whether this is a directory layout (writable) rather than an archive. */
+  public boolean isDirectory() {
+    return tarEntries == null;
+  }
+
+  /** The parsed {@code index.json}. */
+  public ImageIndex index() {
+    return index;
+  }
+
+  /**
+   * Every blob stored under a valid digest name, as descriptors with media type
+   * {@code application/octet-stream} and the stored size, sorted by digest. Files whose names
+   * are not valid digests are ignored (never turned into paths).
+   */
+  public List<Descriptor> blobs() throws IOException {
+    java.util.TreeMap<Digest, Long> found = new java.util.TreeMap<>();
+    if (tarEntries != null) {
+      for (Map.Entry<String, Tar.Entry> e : tarEntries.entrySet()) {
+        String[] parts = e.getKey().split("/");
+        if (parts.length == 3 && parts[0].equals("blobs")) {
+          Digest d = digestOrNull(parts[1] + ":" + parts[2]);
+          if (d != null) {
+            found.put(d, e.getValue().size());
+          }
+        }
+      }
+    } else {
+      Path blobs = path.resolve("blobs");
+      BlobFiles.refuseSymlink(blobs);
+      if (Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
+        try (java.util.stream.Stream<Path> algs = Files.list(blobs)) {
+          for (Path alg : algs.toList()) {
+            if (!Files.isDirectory(alg, LinkOption.NOFOLLOW_LINKS)) {
+              continue;
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(alg)) {
+              for (Path f : files.toList()) {
+                Digest d = digestOrNull(alg.getFileName() + ":" + f.getFileName());
+                BasicFileAttributes a = BlobFiles.attributes(f);
+                if (d != null && a != null && a.isRegularFile()) {
+                  found.put(d, a.size());
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    List<Descriptor> out = new java.util.ArrayList<>();
+    found.forEach((d, size) -> out.add(Descriptor.of(MediaTypes.ZTOC, d, size)));
+    return out;
+  }
+
+  private static Digest digestOrNull(String s) {
+    try {
+      return Digest.parse(s);
+    } catch (OciException e) {
+      return null;
+    }
+  }
+
+  /** Whether a blob with this digest is present (its content is not checked). */
+  public boolean hasBlob(Digest d) throws IOException {
+    if (tarEntries != null) {
+      return tarEntries.containsKey(BlobFiles.relativePath(d));
+    }
+    BasicFileAttributes a = BlobFiles.attributes(BlobFiles.path(path, d));
+    return a != null && a.isRegularFile();
+  }
+
+  /**
+   * Opens the blob {@code d} describes. The stream fails with {@link BlobMismatchException}
+   * when the content turns out not to match (size at once, digest at end of stream).
+   *
+   * @throws BlobNotFoundException when it is absent
+   */
+  public InputStream openBlob(Descriptor d) throws IOException {
+    long size;
+    InputStream raw;
+    if (tarEntries != null) {
+      Tar.Entry e = tarEntries.get(BlobFiles.relativePath(d.digest()));
+      if (e == null) {
+        throw notFound(d);
+      }
+      size = e.size();
+      checkSize(d, size);
+      raw = Tar.open(path, e);
+    } else {
+      Path p = BlobFiles.path(path, d.digest());
+      BasicFileAttributes a = BlobFiles.attributes(p);
+      if (a == null) {
+        throw notFound(d);
+      }
+      if (a.isSymbolicLink() || !a.isRegularFile()) {
+        throw new LayoutException("refusing blob " + p + ": not a regular file");
+      }
+      checkSize(d, a.size());
+      // NOFOLLOW_LINKS closes the window between the check above and the open.
+      raw = Channels.newInputStream(Files.newByteChannel(
+          p, Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+    }
+    return new VerifyingInputStream(raw, d);
+  }
+
+  /** Reads and verifies a whole blob (for manifests, indexes, configs, zTOCs). */
+  public byte[] readBlob(Descriptor d) throws IOException {
+    if (d.size() > Integer.MAX_VALUE - 8) {
+      throw new OciException("blob " + d.digest() + " is too large to read into memory");
+    }
+    try (InputStream in = openBlob(d)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Reads a verified blob and parses it as an image manifest. */
+  public ImageManifest readManifest(Descriptor d) throws IOException {
+    return ImageManifest.parse(readBlob(d));
+  }
+
+  /** Reads a verified blob and parses it as an image index. */
+  public ImageIndex readImageIndex(Descriptor d) throws IOException {
+    return ImageIndex.parse(readBlob(d));
+  }
+
+  /**
+   * The image this layout holds, as the reference's standalone convert resolves it:
+   * {@code index.json} must list exactly one entry, an image index or a manifest.
+   *
+   * @throws LayoutException when it lists none or several, or the entry is of another type
+   */
+  public Descriptor image() throws LayoutException {
+    List<Descriptor> m = index.manifests();
+    if (m.size() != 1) {
+      throw new LayoutException(path + ": index.json lists " + m.size()
+          + " entries; expected exactly one image");
+    }
+    Descriptor d = m.get(0);
+    if (!MediaTypes.isIndex(d.mediaType()) && !MediaTypes.isManifest(d.mediaType())) {
+      throw new LayoutException(path + ": index.json entry has unsupported media type \""
+          + d.mediaType() + "\"");
+    }
+    return d;
+  }
+
+  /**
+   * The manifests of the image for {@code platform}: through the image index when the image is
+   * one, else the single manifest (whatever its platform, which only its config knows).
+   */
+  public List<Descriptor> manifestsFor(Platform platform) throws IOException {
+    Descriptor img = image();
+    if (MediaTypes.isManifest(img.mediaType())) {
+      return List.of(img);
+    }
+    return readImageIndex(img).manifestsFor(platform);
+  }
+
+  /** Stores {@code content} as a blob (directory layouts only) and returns its descriptor. */
+  public Descriptor putBlob(String mediaType, byte[] content) throws IOException {
+    Descriptor d = Descriptor.forContent(mediaType, content);
+    putBlob(d, new ByteArrayInputStream(content));
+    return d;
+  }
+
+  /**
+   * Streams a blob in (directory layouts only), verified against {@code expected} and
+   * renamed into place only when it matches.
+   *
+   * @throws BlobMismatchException when the content does not match; nothing is stored
+   */
+  public void putBlob(Descriptor expected, InputStream content) throws IOException {
+    requireDirectory();
+    BlobFiles.write(path, expected, content);
+  }
+
+  /** Atomically replaces {@code index.json} (directory layouts only). */
+  public void writeIndexJson(ImageIndex newIndex) throws IOException {
+    requireDirectory();
+    BlobFiles.writeSmall(path.resolve("index.json"), newIndex.toJson());
+    index = newIndex;
+  }
+
+  private void requireDirectory() throws LayoutException {
+    if (tarEntries != null) {
+      throw new LayoutException(path + " is a layout archive; write a new layout with "
+          + "OciLayoutWriter instead");
+    }
+  }
+
+  private byte[] readFile(String name) throws IOException {
+    if (tarEntries != null) {
+      Tar.Entry e = tarEntries.get(name);
+      if (e == null) {
+        return null;
+      }
+      if (e.size() > 64 << 20) {
+        throw new LayoutException(path + ": " + name + " is implausibly large");
+      }
+      try (InputStream in = Tar.open(path, e)) {
+        return in.readAllBytes();
+      }
+    }
+    Path p = path.resolve(name);
+    BasicFileAttributes a = BlobFiles.attributes(p);
+    if (a == null) {
+      return null;
+    }
+    if (!a.isRegularFile()) {
+      throw new LayoutException("refusing " + p + ": not a regular file");
+    }
+    return Files.readAllBytes(p);
+  }
+
+  private void checkSize(Descriptor d, long actual) throws BlobMismatchException {
+    if (actual != d.size()) {
+      throw new BlobMismatchException("blob " + d.digest() + " in " + path + " has " + actual
+          + " bytes, its descriptor says " + d.size());
+    }
+  }
+
+  private BlobNotFoundException notFound(Descriptor d) {
+    return new BlobNotFoundException("blob " + d.digest() + " (" + d.mediaType()
+        + ") is missing from image layout " + path);
+  }
+
+  /** Nothing to release: archives are reopened per blob. Present for try-with-resources. */
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,212 @@
+package dev.soci.oci.layout;
+
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Writes a new OCI image layout, as a directory or a tar archive, all or nothing.
+ *
+ * <p>Everything is built in a temporary sibling directory of the output; {@link
+ * #commit(ImageIndex)} writes {@code oci-layout} and {@code index.json} and only then moves
+ * the result into place (or archives it into a temp file renamed to the output). Closing
+ * without committing removes the temporary directory, so a failed run leaves no output. An
+ * existing output is refused, except an empty directory for the directory format.
+ *
+ * <pre>{@code
+ * try (OciLayoutWriter out = OciLayoutWriter.create(target, OciLayoutWriter.Format.TAR)) {
+ *   out.copyBlob(source, layerDescriptor);
+ *   Descriptor index = out.putBlob(MediaTypes.OCI_INDEX, imageIndex.toJson());
+ *   out.commit(ImageIndex.of(List.of(index)));
+ * }
+ * }</pre>
+ */
+public final class OciLayoutWriter implements Closeable {
+  /** The output form. */
+  public enum Format {
+    /** A layout directory. */
+    DIRECTORY,
+    /** A tar archive of a layout directory. */
+    TAR
+  }
+
+  private final Path output;
+  private final Format format;
+  private final Path work;
+  private boolean committed;
+
+  private OciLayoutWriter(Path output, Format format, Path work) {
+    this.output = output;
+    this.format = format;
+    this.work = work;
+  }
+
+  /**
+   * Starts a layout at {@code output}.
+   *
+   * @throws LayoutException when the output exists (other than as an empty directory, for
+   *     {@link Format#DIRECTORY})
+   */
+  public static OciLayoutWriter create(Path output, Format format) throws IOException {
+    Path abs = output.toAbsolutePath().normalize();
+    checkOutput(abs, format);
+    Path parent = abs.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new LayoutException("output directory " + parent + " does not exist");
+    }
+    Path work = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+    return new OciLayoutWriter(abs, format, work);
+  }
+
+  private static void checkOutput(Path abs, Format format) throws IOException {
+    BasicFileAttributes a = BlobFiles.attributes(abs);
+    if (a == null) {
+      return;
+    }
+    if (format == Format.DIRECTORY && a.isDirectory()) {
+      try (Stream<Path> s = Files.list(abs)) {
+        if (s.findAny().isEmpty()) {
+          return;
+        }
+      }
+      throw new LayoutException("output " + abs + " exists and is not empty");
+    }
+    throw new LayoutException("output " + abs + " already exists");
+  }
+
+  /** Whether the blob is already in the new layout. */
+  public boolean hasBlob(Digest d) throws IOException {
+    BasicFileAttributes a = BlobFiles.attributes(BlobFiles.path(work, d));
+    return a != null && a.isRegularFile();
+  }
+
+  /** Stores {@code content} and returns its descriptor. */
+  public Descriptor putBlob(String mediaType, byte[] content) throws IOException {
+    Descriptor d = Descriptor.forContent(mediaType, content);
+    putBlob(d, new ByteArrayInputStream(content));
+    return d;
+  }
+
+  /**
+   * Streams a blob in, verifying it against {@code expected}.
+   *
+   * @throws BlobMismatchException when the content does not match; nothing is stored
+   */
+  public void putBlob(Descriptor expected, InputStream content) throws IOException {
+    checkOpen();
+    BlobFiles.write(work, expected, content);
+  }
+
+  /** Copies a blob from another layout, verified on the way (skipped when present). */
+  public void copyBlob(OciLayout source, Descriptor d) throws IOException {
+    if (hasBlob(d.digest())) {
+      return;
+    }
+    try (InputStream in = source.openBlob(d)) {
+      putBlob(d, in);
+    }
+  }
+
+  /**
+   * Writes {@code oci-layout} and {@code index.json} and moves the layout into place. Every
+   * descriptor {@code indexJson} lists must have been stored.
+   *
+   * @throws BlobNotFoundException when {@code indexJson} lists a blob that was not stored
+   */
+  public void commit(ImageIndex indexJson) throws IOException {
+    checkOpen();
+    for (Descriptor d : indexJson.manifests()) {
+      if (!hasBlob(d.digest())) {
+        throw new BlobNotFoundException("index.json lists " + d.digest()
+            + ", which was not stored in the new layout");
+      }
+    }
+    Files.write(work.resolve("oci-layout"), OciLayout.OCI_LAYOUT_FILE);
+    Files.write(work.resolve("index.json"), indexJson.toJson());
+    if (format == Format.DIRECTORY) {
+      checkOutput(output, format);
+      Files.deleteIfExists(output); // an empty directory, checked just above
+      move(work, output);
+    } else {
+      Path tmp = Files.createTempFile(output.getParent(), "." + output.getFileName() + ".tmp-",
+          ".tar");
+      try {
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          archive(work, out);
+        }
+        checkOutput(output, format);
+        move(tmp, output);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      deleteTree(work);
+    }
+    committed = true;
+  }
+
+  /** Archives a layout directory: directories first, then files, sorted, for stable output. */
+  static void archive(Path dir, OutputStream out) throws IOException {
+    Tar.Writer w = new Tar.Writer(out);
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(dir)) {
+      all = s.filter(p -> !p.equals(dir)).sorted().toList();
+    }
+    for (Path p : all) {
+      String name = dir.relativize(p).toString().replace('\\', '/');
+      if (Files.isDirectory(p)) {
+        w.directory(name);
+      } else {
+        try (InputStream in = Files.newInputStream(p)) {
+          w.file(name, Files.size(p), in);
+        }
+      }
+    }
+    w.finish();
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+
+  private void checkOpen() {
+    if (committed) {
+      throw new IllegalStateException("layout already committed");
+    }
+  }
+
+  /** Discards the work directory unless {@link #commit} succeeded. */
+  @Override
+  public void close() throws IOException {
+    if (!committed) {
+      deleteTree(work);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
