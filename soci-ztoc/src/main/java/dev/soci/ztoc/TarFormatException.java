@@ -1,0 +1,17 @@
+package dev.soci.ztoc;
+
+import dev.soci.core.SociException;
+
+/**
+ * A tar stream is malformed the way Go's {@code archive/tar} reader would reject it (bad
+ * header checksum, unparsable numeric field, invalid PAX record, truncation), or it exceeds one
+ * of the parser's safety limits (see {@link TarTocBuilder#MAX_SPECIAL_RECORD_SIZE}).
+ */
+public class TarFormatException extends SociException {
+  private static final long serialVersionUID = 1L;
+
+  /** @param message what is wrong, including the stream offset when known */
+  public TarFormatException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,400 @@
+package dev.soci.ztoc;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Push-based tar parser that builds the TOC of a layer exactly as the reference does with Go's
+ * {@code archive/tar}: feed it the uncompressed stream chunk by chunk with {@link #write} (for
+ * instance as the uncompressed sink of the layer indexer, so there is no second pass), then call
+ * {@link #finish}. Memory is bounded by one header block plus one PAX / GNU long-name record
+ * ({@link #MAX_SPECIAL_RECORD_SIZE}); file data is skipped, never buffered.
+ *
+ * <p>Go semantics reproduced: ustar, GNU and PAX headers, base-256 numbers, signed or unsigned
+ * header checksums, PAX {@code path linkpath size uid gid uname gname mtime} overrides (empty
+ * values keep the header's), GNU {@code L}/{@code K} long names, legacy NUL type flag, header-only
+ * types skipping no data whatever their size field says, and the end of the archive: one zero
+ * block, then a second block that must be zero too (end after it) or absent (end after the
+ * first); a stream that ends cleanly between entries, or inside the padding after the last
+ * entry's data, ends the archive there.
+ *
+ * <p>Deliberate differences, all failing with a typed exception where the reference would write
+ * something unusable: negative sizes; modification years outside [0, 9999] (Go's MarshalText
+ * fails too); names, link names, user/group names and PAX records that are not valid UTF-8
+ * (they could not be re-encoded byte-for-byte); PAX GNU sparse files. Not thread-safe.
+ */
+public final class TarTocBuilder {
+
+  /**
+   * Largest PAX extended header or GNU long name/link record accepted, 1 MiB: Go's limit
+   * ({@code maxSpecialFileSize}), which also bounds this parser's memory.
+   */
+  public static final int MAX_SPECIAL_RECORD_SIZE = 1 << 20;
+
+  private static final int BLOCK = 512;
+
+  private enum State { HEADER, SECOND_ZERO, SKIP, SPECIAL, END, FINISHED, FAILED }
+
+  private State state = State.HEADER;
+  private long pos;
+  private final byte[] block = new byte[BLOCK];
+  private int blockFill;
+  private long dataRemaining;
+  private long padRemaining;
+  private byte[] special;
+  private int specialFill;
+  private byte specialType;
+  private long specialHeaderOffset;
+  private byte[] specialName;
+  private long endOffset = -1;
+
+  // Metadata from PAX / GNU long headers, applying to the next file header only.
+  private Map<String, String> pax;
+  private byte[] longName;
+  private byte[] longLink;
+
+  private final List<TocEntry> entries = new ArrayList<>();
+
+  /** Creates a parser positioned at the start of a tar stream. */
+  public TarTocBuilder() {}
+
+  /**
+   * Consumes the next bytes of the tar stream. Bytes after the end-of-archive marker are ignored.
+   *
+   * @throws TarFormatException if the stream is malformed or holds an unsupported entry; the
+   *     builder is then unusable
+   */
+  public void write(byte[] b, int off, int len) throws TarFormatException {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    if (state == State.FAILED || state == State.FINISHED) {
+      throw new IllegalStateException("tar parser is " + state.name().toLowerCase());
+    }
+    try {
+      consume(b, off, len);
+    } catch (TarFormatException e) {
+      state = State.FAILED;
+      throw e;
+    }
+  }
+
+  /**
+   * Ends the stream and returns the TOC.
+   *
+   * @throws TarFormatException if the stream ended inside a header, a file's data or a record
+   */
+  public TarToc finish() throws TarFormatException {
+    if (state == State.FAILED || state == State.FINISHED) {
+      throw new IllegalStateException("tar parser is " + state.name().toLowerCase());
+    }
+    boolean clean =
+        switch (state) {
+          case HEADER, SECOND_ZERO -> blockFill == 0;
+          case SKIP -> dataRemaining == 0; // EOF inside padding: Go's tryReadFull says io.EOF
+          case END -> true;
+          default -> false;
+        };
+    if (!clean) {
+      state = State.FAILED;
+      throw new TarFormatException("tar stream truncated at offset " + pos);
+    }
+    if (endOffset < 0) {
+      endOffset = pos;
+    }
+    state = State.FINISHED;
+    return new TarToc(entries, endOffset);
+  }
+
+  /** Bytes consumed so far, up to the end of the archive. */
+  public long position() {
+    return pos;
+  }
+
+  /** Whether the end-of-archive marker has been seen (further input is ignored). */
+  public boolean isEnded() {
+    return endOffset >= 0;
+  }
+
+  private void consume(byte[] b, int off, int len) throws TarFormatException {
+    int p = off;
+    int end = off + len;
+    while (p < end) {
+      switch (state) {
+        case HEADER, SECOND_ZERO -> {
+          int n = Math.min(BLOCK - blockFill, end - p);
+          System.arraycopy(b, p, block, blockFill, n);
+          blockFill += n;
+          p += n;
+          pos += n;
+          if (blockFill == BLOCK) {
+            blockFill = 0;
+            onBlock();
+          }
+        }
+        case SKIP -> {
+          long want = dataRemaining > 0 ? dataRemaining : padRemaining;
+          int n = (int) Math.min(want, end - p);
+          p += n;
+          pos += n;
+          if (dataRemaining > 0) {
+            dataRemaining -= n;
+          } else {
+            padRemaining -= n;
+          }
+          if (dataRemaining == 0 && padRemaining == 0) {
+            state = State.HEADER;
+          }
+        }
+        case SPECIAL -> {
+          int n = Math.min(special.length - specialFill, end - p);
+          System.arraycopy(b, p, special, specialFill, n);
+          specialFill += n;
+          p += n;
+          pos += n;
+          if (specialFill == special.length) {
+            onSpecial();
+          }
+        }
+        default -> {
+          return; // END: trailing bytes after the archive are not part of it
+        }
+      }
+    }
+  }
+
+  private void onBlock() throws TarFormatException {
+    boolean zero = true;
+    for (int i = 0; i < BLOCK && zero; i++) {
+      zero = block[i] == 0;
+    }
+    if (state == State.SECOND_ZERO) {
+      if (!zero) {
+        throw new TarFormatException("zero block followed by a non-zero block at " + (pos - BLOCK));
+      }
+      endOffset = pos;
+      state = State.END;
+      return;
+    }
+    if (zero) {
+      state = State.SECOND_ZERO;
+      return;
+    }
+    onHeader(TarHeader.parse(block, pos - BLOCK));
+  }
+
+  private void onHeader(TarHeader h) throws TarFormatException {
+    byte flag = h.typeFlag;
+    if (flag == 'x' || flag == 'g' || flag == 'L' || flag == 'K') {
+      if (h.size < 0) {
+        throw new TarFormatException("negative size in header at " + h.offset);
+      }
+      if (h.size > MAX_SPECIAL_RECORD_SIZE) {
+        throw new TarFormatException(
+            "extended header record of "
+                + h.size
+                + " bytes at offset "
+                + h.offset
+                + " exceeds the "
+                + MAX_SPECIAL_RECORD_SIZE
+                + "-byte limit");
+      }
+      special = new byte[(int) h.size];
+      specialFill = 0;
+      specialType = flag;
+      specialHeaderOffset = h.offset;
+      specialName = h.name;
+      padRemaining = padding(h.size);
+      state = State.SPECIAL;
+      if (h.size == 0) {
+        onSpecial();
+      }
+      return;
+    }
+    onFileHeader(h);
+  }
+
+  private void onSpecial() throws TarFormatException {
+    byte[] data = special;
+    special = null;
+    switch (specialType) {
+      case 'x', 'g' -> {
+        Map<String, String> records = PaxRecords.parse(data, specialHeaderOffset);
+        if (specialType == 'g') {
+          throw new UnsupportedTarEntryException(
+              lenientName(specialName), 'g', specialHeaderOffset, "global PAX header");
+        }
+        pax = records;
+      }
+      case 'L' -> longName = TarHeader.cString(data, 0, data.length);
+      default -> longLink = TarHeader.cString(data, 0, data.length);
+    }
+    dataRemaining = 0;
+    state = padRemaining == 0 ? State.HEADER : State.SKIP;
+  }
+
+  private void onFileHeader(TarHeader h) throws TarFormatException {
+    Map<String, String> records = pax == null ? Map.of() : pax;
+    byte[] longNameBytes = longName;
+    byte[] longLinkBytes = longLink;
+    pax = null;
+    longName = null;
+    longLink = null;
+
+    String name = null;
+    String linkname = null;
+    String uname = null;
+    String gname = null;
+    long size = h.size;
+    long uid = h.uid;
+    long gid = h.gid;
+    long mtimeSeconds = h.mtime;
+    long mtimeNanos = 0;
+    for (Map.Entry<String, String> r : records.entrySet()) {
+      String v = r.getValue();
+      if (v.isEmpty()) {
+        continue; // Go keeps the header's value
+      }
+      switch (r.getKey()) {
+        case "path" -> name = v;
+        case "linkpath" -> linkname = v;
+        case "uname" -> uname = v;
+        case "gname" -> gname = v;
+        case "uid" -> uid = paxInt(r, h);
+        case "gid" -> gid = paxInt(r, h);
+        case "size" -> size = paxInt(r, h);
+        case "mtime" -> {
+          long[] t = paxTime(r, h);
+          mtimeSeconds = t[0];
+          mtimeNanos = t[1];
+        }
+        case "atime", "ctime" -> paxTime(r, h); // Go validates these too
+        default -> {}
+      }
+    }
+    if (name == null) {
+      name = utf8(h.name, "name", h);
+    }
+    if (longNameBytes != null && longNameBytes.length > 0) {
+      name = utf8(longNameBytes, "GNU long name", h);
+    }
+    if (linkname == null) {
+      linkname = utf8(h.linkname, "link name", h);
+    }
+    if (longLinkBytes != null && longLinkBytes.length > 0) {
+      linkname = utf8(longLinkBytes, "GNU long link name", h);
+    }
+    byte flag = h.typeFlag;
+    if (flag == 0) {
+      flag = name.endsWith("/") ? (byte) '5' : (byte) '0'; // legacy archives
+    }
+    EntryType type = typeOf(flag, name, h.offset);
+    for (String key : records.keySet()) {
+      if (key.startsWith("GNU.sparse.")) {
+        throw new UnsupportedTarEntryException(name, (char) flag, h.offset, "PAX GNU sparse file");
+      }
+    }
+    if (size < 0) {
+      throw new TarFormatException("entry \"" + name + "\" has negative size " + size);
+    }
+    String modTime = GoTime.marshalText(mtimeSeconds, mtimeNanos);
+    if (modTime == null) {
+      throw new TarFormatException(
+          "entry \"" + name + "\" has a modification time outside years 0..9999");
+    }
+    entries.add(
+        new TocEntry(
+            name,
+            type,
+            pos,
+            size,
+            linkname,
+            h.mode,
+            uid & 0xFFFF_FFFFL, // the zTOC stores Go's uint32(int) conversion
+            gid & 0xFFFF_FFFFL,
+            uname != null ? uname : utf8(h.uname, "user name", h),
+            gname != null ? gname : utf8(h.gname, "group name", h),
+            modTime,
+            h.devmajor,
+            h.devminor,
+            TocEntry.sortedCopy(records)));
+
+    // Go's isHeaderOnlyType: these carry no data, whatever the size field claims.
+    dataRemaining = type == EntryType.REG ? size : 0;
+    padRemaining = padding(dataRemaining);
+    state = dataRemaining + padRemaining == 0 ? State.HEADER : State.SKIP;
+  }
+
+  private static EntryType typeOf(byte flag, String name, long offset)
+      throws UnsupportedTarEntryException {
+    return switch (flag) {
+      case '0' -> EntryType.REG;
+      case '1' -> EntryType.HARDLINK;
+      case '2' -> EntryType.SYMLINK;
+      case '3' -> EntryType.CHAR;
+      case '4' -> EntryType.BLOCK;
+      case '5' -> EntryType.DIR;
+      case '6' -> EntryType.FIFO;
+      default -> throw new UnsupportedTarEntryException(
+          name, (char) (flag & 0xff), offset, describe(flag));
+    };
+  }
+
+  private static String describe(byte flag) {
+    return switch (flag) {
+      case 'S' -> "GNU sparse file";
+      case '7' -> "contiguous file";
+      case 'V' -> "GNU volume label";
+      case 'M' -> "GNU multi-volume continuation";
+      case 'D' -> "GNU dump directory";
+      case 'N' -> "GNU old long name";
+      default -> "unknown type";
+    };
+  }
+
+  private static long padding(long n) {
+    return -n & (BLOCK - 1);
+  }
+
+  private static long paxInt(Map.Entry<String, String> r, TarHeader h) throws TarFormatException {
+    Long v = GoTime.parseInt64(r.getValue());
+    if (v == null) {
+      throw badPax(r, h);
+    }
+    return v;
+  }
+
+  private static long[] paxTime(Map.Entry<String, String> r, TarHeader h)
+      throws TarFormatException {
+    long[] t = GoTime.parsePaxTime(r.getValue());
+    if (t == null) {
+      throw badPax(r, h);
+    }
+    return t;
+  }
+
+  private static TarFormatException badPax(Map.Entry<String, String> r, TarHeader h) {
+    return new TarFormatException(
+        "invalid PAX record " + r.getKey() + "=" + r.getValue() + " for header at " + h.offset);
+  }
+
+  static String utf8(byte[] b, String field, TarHeader h) throws TarFormatException {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(b))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new TarFormatException(
+          "tar " + field + " of header at " + h.offset + " is not valid UTF-8");
+    }
+  }
+
+  private static String lenientName(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,112 @@
+package dev.soci.ztoc;
+
+import com.google.flatbuffers.FlatBufferBuilder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serialises a {@link Ztoc} to FlatBuffers bytes identical to the reference's.
+ *
+ * <p>FlatBuffers output depends on construction order, so this follows the reference's order
+ * exactly (strings before the tables that use them, entries last to first, fields in schema
+ * order) using {@code startTable}/{@code addX} calls; generated {@code createX} helpers would add
+ * fields largest-first and change the bytes. Scalars equal to their default are omitted, as the
+ * reference's builder does.
+ */
+public final class ZtocEncoder {
+
+  private ZtocEncoder() {}
+
+  /** Encodes {@code ztoc}; the result is what the reference writes for the same content. */
+  public static byte[] encode(Ztoc ztoc) {
+    // Initial size only affects reallocation, never the bytes (layout is relative to the end).
+    FlatBufferBuilder b = new FlatBufferBuilder(1024);
+    int version = b.createString(ztoc.version());
+    int buildTool = b.createString(ztoc.buildToolIdentifier());
+    int toc = writeToc(b, ztoc.entries());
+
+    CompressionInfo ci = ztoc.compressionInfo();
+    int checkpoints = b.createByteVector(ci.checkpoints());
+    List<String> digests = ci.spanDigests();
+    int[] digestOffsets = new int[digests.size()];
+    for (int i = 0; i < digestOffsets.length; i++) {
+      digestOffsets[i] = b.createString(digests.get(i));
+    }
+    int digestVector = offsetVector(b, digestOffsets);
+
+    b.startTable(Schema.CI_FIELDS);
+    b.addInt(Schema.CI_MAX_SPAN_ID, ci.maxSpanId(), 0);
+    b.addOffset(Schema.CI_SPAN_DIGESTS, digestVector, 0);
+    b.addOffset(Schema.CI_CHECKPOINTS, checkpoints, 0);
+    b.addByte(
+        Schema.CI_ALGORITHM, ci.algorithm().wireValue(), CompressionAlgorithm.GZIP.wireValue());
+    int compressionInfo = b.endTable();
+
+    b.startTable(Schema.Z_FIELDS);
+    b.addOffset(Schema.Z_VERSION, version, 0);
+    b.addOffset(Schema.Z_BUILD_TOOL, buildTool, 0);
+    b.addOffset(Schema.Z_TOC, toc, 0);
+    b.addLong(Schema.Z_COMPRESSED_SIZE, ztoc.compressedArchiveSize(), 0);
+    b.addLong(Schema.Z_UNCOMPRESSED_SIZE, ztoc.uncompressedArchiveSize(), 0);
+    b.addOffset(Schema.Z_COMPRESSION_INFO, compressionInfo, 0);
+    b.finish(b.endTable());
+    return b.sizedByteArray();
+  }
+
+  private static int writeToc(FlatBufferBuilder b, List<TocEntry> entries) {
+    int[] metadata = new int[entries.size()];
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      metadata[i] = writeEntry(b, entries.get(i));
+    }
+    int vector = offsetVector(b, metadata);
+    b.startTable(Schema.TOC_FIELDS);
+    b.addOffset(Schema.TOC_METADATA, vector, 0);
+    return b.endTable();
+  }
+
+  private static int writeEntry(FlatBufferBuilder b, TocEntry e) {
+    int name = b.createString(e.name());
+    int type = b.createString(e.type().wireName());
+    int linkname = b.createString(e.linkname());
+    int uname = b.createString(e.uname());
+    int gname = b.createString(e.gname());
+    int modTime = b.createString(e.modTime());
+    int[] xattrs = new int[e.paxRecords().size()];
+    int k = 0;
+    for (Map.Entry<String, String> r : e.paxRecords().entrySet()) {
+      int key = b.createString(r.getKey());
+      int value = b.createString(r.getValue());
+      b.startTable(Schema.X_FIELDS);
+      b.addOffset(Schema.X_KEY, key, 0);
+      b.addOffset(Schema.X_VALUE, value, 0);
+      xattrs[k++] = b.endTable();
+    }
+    int xattrVector = offsetVector(b, xattrs);
+
+    b.startTable(Schema.FM_FIELDS);
+    b.addOffset(Schema.FM_NAME, name, 0);
+    b.addOffset(Schema.FM_TYPE, type, 0);
+    b.addLong(Schema.FM_OFFSET, e.uncompressedOffset(), 0);
+    b.addLong(Schema.FM_SIZE, e.uncompressedSize(), 0);
+    b.addOffset(Schema.FM_LINKNAME, linkname, 0);
+    b.addLong(Schema.FM_MODE, e.mode(), 0);
+    b.addInt(Schema.FM_UID, (int) e.uid(), 0);
+    b.addInt(Schema.FM_GID, (int) e.gid(), 0);
+    b.addOffset(Schema.FM_UNAME, uname, 0);
+    b.addOffset(Schema.FM_GNAME, gname, 0);
+    b.addOffset(Schema.FM_MOD_TIME, modTime, 0);
+    b.addLong(Schema.FM_DEVMAJOR, e.devmajor(), 0);
+    b.addLong(Schema.FM_DEVMINOR, e.devminor(), 0);
+    b.addOffset(Schema.FM_XATTRS, xattrVector, 0);
+    return b.endTable();
+  }
+
+  /** A vector of offsets in element order (FlatBuffers vectors are built back to front). */
+  private static int offsetVector(FlatBufferBuilder b, int[] offsets) {
+    b.startVector(4, offsets.length, 4);
+    for (int i = offsets.length - 1; i >= 0; i--) {
+      b.addOffset(offsets[i]);
+    }
+    return b.endVector();
+  }
+}
