@@ -1,0 +1,696 @@
+package dev.soci.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32;
+
+/**
+ * Raw DEFLATE (RFC 1951) decoder plus the byte-aligned gzip (RFC 1952) framing around it, built
+ * for indexing: it stops at every block boundary so the caller can see the exact compressed bit
+ * position and uncompressed position there.
+ *
+ * <p>Input is pulled from an {@link InputStream} (or a fixed array) into a buffer and read
+ * through a 64-bit bit buffer refilled a word at a time. Output goes into {@link #out}, which
+ * always keeps the last 32 KiB of history in front of the undelivered bytes; the caller drains it
+ * with {@link #drain}. Nothing is allocated per block: Huffman tables are rebuilt in place.
+ *
+ * <p>Past the real end of input the bit buffer is padded with zero bytes (counted in
+ * {@code fake}) so the hot loop never checks for end of input; consuming any padding bit is
+ * reported as truncation at the next refill or boundary, which also bounds how long garbage can
+ * be decoded.
+ */
+final class DeflateDecoder {
+  static final int WINDOW = Checkpoint.WINDOW_SIZE;
+  private static final int CHUNK = 256 * 1024;
+  private static final int IN_SIZE = 64 * 1024;
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** {@link #inflate} results. */
+  static final int BLOCK_END = 1;
+  static final int OUTPUT_FULL = 2;
+
+  private static final int ST_HEADER = 0;
+  private static final int ST_STORED = 1;
+  private static final int ST_HUFF = 2;
+
+  private static final int[] CL_ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+
+  // ---- input ----
+  private final InputStream src;
+  private final byte[] inBuf;
+  private int inPos;
+  private int inLen;
+  /** Absolute compressed offset of inBuf[0]. */
+  private long inBase;
+  private boolean eof;
+  /** Zero bytes appended to the bit buffer after the real end of input. */
+  private int fake;
+  private long bitBuf;
+  private int bitCnt;
+  private final InputTap tap;
+
+  // ---- output ----
+  /** Output buffer: history, then undelivered bytes; {@code op} is the write position. */
+  final byte[] out = new byte[WINDOW + CHUNK + 512];
+  int op;
+  /** Absolute uncompressed offset of out[0]. */
+  long outBase;
+  /** First position in {@code out} not yet handed to the consumer. */
+  private int delivered;
+  /** Decoding pauses (OUTPUT_FULL) once {@code op} reaches this. */
+  private int stopAt = WINDOW + CHUNK;
+  /** Lowest absolute output offset a match may reference (start of history of this member). */
+  private long historyStart;
+
+  // ---- block state ----
+  private int state = ST_HEADER;
+  private boolean lastBlock;
+  private int storedLeft;
+  private int[] litTab;
+  private int[] distTab;
+  private final int[] dynLit = new int[Huffman.LIT_SIZE];
+  private final int[] dynDist = new int[Huffman.DIST_SIZE];
+  private final int[] clTab = new int[Huffman.CL_SIZE];
+  private final byte[] lens = new byte[288 + 32];
+  private final byte[] clLens = new byte[19];
+  private final int[] scratch = new int[32];
+
+  // ---- gzip member ----
+  private final CRC32 crc = new CRC32();
+  private int crcFrom;
+  private long memberOut;
+
+  /** Hooks for who needs the raw compressed bytes (digests); null when nobody does. */
+  interface InputTap {
+    /** {@code n} new bytes were read from the stream into {@code b[off..off+n)}. */
+    void read(byte[] b, int off, int n);
+
+    /** Bytes before absolute offset {@code keepFrom} are about to leave {@code buf} (whose [0] is at {@code base}). */
+    void discarding(byte[] buf, long base, long keepFrom);
+  }
+
+  /** Stream mode: {@code initial[0..initialLen)} were already read from the stream (and tapped). */
+  DeflateDecoder(InputStream src, byte[] initial, int initialLen, InputTap tap) {
+    this.src = src;
+    this.tap = tap;
+    this.inBuf = new byte[Math.max(IN_SIZE, initialLen + 16)];
+    System.arraycopy(initial, 0, inBuf, 0, initialLen);
+    this.inLen = initialLen;
+  }
+
+  /** Array mode: decode {@code data[from..to)}, whose first byte is at absolute offset {@code base}. */
+  DeflateDecoder(byte[] data, int from, int to, long base) {
+    this.src = null;
+    this.tap = null;
+    this.inBuf = data;
+    this.inPos = from;
+    this.inLen = to;
+    this.inBase = base - from;
+    this.eof = true;
+  }
+
+  // ------------------------------------------------------------------ positions
+
+  /** Absolute compressed bit position of the next unconsumed bit. */
+  long bitPosition() {
+    return (inBase + inPos + fake) * 8 - bitCnt;
+  }
+
+  private long byteOffset() {
+    return bitPosition() >> 3;
+  }
+
+  /** Total uncompressed bytes produced, as an absolute offset. */
+  long outPosition() {
+    return outBase + op;
+  }
+
+  boolean lastBlock() {
+    return lastBlock;
+  }
+
+  void setStopAt(int limit) {
+    stopAt = Math.min(limit, WINDOW + CHUNK);
+  }
+
+  int stopAtMax() {
+    return WINDOW + CHUNK;
+  }
+
+  /** Presets the history as if {@code window} had just been produced, output continuing at absolute {@code outPos}. */
+  void presetWindow(byte[] window, long outPos) {
+    System.arraycopy(window, 0, out, 0, WINDOW);
+    op = WINDOW;
+    delivered = WINDOW;
+    crcFrom = WINDOW;
+    outBase = outPos - WINDOW;
+    historyStart = outBase;
+  }
+
+  /** Skips {@code n} (< 8) bits; used to start mid-byte. */
+  void skipBits(int n) throws IOException {
+    getBits(n);
+  }
+
+  // ------------------------------------------------------------------ input
+
+  private CorruptStreamException corrupt(String what) {
+    return new CorruptStreamException("corrupt deflate/gzip data: " + what, byteOffset());
+  }
+
+  private TruncatedStreamException truncated(String where) {
+    return new TruncatedStreamException("compressed data ends too early " + where,
+        inBase + inLen);
+  }
+
+  /** Reads more input into inBuf; false at end of input. Keeps the bytes not yet fully consumed. */
+  private boolean fillInput() throws IOException {
+    if (eof) {
+      return false;
+    }
+    long keepFrom = inBase + inPos - ((bitCnt + 7) >> 3);
+    int keepRel = (int) (keepFrom - inBase);
+    if (tap != null) {
+      tap.discarding(inBuf, inBase, keepFrom);
+    }
+    if (keepRel > 0) {
+      System.arraycopy(inBuf, keepRel, inBuf, 0, inLen - keepRel);
+      inBase += keepRel;
+      inPos -= keepRel;
+      inLen -= keepRel;
+    }
+    while (true) {
+      int n = src.read(inBuf, inLen, inBuf.length - inLen);
+      if (n < 0) {
+        eof = true;
+        return false;
+      }
+      if (n > 0) {
+        if (tap != null) {
+          tap.read(inBuf, inLen, n);
+        }
+        inLen += n;
+        return true;
+      }
+    }
+  }
+
+  /** Fills the bit buffer to at least 57 bits, padding with zero bytes after the end of input. */
+  private void refillSlow() throws IOException {
+    if (fake != 0 && fake * 8 > bitCnt) {
+      throw truncated("inside a deflate block");
+    }
+    while (bitCnt <= 56) {
+      if (inPos >= inLen && !fillInput()) {
+        fake++;
+        bitCnt += 8;
+        continue;
+      }
+      bitBuf |= (long) (inBuf[inPos++] & 0xFF) << bitCnt;
+      bitCnt += 8;
+    }
+  }
+
+  private void checkNoPaddingUsed(String where) throws TruncatedStreamException {
+    if (fake != 0 && fake * 8 > bitCnt) {
+      throw truncated(where);
+    }
+  }
+
+  private int getBits(int n) throws IOException {
+    if (bitCnt < n) {
+      refillSlow();
+    }
+    int v = (int) (bitBuf & ((1L << n) - 1));
+    bitBuf >>>= n;
+    bitCnt -= n;
+    checkNoPaddingUsed("in a header");
+    return v;
+  }
+
+  private void alignToByte() {
+    int drop = bitCnt & 7;
+    bitBuf >>>= drop;
+    bitCnt -= drop;
+  }
+
+  /**
+   * After byte alignment: whether at least one more real input byte exists, and if so up to two
+   * of them in the low bytes of the result (-1 when none). Result: count in bits 16+, bytes below.
+   */
+  int peekTwo() throws IOException {
+    alignToByte();
+    if (bitCnt < 16) {
+      refillSlow();
+    }
+    int real = (bitCnt >> 3) - fake;
+    if (real <= 0) {
+      return 0;
+    }
+    int n = Math.min(real, 2);
+    return (n << 16) | (int) (bitBuf & (n == 2 ? 0xFFFF : 0xFF));
+  }
+
+  /** Feeds input bytes [from, to) (absolute offsets, still buffered) to {@code md}. */
+  void hashInput(java.security.MessageDigest md, long from, long to) {
+    if (from < inBase || to > inBase + inLen || from > to) {
+      throw new IllegalStateException("input range [" + from + ", " + to + ") no longer buffered");
+    }
+    md.update(inBuf, (int) (from - inBase), (int) (to - from));
+  }
+
+  // ------------------------------------------------------------------ gzip framing
+
+  /** Parses and checks a gzip member header (RFC 1952 2.3) and starts a new member. */
+  void readGzipHeader() throws IOException {
+    alignToByte();
+    CRC32 h = new CRC32();
+    int id1 = headerByte(h);
+    int id2 = headerByte(h);
+    if (id1 != 0x1f || id2 != 0x8b) {
+      throw corrupt("not a gzip member (bad magic " + Integer.toHexString(id1) + " " + Integer.toHexString(id2) + ")");
+    }
+    int cm = headerByte(h);
+    if (cm != 8) {
+      throw corrupt("unknown gzip compression method " + cm);
+    }
+    int flg = headerByte(h);
+    if ((flg & 0xE0) != 0) {
+      throw corrupt("reserved gzip header flags set: 0x" + Integer.toHexString(flg));
+    }
+    for (int i = 0; i < 6; i++) { // MTIME, XFL, OS
+      headerByte(h);
+    }
+    if ((flg & 4) != 0) { // FEXTRA
+      int xlen = headerByte(h) | headerByte(h) << 8;
+      for (int i = 0; i < xlen; i++) {
+        headerByte(h);
+      }
+    }
+    if ((flg & 8) != 0) { // FNAME
+      while (headerByte(h) != 0) {
+        // skip
+      }
+    }
+    if ((flg & 16) != 0) { // FCOMMENT
+      while (headerByte(h) != 0) {
+        // skip
+      }
+    }
+    if ((flg & 2) != 0) { // FHCRC: low 16 bits of the CRC32 of the header so far
+      int expect = (int) (h.getValue() & 0xFFFF);
+      int got = getBits(8) | getBits(8) << 8;
+      if (got != expect) {
+        throw corrupt("gzip header CRC mismatch");
+      }
+    }
+    startMember();
+  }
+
+  private int headerByte(CRC32 h) throws IOException {
+    if (bitCnt < 8) {
+      refillSlow();
+    }
+    int b = (int) (bitBuf & 0xFF);
+    bitBuf >>>= 8;
+    bitCnt -= 8;
+    if (fake != 0 && fake * 8 > bitCnt) {
+      throw truncated("in a gzip header");
+    }
+    h.update(b);
+    return b;
+  }
+
+  /** Resets per-member state: a new member cannot reference the previous member's output (zlib resets its window). */
+  void startMember() {
+    state = ST_HEADER;
+    lastBlock = false;
+    crc.reset();
+    crcFrom = op;
+    memberOut = outPosition();
+    historyStart = memberOut;
+  }
+
+  /** After the final block: reads the 8-byte trailer and, when {@code verify}, checks CRC32 and ISIZE. */
+  void readGzipTrailer(boolean verify) throws IOException {
+    alignToByte();
+    int c = 0;
+    int s = 0;
+    for (int i = 0; i < 4; i++) {
+      c |= trailerByte() << (8 * i);
+    }
+    for (int i = 0; i < 4; i++) {
+      s |= trailerByte() << (8 * i);
+    }
+    if (verify) {
+      crc.update(out, crcFrom, op - crcFrom);
+      crcFrom = op;
+      if ((int) crc.getValue() != c) {
+        throw new CorruptStreamException("gzip member CRC32 mismatch: trailer says "
+            + Integer.toHexString(c) + ", data has " + Long.toHexString(crc.getValue()), byteOffset() - 8);
+      }
+      int size = (int) (outPosition() - memberOut);
+      if (size != s) {
+        throw new CorruptStreamException("gzip member length mismatch: trailer ISIZE "
+            + Integer.toUnsignedString(s) + ", data has " + Integer.toUnsignedString(size) + " (mod 2^32)",
+            byteOffset() - 4);
+      }
+    }
+  }
+
+  private int trailerByte() throws IOException {
+    if (bitCnt < 8) {
+      refillSlow();
+    }
+    int b = (int) (bitBuf & 0xFF);
+    bitBuf >>>= 8;
+    bitCnt -= 8;
+    if (fake != 0 && fake * 8 > bitCnt) {
+      throw truncated("in a gzip trailer");
+    }
+    return b;
+  }
+
+  // ------------------------------------------------------------------ output
+
+  /** Consumer of drained output. */
+  interface Output {
+    void accept(byte[] b, int off, int len) throws IOException;
+  }
+
+  /**
+   * Hands undelivered output to {@code sink} (may be null), folds it into the member CRC when
+   * {@code crcOn}, and when the buffer is full slides the last 32 KiB of history to the front.
+   */
+  void drain(Output sink, boolean crcOn) throws IOException {
+    if (op > delivered) {
+      if (sink != null) {
+        sink.accept(out, delivered, op - delivered);
+      }
+      delivered = op;
+    }
+    if (crcOn && op > crcFrom) {
+      crc.update(out, crcFrom, op - crcFrom);
+      crcFrom = op;
+    }
+    if (op >= WINDOW + CHUNK) {
+      int shift = op - WINDOW;
+      System.arraycopy(out, shift, out, 0, WINDOW);
+      outBase += shift;
+      op = WINDOW;
+      delivered = WINDOW;
+      crcFrom = Math.max(0, crcFrom - shift);
+    }
+  }
+
+  /** Copies the last 32 KiB of output (zero-filled in front when less was produced) into a new array. */
+  byte[] window() {
+    byte[] w = new byte[WINDOW];
+    long have = outPosition();
+    if (op >= WINDOW) {
+      System.arraycopy(out, op - WINDOW, w, 0, WINDOW);
+    } else {
+      // Before the first slide out[0] is output offset 0, so everything produced is in out[0..op).
+      int n = (int) Math.min(have, op);
+      System.arraycopy(out, op - n, w, WINDOW - n, n);
+    }
+    return w;
+  }
+
+  // ------------------------------------------------------------------ deflate
+
+  /**
+   * Decodes until the current block ends ({@link #BLOCK_END}; {@link #lastBlock()} tells whether
+   * it was the final one) or the output buffer needs draining ({@link #OUTPUT_FULL}).
+   * Must not be called again after the final block's BLOCK_END until a new member starts.
+   */
+  int inflate() throws IOException {
+    while (true) {
+      if (op >= stopAt) {
+        return OUTPUT_FULL;
+      }
+      switch (state) {
+        case ST_HEADER:
+          readBlockHeader();
+          break;
+        case ST_STORED:
+          return copyStored();
+        default:
+          return inflateHuffman();
+      }
+    }
+  }
+
+  private void readBlockHeader() throws IOException {
+    int h = getBits(3);
+    lastBlock = (h & 1) != 0;
+    switch (h >>> 1) {
+      case 0: {
+        alignToByte();
+        int len = getBits(16);
+        int nlen = getBits(16);
+        if (len != (~nlen & 0xFFFF)) {
+          throw corrupt("stored block length does not match its complement");
+        }
+        storedLeft = len;
+        state = ST_STORED;
+        break;
+      }
+      case 1:
+        litTab = Huffman.FIXED_LIT;
+        distTab = Huffman.FIXED_DIST;
+        state = ST_HUFF;
+        break;
+      case 2:
+        readDynamicTables();
+        state = ST_HUFF;
+        break;
+      default:
+        throw corrupt("invalid block type 3");
+    }
+  }
+
+  private void readDynamicTables() throws IOException {
+    int nlen = getBits(5) + 257;
+    int ndist = getBits(5) + 1;
+    int ncode = getBits(4) + 4;
+    if (nlen > 286 || ndist > 30) {
+      throw corrupt("too many length or distance symbols");
+    }
+    java.util.Arrays.fill(clLens, (byte) 0);
+    for (int i = 0; i < ncode; i++) {
+      clLens[CL_ORDER[i]] = (byte) getBits(3);
+    }
+    if (Huffman.build(clLens, 0, 19, clTab, Huffman.CL_BITS, Huffman.CL_TEMPLATE, false, scratch) != Huffman.OK) {
+      throw corrupt("invalid code lengths set");
+    }
+    int total = nlen + ndist;
+    int i = 0;
+    while (i < total) {
+      if (bitCnt < 16) {
+        refillSlow();
+      }
+      int e = clTab[(int) bitBuf & (Huffman.CL_SIZE - 1)];
+      int n = e & 31;
+      bitBuf >>>= n;
+      bitCnt -= n;
+      int sym = e >>> 16;
+      if (sym < 16) {
+        lens[i++] = (byte) sym;
+        continue;
+      }
+      int rep;
+      byte val = 0;
+      if (sym == 16) {
+        if (i == 0) {
+          throw corrupt("invalid bit length repeat");
+        }
+        val = lens[i - 1];
+        rep = 3 + (int) (bitBuf & 3);
+        bitBuf >>>= 2;
+        bitCnt -= 2;
+      } else if (sym == 17) {
+        rep = 3 + (int) (bitBuf & 7);
+        bitBuf >>>= 3;
+        bitCnt -= 3;
+      } else {
+        rep = 11 + (int) (bitBuf & 127);
+        bitBuf >>>= 7;
+        bitCnt -= 7;
+      }
+      if (i + rep > total) {
+        throw corrupt("invalid bit length repeat");
+      }
+      while (rep-- > 0) {
+        lens[i++] = val;
+      }
+    }
+    checkNoPaddingUsed("in a dynamic block header");
+    if (lens[256] == 0) {
+      throw corrupt("invalid code -- missing end-of-block");
+    }
+    // A single one-bit code is accepted like zlib does (the other half then decodes to an error).
+    if (Huffman.build(lens, 0, nlen, dynLit, Huffman.LIT_BITS, Huffman.LIT_TEMPLATE, true, scratch) != Huffman.OK) {
+      throw corrupt("invalid literal/lengths set");
+    }
+    // No distance codes at all is valid (a literal-only block); using one then fails as "invalid distance code".
+    int r = Huffman.build(lens, nlen, ndist, dynDist, Huffman.DIST_BITS, Huffman.DIST_TEMPLATE, true, scratch);
+    if (r != Huffman.OK && r != Huffman.EMPTY) {
+      throw corrupt("invalid distances set");
+    }
+    litTab = dynLit;
+    distTab = dynDist;
+  }
+
+  private int copyStored() throws IOException {
+    while (storedLeft > 0) {
+      if (op >= stopAt) {
+        return OUTPUT_FULL;
+      }
+      if (bitCnt >= 8) {
+        // Bytes already pulled into the bit buffer come first.
+        out[op++] = (byte) bitBuf;
+        bitBuf >>>= 8;
+        bitCnt -= 8;
+        storedLeft--;
+        checkNoPaddingUsed("inside a stored block");
+        continue;
+      }
+      int n = Math.min(Math.min(storedLeft, stopAt - op), inLen - inPos);
+      if (n == 0) {
+        if (!fillInput()) {
+          throw truncated("inside a stored block");
+        }
+        continue;
+      }
+      System.arraycopy(inBuf, inPos, out, op, n);
+      inPos += n;
+      op += n;
+      storedLeft -= n;
+    }
+    state = ST_HEADER;
+    return BLOCK_END;
+  }
+
+  private int inflateHuffman() throws IOException {
+    final byte[] o = out;
+    final int[] lt = litTab;
+    final int[] dt = distTab;
+    final int limit = stopAt;
+    final long histExtra = outBase - historyStart; // dist is valid iff dist <= op + histExtra
+    byte[] in = inBuf;
+    long bb = bitBuf;
+    int bc = bitCnt;
+    int ip = inPos;
+    int inEnd8 = inLen - 8;
+    int p = op;
+    int result;
+    while (true) {
+        if (p >= limit) {
+          result = OUTPUT_FULL;
+          break;
+        }
+        if (bc < 48) {
+          if (ip <= inEnd8) {
+            int nb = (63 - bc) >>> 3;
+            bb |= (long) LONG_LE.get(in, ip) << bc;
+            ip += nb;
+            bc += nb << 3;
+            bb &= -1L >>> (64 - bc);
+          } else {
+            bitBuf = bb;
+            bitCnt = bc;
+            inPos = ip;
+            op = p;
+            refillSlow();
+            bb = bitBuf;
+            bc = bitCnt;
+            ip = inPos;
+            inEnd8 = inLen - 8;
+          }
+        }
+        int e = lt[(int) bb & ((1 << Huffman.LIT_BITS) - 1)];
+        int kind = (e >>> 5) & 7;
+        if (kind == Huffman.SUB) {
+          bb >>>= Huffman.LIT_BITS;
+          bc -= Huffman.LIT_BITS;
+          e = lt[(e >>> 16) + ((int) bb & ((1 << ((e >>> 8) & 15)) - 1))];
+          kind = (e >>> 5) & 7;
+        }
+        int n = e & 31;
+        bb >>>= n;
+        bc -= n;
+        if (kind == Huffman.LIT) {
+          o[p++] = (byte) (e >>> 16);
+          continue;
+        }
+        if (kind == Huffman.LEN) {
+          int extra = (e >>> 8) & 15;
+          int len = (e >>> 16) + ((int) bb & ((1 << extra) - 1));
+          bb >>>= extra;
+          bc -= extra;
+          e = dt[(int) bb & ((1 << Huffman.DIST_BITS) - 1)];
+          kind = (e >>> 5) & 7;
+          if (kind == Huffman.SUB) {
+            bb >>>= Huffman.DIST_BITS;
+            bc -= Huffman.DIST_BITS;
+            e = dt[(e >>> 16) + ((int) bb & ((1 << ((e >>> 8) & 15)) - 1))];
+            kind = (e >>> 5) & 7;
+          }
+          if (kind != Huffman.LEN) {
+            bitBuf = bb;
+            bitCnt = bc;
+            inPos = ip;
+            op = p;
+            throw corrupt("invalid distance code");
+          }
+          n = e & 31;
+          bb >>>= n;
+          bc -= n;
+          extra = (e >>> 8) & 15;
+          int dist = (e >>> 16) + ((int) bb & ((1 << extra) - 1));
+          bb >>>= extra;
+          bc -= extra;
+          if (dist > p + histExtra) {
+            bitBuf = bb;
+            bitCnt = bc;
+            inPos = ip;
+            op = p;
+            throw corrupt("invalid distance too far back");
+          }
+          int from = p - dist;
+          if (dist >= len) {
+            System.arraycopy(o, from, o, p, len);
+            p += len;
+          } else {
+            // Overlapping match: byte by byte repeats the pattern, as the format requires.
+            int end = p + len;
+            while (p < end) {
+              o[p++] = o[from++];
+            }
+          }
+          continue;
+        }
+        if (kind == Huffman.EOB) {
+          state = ST_HEADER;
+          result = BLOCK_END;
+          break;
+        }
+        bitBuf = bb;
+        bitCnt = bc;
+        inPos = ip;
+        op = p;
+        throw corrupt("invalid literal/length code");
+    }
+    bitBuf = bb;
+    bitCnt = bc;
+    inPos = ip;
+    op = p;
+    checkNoPaddingUsed("inside a deflate block");
+    return result;
+  }
+}

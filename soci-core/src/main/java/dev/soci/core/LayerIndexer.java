@@ -1,0 +1,211 @@
+package dev.soci.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Indexes a layer blob in one streaming pass: decompresses it (gzip) or passes it through
+ * (uncompressed), records the checkpoints exactly where the reference SOCI implementation does
+ * (FORMATS.md 1.2), hashes every span, the blob and the uncompressed stream, and hands the
+ * uncompressed bytes to a sink (the zTOC builder's tar reader).
+ *
+ * <p>Memory use is bounded (a few hundred KiB of buffers) whatever the layer size, apart from the
+ * checkpoints themselves (32 KiB each).
+ */
+public final class LayerIndexer {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private LayerIndexer() {}
+
+  /**
+   * Reads {@code layer} once, start to end, and indexes it.
+   *
+   * @param layer the blob; read to its end, not closed
+   * @param compression the blob's compression, or null to detect it from the first bytes
+   * @param spanSize requested span size in uncompressed bytes, positive
+   * @param sink receives every uncompressed byte in order; may be null
+   * @throws SociException (a subclass) when the blob is not valid for its compression
+   * @throws IOException when reading {@code layer} or writing to {@code sink} fails
+   */
+  public static LayerIndex index(InputStream layer, Compression compression, long spanSize, UncompressedSink sink)
+      throws IOException {
+    Objects.requireNonNull(layer, "layer");
+    if (spanSize <= 0) {
+      throw new IllegalArgumentException("span size must be positive: " + spanSize);
+    }
+    byte[] first = new byte[64 * 1024];
+    int n = 0;
+    while (n < 2) {
+      int r = layer.read(first, n, first.length - n);
+      if (r < 0) {
+        break;
+      }
+      n += r;
+    }
+    Compression c = compression != null ? compression : Compression.detect(first, n);
+    return c == Compression.GZIP
+        ? new GzipPass(spanSize, sink).run(layer, first, n)
+        : uncompressed(layer, first, n, spanSize, sink);
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  static String digestString(MessageDigest md) {
+    return "sha256:" + HEX.formatHex(md.digest());
+  }
+
+  private static LayerIndex uncompressed(InputStream layer, byte[] buf, int n, long spanSize, UncompressedSink sink)
+      throws IOException {
+    MessageDigest blob = sha256();
+    MessageDigest span = sha256();
+    List<String> digests = new ArrayList<>();
+    long size = 0;
+    long inSpan = 0;
+    while (true) {
+      int off = 0;
+      while (off < n) {
+        // Split the chunk where a span ends: each span is hashed on its own.
+        int take = (int) Math.min(n - off, spanSize - inSpan);
+        span.update(buf, off, take);
+        inSpan += take;
+        off += take;
+        if (inSpan == spanSize) {
+          digests.add(digestString(span));
+          inSpan = 0;
+        }
+      }
+      blob.update(buf, 0, n);
+      if (sink != null && n > 0) {
+        sink.write(buf, 0, n);
+      }
+      size += n;
+      n = layer.read(buf, 0, buf.length);
+      if (n < 0) {
+        break;
+      }
+    }
+    if (inSpan > 0) {
+      digests.add(digestString(span));
+    }
+    String d = digestString(blob);
+    return new LayerIndex(Compression.UNCOMPRESSED, spanSize, List.of(), digests, size, size, d, d);
+  }
+
+  /** State of one gzip indexing pass. */
+  private static final class GzipPass implements DeflateDecoder.InputTap, DeflateDecoder.Output {
+    private final long spanSize;
+    private final UncompressedSink sink;
+    private final MessageDigest blob = sha256();
+    private final MessageDigest diff = sha256();
+    private final List<Checkpoint> checkpoints = new ArrayList<>();
+    private final List<String> spanDigests = new ArrayList<>();
+    private long blobSize;
+    /** Digest of the current span; null before checkpoint 0 (the first header belongs to no span). */
+    private MessageDigest span;
+    /** Absolute compressed offset up to which the current span has been hashed. */
+    private long spanHashedTo;
+    private DeflateDecoder dec;
+
+    GzipPass(long spanSize, UncompressedSink sink) {
+      this.spanSize = spanSize;
+      this.sink = sink;
+    }
+
+    LayerIndex run(InputStream layer, byte[] first, int n) throws IOException {
+      blob.update(first, 0, n);
+      blobSize = n;
+      dec = new DeflateDecoder(layer, first, n, this);
+      long last = 0;
+      boolean firstMember = true;
+      while (true) {
+        if (!firstMember) {
+          int peek = dec.peekTwo();
+          if (peek == 0) {
+            break;
+          }
+          if ((peek >>> 16) < 2 || (peek & 0xFFFF) != 0x8b1f) {
+            throw new TrailingDataException("data after the last gzip member is not a gzip member"
+                + " (the reference implementation rejects such layers too)", dec.bitPosition() >> 3);
+          }
+        }
+        dec.readGzipHeader();
+        // zlib's inflate(Z_BLOCK) stops right after the header too: a boundary, never after a final block.
+        last = boundary(last);
+        while (true) {
+          if (dec.inflate() == DeflateDecoder.OUTPUT_FULL) {
+            dec.drain(this, true);
+            continue;
+          }
+          if (dec.lastBlock()) {
+            break;
+          }
+          last = boundary(last);
+        }
+        dec.readGzipTrailer(true);
+        firstMember = false;
+      }
+      dec.drain(this, true);
+      if (span != null) {
+        dec.hashInput(span, spanHashedTo, blobSize);
+        spanDigests.add(digestString(span));
+      }
+      return new LayerIndex(Compression.GZIP, spanSize, checkpoints, spanDigests, blobSize, dec.outPosition(),
+          digestString(blob), digestString(diff));
+    }
+
+    /** The checkpoint rule of the reference (FORMATS.md 1.2); returns the new {@code last}. */
+    private long boundary(long last) {
+      long totout = dec.outPosition();
+      if (totout != 0 && totout - last <= spanSize) {
+        return last;
+      }
+      long bitPos = dec.bitPosition();
+      long in = (bitPos + 7) >>> 3;
+      int bits = (int) (in * 8 - bitPos);
+      checkpoints.add(new Checkpoint(in, totout, bits, dec.window()));
+      long start = bits != 0 ? in - 1 : in;
+      if (span != null) {
+        dec.hashInput(span, spanHashedTo, in);
+        spanDigests.add(digestString(span));
+      } else {
+        span = sha256();
+      }
+      spanHashedTo = start;
+      return totout;
+    }
+
+    @Override
+    public void read(byte[] b, int off, int n) {
+      blob.update(b, off, n);
+      blobSize += n;
+    }
+
+    @Override
+    public void discarding(byte[] buf, long base, long keepFrom) {
+      if (span != null && keepFrom > spanHashedTo) {
+        span.update(buf, (int) (spanHashedTo - base), (int) (keepFrom - spanHashedTo));
+        spanHashedTo = keepFrom;
+      }
+    }
+
+    @Override
+    public void accept(byte[] b, int off, int len) throws IOException {
+      diff.update(b, off, len);
+      if (sink != null) {
+        sink.write(b, off, len);
+      }
+    }
+  }
+}
