@@ -1,0 +1,77 @@
+package dev.soci.ztoc;
+
+import dev.soci.core.LayerIndex;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * The result of {@link ZtocBuilder#build}: the zTOC (as a model and as its serialised bytes, with
+ * their digest) and what the same single pass learned about the layer: its digest, its diff ID
+ * (digest of the uncompressed tar stream), both sizes, and the checkpoints.
+ */
+public final class BuiltZtoc {
+  private final Ztoc ztoc;
+  private final byte[] bytes;
+  private final String digest;
+  private final LayerIndex layer;
+
+  BuiltZtoc(Ztoc ztoc, byte[] bytes, String digest, LayerIndex layer) {
+    this.ztoc = Objects.requireNonNull(ztoc, "ztoc");
+    this.bytes = Objects.requireNonNull(bytes, "bytes");
+    this.digest = Objects.requireNonNull(digest, "digest");
+    this.layer = Objects.requireNonNull(layer, "layer");
+  }
+
+  /** The zTOC as a model. */
+  public Ztoc ztoc() {
+    return ztoc;
+  }
+
+  /** A copy of the serialised zTOC (the blob to store and reference from a SOCI index). */
+  public byte[] bytes() {
+    return bytes.clone();
+  }
+
+  /** The serialised zTOC as a read-only buffer, without copying. */
+  public ByteBuffer buffer() {
+    return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+  }
+
+  /** Writes the serialised zTOC to {@code out}. */
+  public void writeTo(OutputStream out) throws IOException {
+    out.write(bytes);
+  }
+
+  /** Size of the serialised zTOC in bytes. */
+  public long size() {
+    return bytes.length;
+  }
+
+  /** Digest of the serialised zTOC, {@code sha256:<hex>}. */
+  public String digest() {
+    return digest;
+  }
+
+  /** What the pass over the layer found: checkpoints, span digests, sizes, layer digest, diff ID. */
+  public LayerIndex layer() {
+    return layer;
+  }
+
+  /** Digest of the layer blob as read, {@code sha256:<hex>}. */
+  public String layerDigest() {
+    return layer.layerDigest();
+  }
+
+  /** Digest of the uncompressed tar stream (the layer's diff ID in an image config). */
+  public String diffId() {
+    return layer.diffId();
+  }
+
+  @Override
+  public String toString() {
+    return "BuiltZtoc[" + digest + ", " + bytes.length + " bytes, " + ztoc.entries().size()
+        + " entries, " + layer.spanCount() + " spans, layer " + layer.layerDigest() + "]";
+  }
+}

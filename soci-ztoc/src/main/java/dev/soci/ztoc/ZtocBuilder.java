@@ -1,0 +1,152 @@
+package dev.soci.ztoc;
+
+import dev.soci.core.Compression;
+import dev.soci.core.GzipZinfo;
+import dev.soci.core.LayerIndex;
+import dev.soci.core.LayerIndexer;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Properties;
+
+/**
+ * Builds the zTOC of a layer in one streaming pass, byte-identical to the reference soci
+ * implementation for the same options.
+ *
+ * <p>The layer is read exactly once, start to end, with no temporary file: the gzip decoder
+ * records checkpoints and hashes spans as it goes, and its output feeds the tar reader directly.
+ * Memory stays bounded whatever the layer size, apart from the result itself (the checkpoints
+ * hold 32 KiB each, one per span).
+ *
+ * <p>Instances are immutable and thread-safe; the option methods return modified copies:
+ *
+ * <pre>{@code
+ * BuiltZtoc z = ZtocBuilder.create().spanSize(1 << 20).build(Path.of("layer.tar.gz"));
+ * Files.write(Path.of("layer.ztoc"), z.bytes());
+ * }</pre>
+ */
+public final class ZtocBuilder {
+  /** The reference's default span size: 4 MiB of uncompressed data between checkpoints. */
+  public static final long DEFAULT_SPAN_SIZE = 4L << 20;
+
+  /** Identifies this library and its version in the zTOCs it builds, unless told otherwise. */
+  public static final String DEFAULT_BUILD_TOOL_IDENTIFIER = "soci-java v" + projectVersion();
+
+  private final long spanSize;
+  private final String buildToolIdentifier;
+  private final Compression compression;
+
+  private ZtocBuilder(long spanSize, String buildToolIdentifier, Compression compression) {
+    this.spanSize = spanSize;
+    this.buildToolIdentifier = buildToolIdentifier;
+    this.compression = compression;
+  }
+
+  /** A builder with the defaults: 4 MiB spans, this library as build tool, compression detected. */
+  public static ZtocBuilder create() {
+    return new ZtocBuilder(DEFAULT_SPAN_SIZE, DEFAULT_BUILD_TOOL_IDENTIFIER, null);
+  }
+
+  /** Uncompressed bytes between checkpoints (gzip) or the fixed span length (uncompressed). */
+  public ZtocBuilder spanSize(long spanSize) {
+    if (spanSize <= 0) {
+      throw new IllegalArgumentException("span size must be positive, got " + spanSize);
+    }
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression);
+  }
+
+  /** Free text recorded in the zTOC; the reference CLI writes {@code AWS SOCI CLI v0.2}. */
+  public ZtocBuilder buildToolIdentifier(String identifier) {
+    if (identifier == null) {
+      throw new NullPointerException("identifier");
+    }
+    return new ZtocBuilder(spanSize, identifier, compression);
+  }
+
+  /**
+   * The layer's compression; {@code null} (the default) detects it from the first bytes: the gzip
+   * magic means gzip, anything else is read as an uncompressed tar.
+   */
+  public ZtocBuilder compression(Compression compression) {
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression);
+  }
+
+  public long spanSize() {
+    return spanSize;
+  }
+
+  public String buildToolIdentifier() {
+    return buildToolIdentifier;
+  }
+
+  /** The configured compression, or null when it is detected. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** Builds the zTOC of the layer file at {@code layer}. */
+  public BuiltZtoc build(Path layer) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(layer), 1 << 16)) {
+      return build(in);
+    }
+  }
+
+  /**
+   * Builds the zTOC of the layer read from {@code layer}, which is read to its end and not
+   * closed.
+   *
+   * @throws dev.soci.core.SociException (a subclass) for a corrupt or truncated layer, a tar
+   *     error, or an entry type a zTOC cannot describe
+   */
+  public BuiltZtoc build(InputStream layer) throws IOException {
+    TarTocBuilder tar = new TarTocBuilder();
+    LayerIndex index = LayerIndexer.index(layer, compression, spanSize, tar::write);
+    TarToc toc = tar.finish();
+
+    byte[] zinfo;
+    CompressionAlgorithm algorithm;
+    if (index.compression() == Compression.GZIP) {
+      zinfo = new GzipZinfo(spanSize, index.checkpoints()).toBytes();
+      algorithm = CompressionAlgorithm.GZIP;
+    } else {
+      zinfo = new TarZinfo(spanSize, index.compressedSize()).toBytes();
+      algorithm = CompressionAlgorithm.UNCOMPRESSED;
+    }
+    Ztoc ztoc =
+        new Ztoc(
+            Ztoc.VERSION,
+            buildToolIdentifier,
+            index.compressedSize(),
+            toc.endOffset(),
+            toc.entries(),
+            new CompressionInfo(algorithm, index.spanCount() - 1, index.spanDigests(), zinfo));
+    byte[] bytes = ZtocEncoder.encode(ztoc);
+    return new BuiltZtoc(ztoc, bytes, sha256(bytes), index);
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  private static String projectVersion() {
+    try (InputStream in = ZtocBuilder.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
