@@ -320,6 +320,74 @@ public final class GoJson {
     return write(g -> value(g, v));
   }
 
+  /**
+   * Re-indents compact JSON exactly as Go's {@code json.MarshalIndent(v, "", indent)} lays it out
+   * (which is {@code json.Indent} over the compact encoding): a newline and indentation after
+   * every opening bracket and comma, {@code ": "} between key and value, and empty objects and
+   * arrays left as {@code {}} and {@code []}. Bytes inside strings are copied unchanged. No
+   * trailing newline is added.
+   */
+  public static byte[] indent(byte[] compact, String indent) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(compact.length * 2);
+    byte[] unit = indent.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int depth = 0;
+    boolean inString = false;
+    boolean needIndent = false; // an opening bracket was written; indent before the next value
+    for (int i = 0; i < compact.length; i++) {
+      byte c = compact[i];
+      if (inString) {
+        out.write(c);
+        if (c == '\\') {
+          out.write(compact[++i]);
+        } else if (c == '"') {
+          inString = false;
+        }
+        continue;
+      }
+      if (needIndent && c != ']' && c != '}') {
+        needIndent = false;
+        depth++;
+        newline(out, unit, depth);
+      }
+      switch (c) {
+        case '"' -> {
+          inString = true;
+          out.write(c);
+        }
+        case '{', '[' -> {
+          out.write(c);
+          needIndent = true;
+        }
+        case ',' -> {
+          out.write(c);
+          newline(out, unit, depth);
+        }
+        case ':' -> {
+          out.write(c);
+          out.write(' ');
+        }
+        case '}', ']' -> {
+          if (needIndent) {
+            needIndent = false; // empty: "{}" / "[]"
+          } else {
+            depth--;
+            newline(out, unit, depth);
+          }
+          out.write(c);
+        }
+        default -> out.write(c);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static void newline(java.io.ByteArrayOutputStream out, byte[] unit, int depth) {
+    out.write('\n');
+    for (int d = 0; d < depth; d++) {
+      out.write(unit, 0, unit.length);
+    }
+  }
+
   private static void value(JsonGenerator g, Object v) throws IOException {
     if (v instanceof String s) {
       str(g, s);

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "ztoc",
     mixinStandardHelpOptions = true,
     description = "Build and read zTOCs (per-layer tables of contents with gzip checkpoints).",
-    subcommands = {})
+    subcommands = {ZtocCreateCommand.class, ZtocInfoCommand.class, ZtocListCommand.class})
 final class ZtocCommand implements Runnable {
   @Spec CommandSpec spec;
 
