@@ -95,7 +95,27 @@ final class PathIndex {
 
   /** Path normalisation shared by entry names and queries (see {@link ZtocView}). */
   static byte[] normalise(byte[] path) {
-    return join(resolveDots(split(path)));
+    return isNormal(path) ? path : join(resolveDots(split(path)));
+  }
+
+  /** Whether {@code path} is already normal: no empty, {@code .} or {@code ..} segment. */
+  private static boolean isNormal(byte[] path) {
+    if (path.length == 0) {
+      return true;
+    }
+    int from = 0;
+    for (int p = 0; p <= path.length; p++) {
+      if (p == path.length || path[p] == '/') {
+        int len = p - from;
+        if (len == 0
+            || len == 1 && path[from] == '.'
+            || len == 2 && path[from] == '.' && path[from + 1] == '.') {
+          return false;
+        }
+        from = p + 1;
+      }
+    }
+    return true;
   }
 
   /** The segments between {@code /} separators (empty ones included). */

@@ -301,7 +301,7 @@ public final class ZtocView {
   }
 
   private void checkDigest(int s, int i) throws ZtocFormatException {
-    int n = in.checkString(s, "span digest " + i);
+    int n = in.checkString(s, "span digest");
     ByteBuffer bb = in.buffer();
     boolean ok = n == 71 && in.bytesEqual(s + 4, 7, SHA256_PREFIX);
     for (int k = 7; ok && k < 71; k++) {
