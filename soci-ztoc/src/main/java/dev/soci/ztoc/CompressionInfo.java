@@ -1,5 +1,6 @@
 package dev.soci.ztoc;
 
+import dev.soci.core.Compression;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Objects;
  *     TarZinfo}; copied on the way in and out
  */
 public record CompressionInfo(
-    CompressionAlgorithm algorithm, int maxSpanId, List<String> spanDigests, byte[] checkpoints) {
+    Compression algorithm, int maxSpanId, List<String> spanDigests, byte[] checkpoints) {
 
   public CompressionInfo {
     Objects.requireNonNull(algorithm, "algorithm");

@@ -124,8 +124,9 @@ final class FlatBufferInput {
   }
 
   /**
-   * Checks the string at {@code s} (length, NUL terminator, UTF-8) and returns its byte length;
-   * its bytes start at {@code s + 4}.
+   * Checks the string at {@code s} (length in bounds, NUL terminator) and returns its byte
+   * length; its bytes start at {@code s + 4}. The content is not required to be UTF-8: Go
+   * writes raw byte strings, and so may any producer.
    */
   int checkString(int s, String what) throws ZtocFormatException {
     long n = Integer.toUnsignedLong(bb.getInt(s));
@@ -135,16 +136,19 @@ final class FlatBufferInput {
     if (bb.get(s + 4 + (int) n) != 0) {
       throw bad(what, "string not NUL-terminated");
     }
-    if (!Utf8.isValid(bb, s + 4, (int) n)) {
-      throw bad(what, "string is not valid UTF-8");
-    }
     return (int) n;
   }
 
-  /** Decodes a string already accepted by {@link #checkString}. */
+  /** The bytes of a string already accepted by {@link #checkString}. */
+  ByteString rawString(int s) {
+    byte[] b = new byte[bb.getInt(s)];
+    bb.get(s + 4, b);
+    return ByteString.wrap(b);
+  }
+
+  /** A string already accepted by {@link #checkString}, decoded as UTF-8 with replacement. */
   String string(int s) {
-    int n = bb.getInt(s);
-    byte[] b = new byte[n];
+    byte[] b = new byte[bb.getInt(s)];
     bb.get(s + 4, b);
     return new String(b, StandardCharsets.UTF_8);
   }

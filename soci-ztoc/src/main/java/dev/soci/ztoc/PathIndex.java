@@ -2,7 +2,6 @@ package dev.soci.ztoc;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,10 +10,11 @@ import java.util.List;
 
 /**
  * Name index of a {@link ZtocView}: a hash table of entry indexes keyed by normalised name
- * (O(1) lookups), built in one pass over the name bytes in the zTOC buffer without creating a
- * String per entry. Names that need real normalisation ({@code a//b}, {@code a/./b}, {@code
- * ..}) are rare; only those are decoded, normalised and kept in a side pool. A name-sorted
- * order, needed only for directory listings, is built on first use.
+ * (O(1) lookups), built in one pass over the name bytes in the zTOC buffer without creating an
+ * object per entry. Names are raw bytes and compared as such (a UTF-8 query matches UTF-8
+ * names; any other encoding matches only itself). Names that need real normalisation ({@code
+ * a//b}, {@code a/./b}, {@code ..}) are rare; only those are normalised into a side pool. A
+ * name-sorted order, needed only for directory listings, is built on first use.
  */
 final class PathIndex {
   private final ZtocView view;
@@ -38,7 +38,7 @@ final class PathIndex {
       if (!fastNormalise(i, nameStart[i], nameLength[i])) {
         byte[] raw = new byte[nameLength[i]];
         bb.get(nameStart[i], raw);
-        byte[] norm = normalise(new String(raw, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        byte[] norm = normalise(raw);
         start[i] = ~slow.size();
         length[i] = norm.length;
         slow.writeBytes(norm);
@@ -94,13 +94,51 @@ final class PathIndex {
   }
 
   /** Path normalisation shared by entry names and queries (see {@link ZtocView}). */
-  static String normalise(String path) {
-    List<String> out = new ArrayList<>();
-    for (String seg : path.split("/", -1)) {
-      if (seg.isEmpty() || seg.equals(".")) {
+  static byte[] normalise(byte[] path) {
+    return isNormal(path) ? path : join(resolveDots(split(path)));
+  }
+
+  /** Whether {@code path} is already normal: no empty, {@code .} or {@code ..} segment. */
+  private static boolean isNormal(byte[] path) {
+    if (path.length == 0) {
+      return true;
+    }
+    int from = 0;
+    for (int p = 0; p <= path.length; p++) {
+      if (p == path.length || path[p] == '/') {
+        int len = p - from;
+        if (len == 0
+            || len == 1 && path[from] == '.'
+            || len == 2 && path[from] == '.' && path[from + 1] == '.') {
+          return false;
+        }
+        from = p + 1;
+      }
+    }
+    return true;
+  }
+
+  /** The segments between {@code /} separators (empty ones included). */
+  private static List<byte[]> split(byte[] path) {
+    List<byte[]> out = new ArrayList<>();
+    int from = 0;
+    for (int p = 0; p <= path.length; p++) {
+      if (p == path.length || path[p] == '/') {
+        out.add(Arrays.copyOfRange(path, from, p));
+        from = p + 1;
+      }
+    }
+    return out;
+  }
+
+  /** Drops empty and {@code .} segments; {@code ..} removes the previous one. */
+  private static List<byte[]> resolveDots(List<byte[]> segments) {
+    List<byte[]> out = new ArrayList<>();
+    for (byte[] seg : segments) {
+      if (seg.length == 0 || isDot(seg)) {
         continue;
       }
-      if (seg.equals("..")) {
+      if (isDotDot(seg)) {
         if (!out.isEmpty()) {
           out.remove(out.size() - 1);
         }
@@ -108,7 +146,32 @@ final class PathIndex {
         out.add(seg);
       }
     }
-    return String.join("/", out);
+    return out;
+  }
+
+  private static boolean isDot(byte[] seg) {
+    return seg.length == 1 && seg[0] == '.';
+  }
+
+  private static boolean isDotDot(byte[] seg) {
+    return seg.length == 2 && seg[0] == '.' && seg[1] == '.';
+  }
+
+  private static byte[] join(List<byte[]> segments) {
+    int n = Math.max(0, segments.size() - 1);
+    for (byte[] seg : segments) {
+      n += seg.length;
+    }
+    byte[] out = new byte[n];
+    int p = 0;
+    for (byte[] seg : segments) {
+      if (p > 0) {
+        out[p++] = '/';
+      }
+      System.arraycopy(seg, 0, out, p, seg.length);
+      p += seg.length;
+    }
+    return out;
   }
 
   private byte byteAt(int entry, int k) {
@@ -157,8 +220,7 @@ final class PathIndex {
   }
 
   /** Entry index for an already normalised name, or -1. */
-  int find(String normalised) {
-    byte[] key = normalised.getBytes(StandardCharsets.UTF_8);
+  int find(byte[] key) {
     int h = hash(key) & mask;
     while (slots[h] >= 0) {
       if (nameEquals(slots[h], key)) {
@@ -170,56 +232,60 @@ final class PathIndex {
   }
 
   /** See {@link ZtocView#resolve}. */
-  int resolve(String path, int maxHops) throws SymlinkLoopException {
-    Deque<String> todo = new ArrayDeque<>(Arrays.asList(path.split("/", -1)));
-    List<String> cur = new ArrayList<>();
+  int resolve(byte[] path, int maxHops) throws SymlinkLoopException {
+    Deque<byte[]> todo = new ArrayDeque<>(split(path));
+    List<byte[]> cur = new ArrayList<>();
     int hops = 0;
     while (true) {
       while (!todo.isEmpty()) {
-        String seg = todo.pollFirst();
-        if (seg.isEmpty() || seg.equals(".")) {
+        byte[] seg = todo.pollFirst();
+        if (seg.length == 0 || isDot(seg)) {
           continue;
         }
-        if (seg.equals("..")) {
+        if (isDotDot(seg)) {
           if (!cur.isEmpty()) {
             cur.remove(cur.size() - 1);
           }
           continue;
         }
         cur.add(seg);
-        int idx = find(String.join("/", cur));
+        int idx = find(join(cur));
         if (idx >= 0 && view.type(idx) == EntryType.SYMLINK) {
           if (++hops > maxHops) {
-            throw new SymlinkLoopException(path);
+            throw new SymlinkLoopException(ByteString.wrap(path).toString());
           }
           cur.remove(cur.size() - 1); // targets are relative to the link's directory
-          String target = view.linkname(idx);
-          if (target.startsWith("/")) {
+          byte[] target = view.rawLinkname(idx).internalArray();
+          if (target.length > 0 && target[0] == '/') {
             cur.clear();
           }
-          String[] segs = target.split("/", -1);
-          for (int k = segs.length - 1; k >= 0; k--) {
-            todo.addFirst(segs[k]);
+          List<byte[]> segs = split(target);
+          for (int k = segs.size() - 1; k >= 0; k--) {
+            todo.addFirst(segs.get(k));
           }
         }
       }
-      int idx = find(String.join("/", cur));
+      int idx = find(join(cur));
       if (idx < 0 || view.type(idx) != EntryType.HARDLINK) {
         return idx;
       }
       if (++hops > maxHops) {
-        throw new SymlinkLoopException(path);
+        throw new SymlinkLoopException(ByteString.wrap(path).toString());
       }
       // A hard link names its target by archive path, from the layer root.
       cur.clear();
-      todo.addAll(Arrays.asList(view.linkname(idx).split("/", -1)));
+      todo.addAll(split(view.rawLinkname(idx).internalArray()));
     }
   }
 
   /** Direct children of a normalised directory name, in name order. */
-  int[] children(String dir) {
+  int[] children(byte[] dir) {
     int[] order = sortedOrder();
-    byte[] prefix = (dir.isEmpty() ? "" : dir + "/").getBytes(StandardCharsets.UTF_8);
+    byte[] prefix = dir;
+    if (dir.length > 0) {
+      prefix = Arrays.copyOf(dir, dir.length + 1);
+      prefix[dir.length] = '/';
+    }
     // First entry whose name is >= prefix.
     int lo = 0;
     int hi = order.length;
@@ -256,15 +322,7 @@ final class PathIndex {
   private int[] sortedOrder() {
     int[] s = sorted;
     if (s == null) {
-      Integer[] boxed = new Integer[length.length];
-      for (int i = 0; i < boxed.length; i++) {
-        boxed[i] = i;
-      }
-      Arrays.sort(boxed, this::compareNames);
-      s = new int[boxed.length];
-      for (int i = 0; i < s.length; i++) {
-        s[i] = boxed[i];
-      }
+      s = IntSort.sortedIndexes(length.length, this::compareNames);
       sorted = s;
     }
     return s;

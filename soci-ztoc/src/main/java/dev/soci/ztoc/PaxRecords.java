@@ -7,12 +7,13 @@ import java.util.Map;
 /**
  * Parses the records of a PAX extended header ({@code "<len> <key>=<value>\n"}) with the checks
  * of Go's {@code parsePAXRecord}; a later record with the same key replaces an earlier one.
+ * Keys and values stay raw bytes, as in Go: nothing requires them to be UTF-8.
  */
 final class PaxRecords {
   private PaxRecords() {}
 
-  static Map<String, String> parse(byte[] data, long headerOffset) throws TarFormatException {
-    Map<String, String> out = new HashMap<>();
+  static Map<ByteString, ByteString> parse(byte[] data, long headerOffset) throws TarFormatException {
+    Map<ByteString, ByteString> out = new HashMap<>();
     int p = 0;
     while (p < data.length) {
       int space = p;
@@ -38,12 +39,12 @@ final class PaxRecords {
       if (eq == recordEnd - 1 || eq == bodyStart) {
         throw bad(headerOffset, "record without key=value");
       }
-      String key = decode(data, bodyStart, eq - bodyStart, headerOffset);
-      String value = decode(data, eq + 1, recordEnd - 1 - (eq + 1), headerOffset);
+      ByteString key = ByteString.of(data, bodyStart, eq - bodyStart);
+      ByteString value = ByteString.of(data, eq + 1, recordEnd - 1 - (eq + 1));
       boolean nameLike =
-          key.equals("path") || key.equals("linkpath") || key.equals("uname")
-              || key.equals("gname");
-      if ((nameLike ? value : key).indexOf('\0') >= 0) {
+          key.contentEquals("path") || key.contentEquals("linkpath") || key.contentEquals("uname")
+              || key.contentEquals("gname");
+      if (hasNul(nameLike ? value : key)) {
         throw bad(headerOffset, "NUL in record " + key);
       }
       out.put(key, value);
@@ -52,12 +53,13 @@ final class PaxRecords {
     return out;
   }
 
-  private static String decode(byte[] b, int off, int len, long headerOffset)
-      throws TarFormatException {
-    if (!Utf8.isValid(b, off, len)) {
-      throw bad(headerOffset, "record is not valid UTF-8");
+  private static boolean hasNul(ByteString s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.byteAt(i) == 0) {
+        return true;
+      }
     }
-    return new String(b, off, len, StandardCharsets.UTF_8);
+    return false;
   }
 
   private static TarFormatException bad(long headerOffset, String why) {

@@ -1,5 +1,7 @@
 package dev.soci.ztoc;
 
+import dev.soci.core.Compression;
+
 /**
  * Vtable slot numbers of the zTOC and tar-zinfo FlatBuffers schemas (FORMATS.md 1 and 1.4).
  * Slots follow declaration order; keeping them in one place keeps the encoder and the reader
@@ -33,6 +35,27 @@ final class Schema {
   static final int CI_MAX_SPAN_ID = 1;
   static final int CI_SPAN_DIGESTS = 2;
   static final int CI_CHECKPOINTS = 3;
+
+  /** {@code CompressionAlgorithm.Gzip}, the field's default (never written). */
+  static final byte WIRE_GZIP = 1;
+  /** {@code CompressionAlgorithm.Uncompressed}. */
+  static final byte WIRE_UNCOMPRESSED = 2;
+
+  static byte toWire(Compression c) {
+    return switch (c) {
+      case GZIP -> WIRE_GZIP;
+      case UNCOMPRESSED -> WIRE_UNCOMPRESSED;
+    };
+  }
+
+  /** @return the compression for a stored byte, or {@code null} if unknown */
+  static Compression fromWire(int v) {
+    return switch (v) {
+      case WIRE_GZIP -> Compression.GZIP;
+      case WIRE_UNCOMPRESSED -> Compression.UNCOMPRESSED;
+      default -> null;
+    };
+  }
 
   static final int TOC_FIELDS = 1;
   static final int TOC_METADATA = 0;

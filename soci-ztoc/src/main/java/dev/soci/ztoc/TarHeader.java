@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * One decoded 512-byte tar header, parsed field by field the way Go's {@code archive/tar}
  * {@code readHeader} does (format detection by magic, checksum, numeric and string fields,
- * ustar/star prefix, the GNU atime/ctime fallback). String fields stay raw bytes here: a PAX or
- * GNU long record may replace them, and only the values that end up in the TOC must be UTF-8.
+ * ustar/star prefix, the GNU atime/ctime fallback). String fields stay raw bytes, as in Go: no
+ * encoding is assumed, and the TOC stores them verbatim.
  */
 final class TarHeader {
   final long offset;

@@ -1,7 +1,5 @@
 package dev.soci.ztoc;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +20,13 @@ import java.util.Map;
  * first); a stream that ends cleanly between entries, or inside the padding after the last
  * entry's data, ends the archive there.
  *
+ * <p>Names, link names, user/group names and PAX records are kept as raw bytes ({@link
+ * ByteString}), as Go does: legacy-charset names and binary PAX values (file capabilities) reach
+ * the zTOC verbatim.
+ *
  * <p>Deliberate differences, all failing with a typed exception where the reference would write
  * something unusable: negative sizes; modification years outside [0, 9999] (Go's MarshalText
- * fails too); names, link names, user/group names and PAX records that are not valid UTF-8
- * (they could not be re-encoded byte-for-byte); PAX GNU sparse files. Not thread-safe.
+ * fails too); PAX GNU sparse files. Not thread-safe.
  */
 public final class TarTocBuilder {
 
@@ -53,11 +54,14 @@ public final class TarTocBuilder {
   private long endOffset = -1;
 
   // Metadata from PAX / GNU long headers, applying to the next file header only.
-  private Map<String, String> pax;
+  private Map<ByteString, ByteString> pax;
   private byte[] longName;
   private byte[] longLink;
 
   private final List<TocEntry> entries = new ArrayList<>();
+
+  private static final ByteString GNU_SPARSE = ByteString.utf8("GNU.sparse.");
+  private static final ByteString SLASH = ByteString.utf8("/");
 
   /** Creates a parser positioned at the start of a tar stream. */
   public TarTocBuilder() {}
@@ -221,10 +225,10 @@ public final class TarTocBuilder {
     special = null;
     switch (specialType) {
       case 'x', 'g' -> {
-        Map<String, String> records = PaxRecords.parse(data, specialHeaderOffset);
+        Map<ByteString, ByteString> records = PaxRecords.parse(data, specialHeaderOffset);
         if (specialType == 'g') {
           throw new UnsupportedTarEntryException(
-              lenientName(specialName), 'g', specialHeaderOffset, "global PAX header");
+              ByteString.wrap(specialName).utf8(), 'g', specialHeaderOffset, "global PAX header");
         }
         pax = records;
       }
@@ -236,65 +240,72 @@ public final class TarTocBuilder {
   }
 
   private void onFileHeader(TarHeader h) throws TarFormatException {
-    Map<String, String> records = pax == null ? Map.of() : pax;
+    Map<ByteString, ByteString> records = pax == null ? Map.of() : pax;
     byte[] longNameBytes = longName;
     byte[] longLinkBytes = longLink;
     pax = null;
     longName = null;
     longLink = null;
 
-    String name = null;
-    String linkname = null;
-    String uname = null;
-    String gname = null;
+    ByteString name = null;
+    ByteString linkname = null;
+    ByteString uname = null;
+    ByteString gname = null;
     long size = h.size;
     long uid = h.uid;
     long gid = h.gid;
     long mtimeSeconds = h.mtime;
     long mtimeNanos = 0;
-    for (Map.Entry<String, String> r : records.entrySet()) {
-      String v = r.getValue();
+    boolean sparse = false;
+    for (Map.Entry<ByteString, ByteString> r : records.entrySet()) {
+      ByteString k = r.getKey();
+      ByteString v = r.getValue();
+      sparse |= k.startsWith(GNU_SPARSE);
       if (v.isEmpty()) {
         continue; // Go keeps the header's value
       }
-      switch (r.getKey()) {
-        case "path" -> name = v;
-        case "linkpath" -> linkname = v;
-        case "uname" -> uname = v;
-        case "gname" -> gname = v;
-        case "uid" -> uid = paxInt(r, h);
-        case "gid" -> gid = paxInt(r, h);
-        case "size" -> size = paxInt(r, h);
-        case "mtime" -> {
-          long[] t = paxTime(r, h);
-          mtimeSeconds = t[0];
-          mtimeNanos = t[1];
-        }
-        case "atime", "ctime" -> paxTime(r, h); // Go validates these too
-        default -> {}
+      if (k.contentEquals("path")) {
+        name = v;
+      } else if (k.contentEquals("linkpath")) {
+        linkname = v;
+      } else if (k.contentEquals("uname")) {
+        uname = v;
+      } else if (k.contentEquals("gname")) {
+        gname = v;
+      } else if (k.contentEquals("uid")) {
+        uid = paxInt(k, v, h);
+      } else if (k.contentEquals("gid")) {
+        gid = paxInt(k, v, h);
+      } else if (k.contentEquals("size")) {
+        size = paxInt(k, v, h);
+      } else if (k.contentEquals("mtime")) {
+        long[] t = paxTime(k, v, h);
+        mtimeSeconds = t[0];
+        mtimeNanos = t[1];
+      } else if (k.contentEquals("atime") || k.contentEquals("ctime")) {
+        paxTime(k, v, h); // Go validates these too
       }
     }
     if (name == null) {
-      name = utf8(h.name, "name", h);
+      name = ByteString.wrap(h.name);
     }
     if (longNameBytes != null && longNameBytes.length > 0) {
-      name = utf8(longNameBytes, "GNU long name", h);
+      name = ByteString.wrap(longNameBytes);
     }
     if (linkname == null) {
-      linkname = utf8(h.linkname, "link name", h);
+      linkname = ByteString.wrap(h.linkname);
     }
     if (longLinkBytes != null && longLinkBytes.length > 0) {
-      linkname = utf8(longLinkBytes, "GNU long link name", h);
+      linkname = ByteString.wrap(longLinkBytes);
     }
     byte flag = h.typeFlag;
     if (flag == 0) {
-      flag = name.endsWith("/") ? (byte) '5' : (byte) '0'; // legacy archives
+      flag = name.endsWith(SLASH) ? (byte) '5' : (byte) '0'; // legacy archives
     }
     EntryType type = typeOf(flag, name, h.offset);
-    for (String key : records.keySet()) {
-      if (key.startsWith("GNU.sparse.")) {
-        throw new UnsupportedTarEntryException(name, (char) flag, h.offset, "PAX GNU sparse file");
-      }
+    if (sparse) {
+      throw new UnsupportedTarEntryException(
+          name.utf8(), (char) flag, h.offset, "PAX GNU sparse file");
     }
     if (size < 0) {
       throw new TarFormatException("entry \"" + name + "\" has negative size " + size);
@@ -314,12 +325,12 @@ public final class TarTocBuilder {
             h.mode,
             uid & 0xFFFF_FFFFL, // the zTOC stores Go's uint32(int) conversion
             gid & 0xFFFF_FFFFL,
-            uname != null ? uname : utf8(h.uname, "user name", h),
-            gname != null ? gname : utf8(h.gname, "group name", h),
+            uname != null ? uname : ByteString.wrap(h.uname),
+            gname != null ? gname : ByteString.wrap(h.gname),
             modTime,
             h.devmajor,
             h.devminor,
-            TocEntry.sortedCopy(records)));
+            new java.util.TreeMap<>(records)));
 
     // Go's isHeaderOnlyType: these carry no data, whatever the size field claims.
     dataRemaining = type == EntryType.REG ? size : 0;
@@ -327,7 +338,7 @@ public final class TarTocBuilder {
     state = dataRemaining + padRemaining == 0 ? State.HEADER : State.SKIP;
   }
 
-  private static EntryType typeOf(byte flag, String name, long offset)
+  private static EntryType typeOf(byte flag, ByteString name, long offset)
       throws UnsupportedTarEntryException {
     return switch (flag) {
       case '0' -> EntryType.REG;
@@ -338,7 +349,7 @@ public final class TarTocBuilder {
       case '5' -> EntryType.DIR;
       case '6' -> EntryType.FIFO;
       default -> throw new UnsupportedTarEntryException(
-          name, (char) (flag & 0xff), offset, describe(flag));
+          name.utf8(), (char) (flag & 0xff), offset, describe(flag));
     };
   }
 
@@ -358,43 +369,31 @@ public final class TarTocBuilder {
     return -n & (BLOCK - 1);
   }
 
-  private static long paxInt(Map.Entry<String, String> r, TarHeader h) throws TarFormatException {
-    Long v = GoTime.parseInt64(r.getValue());
-    if (v == null) {
-      throw badPax(r, h);
+  private static long paxInt(ByteString k, ByteString v, TarHeader h)
+      throws TarFormatException {
+    Long n = GoTime.parseInt64(latin1(v));
+    if (n == null) {
+      throw badPax(k, v, h);
     }
-    return v;
+    return n;
   }
 
-  private static long[] paxTime(Map.Entry<String, String> r, TarHeader h)
+  private static long[] paxTime(ByteString k, ByteString v, TarHeader h)
       throws TarFormatException {
-    long[] t = GoTime.parsePaxTime(r.getValue());
+    long[] t = GoTime.parsePaxTime(latin1(v));
     if (t == null) {
-      throw badPax(r, h);
+      throw badPax(k, v, h);
     }
     return t;
   }
 
-  private static TarFormatException badPax(Map.Entry<String, String> r, TarHeader h) {
+  /** One char per byte: numeric parsers then reject any non-ASCII byte, as Go's do. */
+  private static String latin1(ByteString v) {
+    return new String(v.internalArray(), StandardCharsets.ISO_8859_1);
+  }
+
+  private static TarFormatException badPax(ByteString k, ByteString v, TarHeader h) {
     return new TarFormatException(
-        "invalid PAX record " + r.getKey() + "=" + r.getValue() + " for header at " + h.offset);
-  }
-
-  static String utf8(byte[] b, String field, TarHeader h) throws TarFormatException {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(b))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new TarFormatException(
-          "tar " + field + " of header at " + h.offset + " is not valid UTF-8");
-    }
-  }
-
-  private static String lenientName(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
+        "invalid PAX record " + k + "=" + v + " for header at " + h.offset);
   }
 }

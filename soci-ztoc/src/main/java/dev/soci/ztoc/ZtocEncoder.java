@@ -1,6 +1,7 @@
 package dev.soci.ztoc;
 
 import com.google.flatbuffers.FlatBufferBuilder;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 
@@ -38,8 +39,7 @@ public final class ZtocEncoder {
     b.addInt(Schema.CI_MAX_SPAN_ID, ci.maxSpanId(), 0);
     b.addOffset(Schema.CI_SPAN_DIGESTS, digestVector, 0);
     b.addOffset(Schema.CI_CHECKPOINTS, checkpoints, 0);
-    b.addByte(
-        Schema.CI_ALGORITHM, ci.algorithm().wireValue(), CompressionAlgorithm.GZIP.wireValue());
+    b.addByte(Schema.CI_ALGORITHM, Schema.toWire(ci.algorithm()), Schema.WIRE_GZIP);
     int compressionInfo = b.endTable();
 
     b.startTable(Schema.Z_FIELDS);
@@ -65,17 +65,17 @@ public final class ZtocEncoder {
   }
 
   private static int writeEntry(FlatBufferBuilder b, TocEntry e) {
-    int name = b.createString(e.name());
+    int name = raw(b, e.rawName());
     int type = b.createString(e.type().wireName());
-    int linkname = b.createString(e.linkname());
-    int uname = b.createString(e.uname());
-    int gname = b.createString(e.gname());
+    int linkname = raw(b, e.rawLinkname());
+    int uname = raw(b, e.rawUname());
+    int gname = raw(b, e.rawGname());
     int modTime = b.createString(e.modTime());
     int[] xattrs = new int[e.paxRecords().size()];
     int k = 0;
-    for (Map.Entry<String, String> r : e.paxRecords().entrySet()) {
-      int key = b.createString(r.getKey());
-      int value = b.createString(r.getValue());
+    for (Map.Entry<ByteString, ByteString> r : e.paxRecords().entrySet()) {
+      int key = raw(b, r.getKey());
+      int value = raw(b, r.getValue());
       b.startTable(Schema.X_FIELDS);
       b.addOffset(Schema.X_KEY, key, 0);
       b.addOffset(Schema.X_VALUE, value, 0);
@@ -99,6 +99,14 @@ public final class ZtocEncoder {
     b.addLong(Schema.FM_DEVMINOR, e.devminor(), 0);
     b.addOffset(Schema.FM_XATTRS, xattrVector, 0);
     return b.endTable();
+  }
+
+  /**
+   * A string holding exactly these bytes, whatever their encoding, as Go's {@code CreateString}
+   * does; for UTF-8 content it is the same as {@code createString(CharSequence)}.
+   */
+  private static int raw(FlatBufferBuilder b, ByteString s) {
+    return b.createString(ByteBuffer.wrap(s.internalArray()));
   }
 
   /** A vector of offsets in element order (FlatBuffers vectors are built back to front). */

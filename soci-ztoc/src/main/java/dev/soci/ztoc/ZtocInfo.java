@@ -1,5 +1,6 @@
 package dev.soci.ztoc;
 
+import dev.soci.core.Compression;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +33,8 @@ public record ZtocInfo(
   /**
    * One entry of the view.
    *
-   * @param filename entry name as stored
+   * @param filename entry name as stored, decoded as UTF-8 (malformed bytes become U+FFFD, as in
+   *     the reference's JSON output)
    * @param offset uncompressed offset of its data
    * @param size its size
    * @param type the zTOC type string
@@ -43,28 +45,11 @@ public record ZtocInfo(
       String filename, long offset, long size, String type, int startSpan, int endSpan) {}
 
   /**
-   * Computes the view of a tar-zinfo zTOC, whose span starts follow from its span size.
-   *
-   * @throws IllegalArgumentException if the zTOC is a gzip one
+   * Computes the view of a zTOC of either compression: span size and span starts come from its
+   * zinfo ({@link ZtocView#spanSize()}, {@link ZtocView#spanStarts()}).
    */
   public static ZtocInfo of(ZtocView ztoc) {
-    TarZinfo zinfo = ztoc.tarZinfo();
-    if (zinfo == null) {
-      throw new IllegalArgumentException("gzip zTOC: span starts come from its gzip zinfo");
-    }
-    return of(ztoc, zinfo.spanSize(), zinfo.spanStarts());
-  }
-
-  /**
-   * Computes the view given the zinfo's span size and the uncompressed start of every span
-   * (for gzip, each checkpoint's {@code out}).
-   *
-   * @param spanStarts ascending, one per span, the first 0
-   */
-  public static ZtocInfo of(ZtocView ztoc, long spanSize, long[] spanStarts) {
-    if (spanStarts.length == 0 || spanStarts[0] != 0) {
-      throw new IllegalArgumentException("span starts must begin with 0");
-    }
+    long[] spanStarts = ztoc.spanStarts();
     List<FileInfo> files = new ArrayList<>(ztoc.entryCount());
     int multi = 0;
     for (int i = 0; i < ztoc.entryCount(); i++) {
@@ -81,14 +66,30 @@ public record ZtocInfo(
         ztoc.version(),
         ztoc.buildToolIdentifier(),
         ztoc.byteSize(),
-        spanSize,
-        ztoc.maxSpanId() + 1,
+        ztoc.spanSize(),
+        ztoc.spanCount(),
         files.size(),
         multi,
         files);
   }
 
-  /** The span holding {@code offset}: the last one whose start is {@code <= offset}. */
+  /**
+   * The lowercase name the reference prints for a compression: {@code gzip} or {@code
+   * uncompressed}.
+   */
+  public static String displayName(Compression compression) {
+    return switch (compression) {
+      case GZIP -> "gzip";
+      case UNCOMPRESSED -> "uncompressed";
+    };
+  }
+
+  /**
+   * The span holding {@code offset}: the last one whose start is {@code <= offset} (0 when
+   * there are no spans or the offset precedes them all).
+   *
+   * @param spanStarts ascending span starts
+   */
   public static int spanHolding(long[] spanStarts, long offset) {
     int lo = 0;
     int hi = spanStarts.length - 1;

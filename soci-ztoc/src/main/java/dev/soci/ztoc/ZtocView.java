@@ -1,13 +1,16 @@
 package dev.soci.ztoc;
 
+import dev.soci.core.Compression;
+import dev.soci.core.CorruptZinfoException;
+import dev.soci.core.GzipZinfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 
@@ -15,17 +18,27 @@ import java.util.TreeMap;
  * A zTOC opened over its bytes without materialising its entries: every accessor reads the
  * FlatBuffers data in place.
  *
- * <p>Opening validates the whole buffer up front (every offset, vtable, vector and string in
- * bounds, all strings valid UTF-8, known entry types, entries non-overlapping in offset order as
- * the reference requires, span digests well formed and counted right, tar zinfo consistent), so
- * later accessors cannot fail. Any damage is reported as {@link ZtocFormatException}.
+ * <p>Opening validates the whole buffer up front in one allocation-free pass per entry (every
+ * offset, vtable, vector and string in bounds and NUL-terminated, known entry types, entries
+ * non-overlapping in offset order as the reference requires, span digests well formed and
+ * counted right, the zinfo consistent with the spans and the archive sizes), so later accessors
+ * cannot fail. Any damage is reported as {@link ZtocFormatException}. String contents are not
+ * required to be UTF-8: tar names and PAX values are raw bytes, and the reference writes them
+ * verbatim. Raw accessors ({@link #rawName}, {@link #rawLinkname}, {@link #entry}) return the
+ * exact bytes; the {@code String} ones decode UTF-8 with U+FFFD replacement.
  *
- * <p>Path lookup ({@link #lookup}, {@link #resolve}, {@link #list}) normalises paths: leading
- * {@code /} and {@code ./}, empty and {@code .} segments and a trailing {@code /} are dropped,
- * and {@code ..} removes the previous segment (never climbing above the root). So {@code
- * ./etc/}, {@code /etc} and {@code etc} all name the same entry. When several entries have the
- * same normalised name, the last one in archive order wins, as when extracting the tar. Instances
- * are immutable apart from lazily built indexes, and safe for concurrent use.
+ * <p>Path lookup ({@link #lookup}, {@link #resolve}, {@link #list}) works on raw name bytes; a
+ * {@code String} query is encoded as UTF-8, so it finds UTF-8 names, and a {@link ByteString}
+ * query finds names in any encoding. Paths are normalised: leading {@code /} and {@code ./},
+ * empty and {@code .} segments and a trailing {@code /} are dropped, and {@code ..} removes the
+ * previous segment (never climbing above the root). So {@code ./etc/}, {@code /etc} and {@code
+ * etc} all name the same entry. When several entries have the same normalised name, the last
+ * one in archive order wins, as when extracting the tar. The name index is built on the first
+ * lookup. Instances are immutable apart from lazily built indexes, and safe for concurrent use.
+ *
+ * <p><b>Spans.</b> Span {@code i} covers compressed bytes {@code [spanCompressedStart(i),
+ * spanCompressedEnd(i))} and uncompressed bytes {@code [spanUncompressedStart(i),
+ * spanUncompressedEnd(i))} (FORMATS.md 1.3 and 1.4).
  */
 public final class ZtocView {
 
@@ -33,23 +46,35 @@ public final class ZtocView {
   public static final int MAX_LINK_HOPS = 40;
 
   private static final byte[][] TYPE_NAMES;
+  private static final EntryType[] TYPES = EntryType.values();
+  private static final byte[] SHA256_PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
+
+  // Gzip zinfo layout (FORMATS.md 1.2).
+  private static final int ZINFO_HEADER = 4 + 8;
+  private static final int ZINFO_RECORD = 8 + 8 + 1 + 32768;
+  private static final long V1_FIRST_IN = 10;
 
   static {
-    EntryType[] types = EntryType.values();
-    TYPE_NAMES = new byte[types.length][];
-    for (int i = 0; i < types.length; i++) {
-      TYPE_NAMES[i] = types[i].wireName().getBytes(StandardCharsets.US_ASCII);
+    TYPE_NAMES = new byte[TYPES.length][];
+    for (int i = 0; i < TYPES.length; i++) {
+      TYPE_NAMES[i] = TYPES[i].wireName().getBytes(StandardCharsets.US_ASCII);
     }
   }
 
   private final FlatBufferInput in;
   private final int root;
-  private final int ci;
-  private final CompressionAlgorithm algorithm;
+  private final long compressedSize;
+  private final long uncompressedSize;
+  private final Compression algorithm;
   private final int maxSpanId;
   private final int digestVector;
   private final int checkpointsVector;
   private final TarZinfo tarZinfo;
+  private final long spanSize;
+  // Gzip only: each checkpoint's in, out and bits (checkpoint 0 included, also for v1 blobs).
+  private final long[] checkpointIn;
+  private final long[] checkpointOut;
+  private final byte[] checkpointBits;
   // Per-entry facts read during validation; kept because lookups and info need them often.
   private final int[] tables;
   private final int[] nameStart;
@@ -58,14 +83,15 @@ public final class ZtocView {
   private final long[] offsets;
   private final long[] sizes;
   private volatile PathIndex pathIndex;
+  private volatile GzipZinfo gzipZinfo;
 
   private ZtocView(ByteBuffer buffer) throws ZtocFormatException {
     in = new FlatBufferInput(buffer);
     root = in.root("ztoc");
     checkString(in.ref(root, Schema.Z_VERSION, "ztoc.version"), "ztoc.version", true);
     checkString(in.ref(root, Schema.Z_BUILD_TOOL, "ztoc"), "ztoc.build_tool_identifier", false);
-    long compressedSize = in.getLong(root, Schema.Z_COMPRESSED_SIZE, "ztoc");
-    long uncompressedSize = in.getLong(root, Schema.Z_UNCOMPRESSED_SIZE, "ztoc");
+    compressedSize = in.getLong(root, Schema.Z_COMPRESSED_SIZE, "ztoc");
+    uncompressedSize = in.getLong(root, Schema.Z_UNCOMPRESSED_SIZE, "ztoc");
     if (compressedSize < 0 || uncompressedSize < 0) {
       throw new ZtocFormatException("ztoc: negative archive size");
     }
@@ -84,19 +110,22 @@ public final class ZtocView {
     offsets = new long[n];
     sizes = new long[n];
     for (int i = 0; i < n; i++) {
-      checkEntry(i, in.element(metadata, i, "toc.metadata"));
+      try {
+        checkEntry(i, in.element(metadata, i, "metadata"));
+      } catch (ZtocFormatException e) {
+        // Messages are built only on failure, so the happy path allocates nothing per entry.
+        throw new ZtocFormatException("toc entry " + i + ": " + e.getMessage(), e);
+      }
     }
     checkNoOverlap();
 
-    ci = in.ref(root, Schema.Z_COMPRESSION_INFO, "ztoc");
+    int ci = in.ref(root, Schema.Z_COMPRESSION_INFO, "ztoc");
     if (ci == 0) {
       throw new ZtocFormatException("ztoc: missing compression_info");
     }
     in.table(ci, "compression_info");
-    int alg =
-        in.getByte(
-            ci, Schema.CI_ALGORITHM, CompressionAlgorithm.GZIP.wireValue(), "compression_info");
-    algorithm = CompressionAlgorithm.fromWireValue(alg);
+    int alg = in.getByte(ci, Schema.CI_ALGORITHM, Schema.WIRE_GZIP, "compression_info");
+    algorithm = Schema.fromWire(alg);
     if (algorithm == null) {
       throw new ZtocFormatException("compression_info: unknown algorithm " + alg);
     }
@@ -115,7 +144,7 @@ public final class ZtocView {
       throw new ZtocFormatException("compression_info: missing checkpoints");
     }
     ByteBuffer blob = in.bytes(checkpointsVector, "checkpoints");
-    if (algorithm == CompressionAlgorithm.UNCOMPRESSED) {
+    if (algorithm == Compression.UNCOMPRESSED) {
       tarZinfo = TarZinfo.parse(blob);
       if (tarZinfo.numSpans() != maxSpanId + 1L) {
         throw new ZtocFormatException(
@@ -125,9 +154,21 @@ public final class ZtocView {
         throw new ZtocFormatException(
             "tar zinfo: size " + tarZinfo.size() + " != archive size " + compressedSize);
       }
+      spanSize = tarZinfo.spanSize();
+      checkpointIn = null;
+      checkpointOut = null;
+      checkpointBits = null;
     } else {
       tarZinfo = null;
-      checkGzipZinfoShape(blob);
+      int count = gzipCheckpointCount(blob);
+      spanSize = blob.getLong(4);
+      if (spanSize <= 0) {
+        throw new ZtocFormatException("gzip zinfo: span size " + spanSize + " is not positive");
+      }
+      checkpointIn = new long[count];
+      checkpointOut = new long[count];
+      checkpointBits = new byte[count];
+      readCheckpoints(blob, count);
     }
   }
 
@@ -172,52 +213,52 @@ public final class ZtocView {
     return open(Files.readAllBytes(file));
   }
 
+  /** Validates entry {@code i}; messages name the field, the caller adds the entry number. */
   private void checkEntry(int i, int t) throws ZtocFormatException {
-    String what = "toc entry " + i;
-    in.table(t, what);
+    in.table(t, "table");
     tables[i] = t;
-    int name = in.ref(t, Schema.FM_NAME, what);
+    int name = in.ref(t, Schema.FM_NAME, "name");
     if (name == 0) {
-      throw new ZtocFormatException(what + ": missing name");
+      throw new ZtocFormatException("missing name");
     }
-    nameLength[i] = in.checkString(name, what + " name");
+    nameLength[i] = in.checkString(name, "name");
     nameStart[i] = name + 4;
-    int type = in.ref(t, Schema.FM_TYPE, what);
+    int type = in.ref(t, Schema.FM_TYPE, "type");
     if (type == 0) {
-      throw new ZtocFormatException(what + ": missing type");
+      throw new ZtocFormatException("missing type");
     }
-    int typeLength = in.checkString(type, what + " type");
+    int typeLength = in.checkString(type, "type");
     types[i] = -1;
     for (int k = 0; k < TYPE_NAMES.length; k++) {
       if (in.bytesEqual(type + 4, typeLength, TYPE_NAMES[k])) {
         types[i] = (byte) k;
+        break;
       }
     }
     if (types[i] < 0) {
-      throw new ZtocFormatException(what + ": unknown type \"" + in.string(type) + "\"");
+      throw new ZtocFormatException("unknown type \"" + in.rawString(type) + "\"");
     }
-    offsets[i] = in.getLong(t, Schema.FM_OFFSET, what);
-    sizes[i] = in.getLong(t, Schema.FM_SIZE, what);
+    offsets[i] = in.getLong(t, Schema.FM_OFFSET, "uncompressed_offset");
+    sizes[i] = in.getLong(t, Schema.FM_SIZE, "uncompressed_size");
     if (offsets[i] < 0 || sizes[i] < 0 || offsets[i] + sizes[i] < 0) {
-      throw new ZtocFormatException(what + ": bad offset/size " + offsets[i] + "/" + sizes[i]);
+      throw new ZtocFormatException("bad offset/size " + offsets[i] + "/" + sizes[i]);
     }
-    checkString(in.ref(t, Schema.FM_LINKNAME, what), what + " linkname", false);
-    checkString(in.ref(t, Schema.FM_UNAME, what), what + " uname", false);
-    checkString(in.ref(t, Schema.FM_GNAME, what), what + " gname", false);
-    checkString(in.ref(t, Schema.FM_MOD_TIME, what), what + " mod_time", false);
-    for (int slot :
-        new int[] {Schema.FM_MODE, Schema.FM_DEVMAJOR, Schema.FM_DEVMINOR}) {
-      in.getLong(t, slot, what);
-    }
-    in.getInt(t, Schema.FM_UID, what);
-    in.getInt(t, Schema.FM_GID, what);
-    int xattrs = in.ref(t, Schema.FM_XATTRS, what);
+    checkString(in.ref(t, Schema.FM_LINKNAME, "linkname"), "linkname", false);
+    checkString(in.ref(t, Schema.FM_UNAME, "uname"), "uname", false);
+    checkString(in.ref(t, Schema.FM_GNAME, "gname"), "gname", false);
+    checkString(in.ref(t, Schema.FM_MOD_TIME, "mod_time"), "mod_time", false);
+    in.getLong(t, Schema.FM_MODE, "mode");
+    in.getLong(t, Schema.FM_DEVMAJOR, "devmajor");
+    in.getLong(t, Schema.FM_DEVMINOR, "devminor");
+    in.getInt(t, Schema.FM_UID, "uid");
+    in.getInt(t, Schema.FM_GID, "gid");
+    int xattrs = in.ref(t, Schema.FM_XATTRS, "xattrs");
     if (xattrs != 0) {
-      int count = in.vectorLength(xattrs, 4, what + " xattrs");
+      int count = in.vectorLength(xattrs, 4, "xattrs");
       for (int k = 0; k < count; k++) {
-        int x = in.table(in.element(xattrs, k, what), what + " xattr");
-        checkString(in.ref(x, Schema.X_KEY, what), what + " xattr key", true);
-        checkString(in.ref(x, Schema.X_VALUE, what), what + " xattr value", false);
+        int x = in.table(in.element(xattrs, k, "xattrs"), "xattr");
+        checkString(in.ref(x, Schema.X_KEY, "xattr key"), "xattr key", true);
+        checkString(in.ref(x, Schema.X_VALUE, "xattr value"), "xattr value", false);
       }
     }
   }
@@ -244,15 +285,7 @@ public final class ZtocView {
     }
     int[] order = null;
     if (!sorted) {
-      Integer[] boxed = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        boxed[i] = i;
-      }
-      Arrays.sort(boxed, (a, b) -> Long.compare(offsets[a], offsets[b]));
-      order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = boxed[i];
-      }
+      order = IntSort.sortedIndexes(n, (a, b) -> Long.compare(offsets[a], offsets[b]));
     }
     for (int k = 1; k < n; k++) {
       int prev = order == null ? k - 1 : order[k - 1];
@@ -268,9 +301,9 @@ public final class ZtocView {
   }
 
   private void checkDigest(int s, int i) throws ZtocFormatException {
-    int n = in.checkString(s, "span digest " + i);
+    int n = in.checkString(s, "span digest");
     ByteBuffer bb = in.buffer();
-    boolean ok = n == 71 && in.bytesEqual(s + 4, 7, "sha256:".getBytes(StandardCharsets.US_ASCII));
+    boolean ok = n == 71 && in.bytesEqual(s + 4, 7, SHA256_PREFIX);
     for (int k = 7; ok && k < 71; k++) {
       int c = bb.get(s + 4 + k);
       ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -280,17 +313,15 @@ public final class ZtocView {
     }
   }
 
-  /** Gzip zinfo content is soci-core's business; here only its size must match a known form. */
-  private void checkGzipZinfoShape(ByteBuffer blob) throws ZtocFormatException {
-    final long header = 12;
-    final long record = 8 + 8 + 1 + 32768;
-    if (blob.remaining() < header) {
-      throw new ZtocFormatException("gzip zinfo: " + blob.remaining() + " bytes is too short");
+  /** The number of checkpoints of a gzip zinfo blob, after checking its length fits v1 or v2. */
+  private int gzipCheckpointCount(ByteBuffer blob) throws ZtocFormatException {
+    long len = blob.remaining();
+    if (len < ZINFO_HEADER) {
+      throw new ZtocFormatException("gzip zinfo: " + len + " bytes is too short");
     }
     long count = blob.getInt(0);
-    long len = blob.remaining();
-    boolean v2 = count >= 1 && len == header + count * record;
-    boolean v1 = count >= 1 && len == header + (count - 1) * record;
+    boolean v2 = count >= 1 && len == ZINFO_HEADER + count * ZINFO_RECORD;
+    boolean v1 = count >= 1 && len == ZINFO_HEADER + (count - 1) * ZINFO_RECORD;
     if (!v1 && !v2) {
       throw new ZtocFormatException(
           "gzip zinfo: " + len + " bytes do not hold " + count + " checkpoints");
@@ -299,6 +330,51 @@ public final class ZtocView {
       throw new ZtocFormatException(
           "gzip zinfo: " + count + " checkpoints but max_span_id " + maxSpanId);
     }
+    return (int) count;
+  }
+
+  /**
+   * Reads in/out/bits of every checkpoint (not the windows) and checks what span arithmetic
+   * relies on: {@code in} strictly increasing from at least 10 (a gzip header) and below the
+   * blob size, {@code out} non-decreasing from 0, {@code bits} in 0..7. This covers every check
+   * of {@link GzipZinfo#parse}, so {@link #gzipZinfo()} can parse lazily and cannot fail.
+   * Checkpoints past {@code uncompressed_archive_size} are accepted: the gzip stream may go on
+   * with zero padding after the tar end-of-archive marker.
+   */
+  private void readCheckpoints(ByteBuffer blob, int count) throws ZtocFormatException {
+    int first = 0;
+    long len = blob.remaining();
+    if (len == ZINFO_HEADER + (long) (count - 1) * ZINFO_RECORD) {
+      checkpointIn[0] = V1_FIRST_IN; // version 1: checkpoint 0 implicit
+      first = 1;
+    }
+    for (int i = first; i < count; i++) {
+      int p = ZINFO_HEADER + (i - first) * ZINFO_RECORD;
+      checkpointIn[i] = blob.getLong(p);
+      checkpointOut[i] = blob.getLong(p + 8);
+      checkpointBits[i] = blob.get(p + 16);
+    }
+    for (int i = 0; i < count; i++) {
+      long cin = checkpointIn[i];
+      long out = checkpointOut[i];
+      int bits = checkpointBits[i];
+      if (bits < 0 || bits > 7) {
+        throw badCheckpoint(i, "bits " + bits + " not in 0..7");
+      }
+      if (i == 0 ? cin < V1_FIRST_IN : cin <= checkpointIn[i - 1]) {
+        throw badCheckpoint(i, "in " + cin + (i == 0 ? " < 10" : " not after the previous"));
+      }
+      if (cin >= compressedSize) {
+        throw badCheckpoint(i, "in " + cin + " not below the blob size " + compressedSize);
+      }
+      if (i == 0 ? out != 0 : out < checkpointOut[i - 1]) {
+        throw badCheckpoint(i, "out " + out + (i == 0 ? " != 0" : " before the previous"));
+      }
+    }
+  }
+
+  private static ZtocFormatException badCheckpoint(int i, String why) {
+    return new ZtocFormatException("gzip zinfo: checkpoint " + i + ": " + why);
   }
 
   // ---- whole-zTOC fields -------------------------------------------------------------------
@@ -313,28 +389,28 @@ public final class ZtocView {
     return in.buffer().asReadOnlyBuffer();
   }
 
-  /** The format version string, e.g. {@code 0.9}. */
+  /** The format version string, e.g. {@code 0.9} (decoded as UTF-8 with replacement). */
   public String version() {
     return stringAt(root, Schema.Z_VERSION);
   }
 
-  /** The producer's free-text identifier. */
+  /** The producer's free-text identifier (decoded as UTF-8 with replacement). */
   public String buildToolIdentifier() {
     return stringAt(root, Schema.Z_BUILD_TOOL);
   }
 
   /** Size of the layer blob as stored. */
   public long compressedArchiveSize() {
-    return unchecked(() -> in.getLong(root, Schema.Z_COMPRESSED_SIZE, "ztoc"));
+    return compressedSize;
   }
 
   /** Size of the tar stream up to its end-of-archive marker. */
   public long uncompressedArchiveSize() {
-    return unchecked(() -> in.getLong(root, Schema.Z_UNCOMPRESSED_SIZE, "ztoc"));
+    return uncompressedSize;
   }
 
   /** How the layer is compressed. */
-  public CompressionAlgorithm compressionAlgorithm() {
+  public Compression compressionAlgorithm() {
     return algorithm;
   }
 
@@ -345,7 +421,7 @@ public final class ZtocView {
 
   /** Digest of span {@code i}'s compressed bytes. */
   public String spanDigest(int i) {
-    java.util.Objects.checkIndex(i, maxSpanId + 1);
+    Objects.checkIndex(i, maxSpanId + 1);
     return unchecked(() -> in.string(in.element(digestVector, i, "span_digests")));
   }
 
@@ -359,6 +435,107 @@ public final class ZtocView {
     return tarZinfo;
   }
 
+  /**
+   * The gzip zinfo (checkpoints with their windows) of a gzip layer, or {@code null} for an
+   * uncompressed one. Parsed on first call (it copies every 32 KiB window) and then kept; its
+   * offsets were validated at open, so this cannot fail.
+   */
+  public GzipZinfo gzipZinfo() {
+    if (algorithm != Compression.GZIP) {
+      return null;
+    }
+    GzipZinfo z = gzipZinfo;
+    if (z == null) {
+      try {
+        z = GzipZinfo.parse(checkpoints());
+      } catch (CorruptZinfoException e) {
+        throw new IllegalStateException("gzip zinfo validated at open failed to parse", e);
+      }
+      gzipZinfo = z;
+    }
+    return z;
+  }
+
+  // ---- spans -------------------------------------------------------------------------------
+
+  /** Number of spans ({@link #maxSpanId()} plus one). */
+  public int spanCount() {
+    return maxSpanId + 1;
+  }
+
+  /** The span size requested at build time, as recorded in the zinfo. */
+  public long spanSize() {
+    return spanSize;
+  }
+
+  /**
+   * Uncompressed start of every span, ascending (a new array each call): the checkpoints'
+   * {@code out} for gzip, multiples of the span size for tar. The span holding an uncompressed
+   * offset is the last one whose start is {@code <=} it.
+   */
+  public long[] spanStarts() {
+    if (tarZinfo != null) {
+      return tarZinfo.spanStarts();
+    }
+    return checkpointOut.clone();
+  }
+
+  /** The span holding uncompressed offset {@code offset}: the last whose start is {@code <=} it. */
+  public int spanHolding(long offset) {
+    if (tarZinfo != null) {
+      return (int) Math.min(Math.max(offset, 0) / spanSize, Math.max(maxSpanId, 0));
+    }
+    return ZtocInfo.spanHolding(checkpointOut, offset);
+  }
+
+  /** First compressed byte of span {@code i} ({@code in - 1} when the span starts mid-byte). */
+  public long spanCompressedStart(int i) {
+    Objects.checkIndex(i, maxSpanId + 1);
+    if (tarZinfo != null) {
+      return tarZinfo.spanStart(i);
+    }
+    return checkpointIn[i] - (checkpointBits[i] != 0 ? 1 : 0);
+  }
+
+  /**
+   * End (exclusive) of span {@code i}'s compressed bytes: the next checkpoint's {@code in}, and
+   * for the last span the blob size (so it includes the gzip trailer).
+   */
+  public long spanCompressedEnd(int i) {
+    Objects.checkIndex(i, maxSpanId + 1);
+    if (tarZinfo != null) {
+      return tarZinfo.spanEnd(i);
+    }
+    return i == maxSpanId ? compressedSize : checkpointIn[i + 1];
+  }
+
+  /** First uncompressed byte of span {@code i}. */
+  public long spanUncompressedStart(int i) {
+    Objects.checkIndex(i, maxSpanId + 1);
+    if (tarZinfo != null) {
+      return tarZinfo.spanStart(i);
+    }
+    return checkpointOut[i];
+  }
+
+  /**
+   * End (exclusive) of span {@code i}'s uncompressed bytes: the next span's start. For the last
+   * span of a gzip layer it is {@link #uncompressedArchiveSize()}, the end of the tar stream as
+   * the TOC builder saw it; if that checkpoint lies beyond it (inside the zero padding a tar
+   * writer may add after the end-of-archive marker) the last span is reported empty, ending
+   * where it starts, since no TOC data lies there. For a tar layer spans are fixed slices of the
+   * blob and the last one ends at the blob size.
+   */
+  public long spanUncompressedEnd(int i) {
+    Objects.checkIndex(i, maxSpanId + 1);
+    if (tarZinfo != null) {
+      return tarZinfo.spanEnd(i);
+    }
+    return i == maxSpanId
+        ? Math.max(uncompressedSize, checkpointOut[i])
+        : checkpointOut[i + 1];
+  }
+
   // ---- entries -----------------------------------------------------------------------------
 
   /** Number of TOC entries. */
@@ -366,17 +543,22 @@ public final class ZtocView {
     return tables.length;
   }
 
-  /** Name of entry {@code i}, as stored. */
+  /** Name of entry {@code i} as stored, decoded as UTF-8 (malformed bytes become U+FFFD). */
   public String name(int i) {
-    java.util.Objects.checkIndex(i, tables.length);
+    return rawName(i).utf8();
+  }
+
+  /** Name of entry {@code i}, the exact bytes stored. */
+  public ByteString rawName(int i) {
+    Objects.checkIndex(i, tables.length);
     byte[] b = new byte[nameLength[i]];
     in.buffer().get(nameStart[i], b);
-    return new String(b, StandardCharsets.UTF_8);
+    return ByteString.wrap(b);
   }
 
   /** Type of entry {@code i}. */
   public EntryType type(int i) {
-    return EntryType.values()[types[i]];
+    return TYPES[types[i]];
   }
 
   /** Offset in the tar stream of entry {@code i}'s data. */
@@ -389,36 +571,41 @@ public final class ZtocView {
     return sizes[i];
   }
 
-  /** Link target of entry {@code i} (empty when none). */
+  /** Link target of entry {@code i} (empty when none), decoded as UTF-8 with replacement. */
   public String linkname(int i) {
-    java.util.Objects.checkIndex(i, tables.length);
-    return stringAt(tables[i], Schema.FM_LINKNAME);
+    return rawLinkname(i).utf8();
   }
 
-  /** Materialises entry {@code i}. */
+  /** Link target of entry {@code i} (empty when none), the exact bytes stored. */
+  public ByteString rawLinkname(int i) {
+    Objects.checkIndex(i, tables.length);
+    return rawStringAt(tables[i], Schema.FM_LINKNAME);
+  }
+
+  /** Materialises entry {@code i}, every byte string exactly as stored. */
   public TocEntry entry(int i) {
-    java.util.Objects.checkIndex(i, tables.length);
+    Objects.checkIndex(i, tables.length);
     int t = tables[i];
     return unchecked(
         () -> {
-          TreeMap<String, String> pax = new TreeMap<>(CodePointOrder.INSTANCE);
+          TreeMap<ByteString, ByteString> pax = new TreeMap<>();
           int xattrs = in.ref(t, Schema.FM_XATTRS, "entry");
           int count = xattrs == 0 ? 0 : in.vectorLength(xattrs, 4, "xattrs");
           for (int k = 0; k < count; k++) {
             int x = in.element(xattrs, k, "xattrs");
-            pax.put(stringAt(x, Schema.X_KEY), stringAt(x, Schema.X_VALUE));
+            pax.put(rawStringAt(x, Schema.X_KEY), rawStringAt(x, Schema.X_VALUE));
           }
           return new TocEntry(
-              name(i),
+              rawName(i),
               type(i),
               offsets[i],
               sizes[i],
-              stringAt(t, Schema.FM_LINKNAME),
+              rawStringAt(t, Schema.FM_LINKNAME),
               in.getLong(t, Schema.FM_MODE, "entry"),
               Integer.toUnsignedLong(in.getInt(t, Schema.FM_UID, "entry")),
               Integer.toUnsignedLong(in.getInt(t, Schema.FM_GID, "entry")),
-              stringAt(t, Schema.FM_UNAME),
-              stringAt(t, Schema.FM_GNAME),
+              rawStringAt(t, Schema.FM_UNAME),
+              rawStringAt(t, Schema.FM_GNAME),
               stringAt(t, Schema.FM_MOD_TIME),
               in.getLong(t, Schema.FM_DEVMAJOR, "entry"),
               in.getLong(t, Schema.FM_DEVMINOR, "entry"),
@@ -436,8 +623,11 @@ public final class ZtocView {
   }
 
   /**
-   * Parses the whole zTOC into the model. Note that a valid zTOC whose bytes are not in the
-   * reference's canonical layout re-encodes to different (equivalent) bytes.
+   * Parses the whole zTOC into the model. Names, link names, user/group names and PAX records
+   * keep their exact bytes, so for a zTOC in the reference's canonical layout {@code
+   * ZtocEncoder.encode(toModel())} gives back the same bytes; other valid layouts re-encode to
+   * different (equivalent) bytes. The version, build tool and modification times are decoded as
+   * UTF-8 with replacement (the reference writes them as ASCII).
    */
   public Ztoc toModel() {
     List<String> digests = new ArrayList<>(maxSpanId + 1);
@@ -459,13 +649,34 @@ public final class ZtocView {
   // ---- lookup ------------------------------------------------------------------------------
 
   /**
-   * Finds the entry with this (normalised) path, without following links.
+   * Finds the entry with this (normalised) path, given as text and matched as its UTF-8 bytes,
+   * without following links.
    *
    * @return the entry index, or empty
    */
   public OptionalInt lookup(String path) {
-    int i = index().find(PathIndex.normalise(path));
+    return lookup(ByteString.utf8(path));
+  }
+
+  /**
+   * Finds the entry with this (normalised) path, given as raw bytes, without following links.
+   *
+   * @return the entry index, or empty
+   */
+  public OptionalInt lookup(ByteString path) {
+    int i = index().find(PathIndex.normalise(path.internalArray()));
     return i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
+  }
+
+  /**
+   * Finds the entry holding the data of {@code path} (matched as its UTF-8 bytes); see {@link
+   * #resolve(ByteString)}.
+   *
+   * @return the entry index, or empty when some component does not exist
+   * @throws SymlinkLoopException after {@link #MAX_LINK_HOPS} links
+   */
+  public OptionalInt resolve(String path) throws SymlinkLoopException {
+    return resolve(ByteString.utf8(path));
   }
 
   /**
@@ -476,20 +687,28 @@ public final class ZtocView {
    * @return the entry index, or empty when some component does not exist
    * @throws SymlinkLoopException after {@link #MAX_LINK_HOPS} links
    */
-  public OptionalInt resolve(String path) throws SymlinkLoopException {
-    int i = index().resolve(path, MAX_LINK_HOPS);
+  public OptionalInt resolve(ByteString path) throws SymlinkLoopException {
+    int i = index().resolve(path.internalArray(), MAX_LINK_HOPS);
     return i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
   }
 
   /**
-   * Lists the entries that are direct children of directory {@code dir} ({@code ""} or
-   * {@code /} for the root), sorted by name. Only entries present in the TOC are listed:
+   * Lists the entries that are direct children of directory {@code dir} (matched as its UTF-8
+   * bytes; {@code ""} or {@code /} for the root); see {@link #list(ByteString)}.
+   */
+  public int[] list(String dir) {
+    return list(ByteString.utf8(dir));
+  }
+
+  /**
+   * Lists the entries that are direct children of directory {@code dir} ({@code ""} or {@code
+   * /} for the root), sorted by name bytes. Only entries present in the TOC are listed:
    * directories that are only implied by deeper paths are not synthesised.
    *
    * @return entry indexes; empty when there are none
    */
-  public int[] list(String dir) {
-    return index().children(PathIndex.normalise(dir));
+  public int[] list(ByteString dir) {
+    return index().children(PathIndex.normalise(dir.internalArray()));
   }
 
   private PathIndex index() {
@@ -513,6 +732,14 @@ public final class ZtocView {
         () -> {
           int s = in.ref(table, slot, "string");
           return s == 0 ? "" : in.string(s);
+        });
+  }
+
+  private ByteString rawStringAt(int table, int slot) {
+    return unchecked(
+        () -> {
+          int s = in.ref(table, slot, "string");
+          return s == 0 ? ByteString.EMPTY : in.rawString(s);
         });
   }
 

@@ -3,6 +3,7 @@ package dev.soci.ztoc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.soci.core.Compression;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +23,7 @@ class PathLookupTest {
             4096,
             List.of(entries),
             new CompressionInfo(
-                CompressionAlgorithm.UNCOMPRESSED,
+                Compression.UNCOMPRESSED,
                 0,
                 List.of("sha256:" + "0".repeat(64)),
                 TAR_ZINFO));

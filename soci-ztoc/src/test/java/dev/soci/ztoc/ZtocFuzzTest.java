@@ -55,7 +55,15 @@ class ZtocFuzzTest {
       assertThat(ZtocView.open(again).toModel()).isEqualTo(model);
       for (int i = 0; i < view.entryCount(); i++) {
         view.lookup(view.name(i));
-        view.resolve(view.name(i));
+        assertThat(view.lookup(view.rawName(i))).isPresent();
+        view.resolve(view.rawName(i));
+      }
+      // The zinfo was validated at open: parsing it and every span range must work.
+      view.gzipZinfo();
+      ZtocInfo.of(view);
+      for (int i = 0; i < view.spanCount(); i++) {
+        assertThat(view.spanCompressedEnd(i)).isGreaterThan(view.spanCompressedStart(i));
+        assertThat(view.spanUncompressedEnd(i)).isGreaterThanOrEqualTo(view.spanUncompressedStart(i));
       }
       view.list("");
       view.list("app");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,19 +18,7 @@ class ZtocInfoTest {
   @MethodSource("rows")
   void matchesReferenceInfoJson(Vectors.Row row) throws Exception {
     ZtocView view = ZtocView.open(row.ztocPath());
-    ZtocInfo info;
-    if (view.tarZinfo() != null) {
-      info = ZtocInfo.of(view);
-    } else {
-      // Stand-in for soci-core's GzipZinfo: v2 blob = count, span_size, then 32785-byte records.
-      ByteBuffer blob = view.checkpoints().order(ByteOrder.LITTLE_ENDIAN);
-      int count = blob.getInt(0);
-      long[] starts = new long[count];
-      for (int i = 0; i < count; i++) {
-        starts[i] = blob.getLong(12 + i * 32785 + 8);
-      }
-      info = ZtocInfo.of(view, blob.getLong(4), starts);
-    }
+    ZtocInfo info = ZtocInfo.of(view);
     JsonNode json = new ObjectMapper().readTree(row.infoPath().toFile());
     assertThat(info.version()).isEqualTo(json.get("version").asText());
     assertThat(info.buildTool()).isEqualTo(json.get("build_tool").asText());
