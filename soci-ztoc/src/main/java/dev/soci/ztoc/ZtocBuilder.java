@@ -109,15 +109,9 @@ public final class ZtocBuilder {
     LayerIndex index = LayerIndexer.index(layer, compression, spanSize, tar::write);
     TarToc toc = tar.finish();
 
-    byte[] zinfo;
-    CompressionAlgorithm algorithm;
-    if (index.compression() == Compression.GZIP) {
-      zinfo = new GzipZinfo(spanSize, index.checkpoints()).toBytes();
-      algorithm = CompressionAlgorithm.GZIP;
-    } else {
-      zinfo = new TarZinfo(spanSize, index.compressedSize()).toBytes();
-      algorithm = CompressionAlgorithm.UNCOMPRESSED;
-    }
+    byte[] zinfo = index.compression() == Compression.GZIP
+        ? new GzipZinfo(spanSize, index.checkpoints()).toBytes()
+        : new TarZinfo(spanSize, index.compressedSize()).toBytes();
     Ztoc ztoc =
         new Ztoc(
             Ztoc.VERSION,
@@ -125,7 +119,7 @@ public final class ZtocBuilder {
             index.compressedSize(),
             toc.endOffset(),
             toc.entries(),
-            new CompressionInfo(algorithm, index.spanCount() - 1, index.spanDigests(), zinfo));
+            new CompressionInfo(index.compression(), index.spanCount() - 1, index.spanDigests(), zinfo));
     byte[] bytes = ZtocEncoder.encode(ztoc);
     return new BuiltZtoc(ztoc, bytes, sha256(bytes), index);
   }

@@ -1,7 +1,5 @@
 package dev.soci.examples.cli;
 
-import dev.soci.core.Compression;
-import dev.soci.core.GzipZinfo;
 import dev.soci.oci.GoJson;
 import dev.soci.ztoc.ZtocInfo;
 import dev.soci.ztoc.ZtocView;
@@ -31,18 +29,9 @@ final class ZtocInfoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ZtocView view = ZtocView.open(ztoc);
-    byte[] json = GoJson.indent(GoJson.writeValue(toJsonValue(info(view))), "  ");
+    byte[] json = GoJson.indent(GoJson.writeValue(toJsonValue(ZtocInfo.of(view))), "  ");
     spec.commandLine().getOut().println(new String(json, StandardCharsets.UTF_8));
     return 0;
-  }
-
-  static ZtocInfo info(ZtocView view) throws Exception {
-    if (view.compressionAlgorithm().name().equals(Compression.GZIP.name())) {
-      GzipZinfo zinfo = GzipZinfo.parse(view.checkpoints());
-      long[] starts = zinfo.checkpoints().stream().mapToLong(c -> c.out()).toArray();
-      return ZtocInfo.of(view, zinfo.spanSize(), starts);
-    }
-    return ZtocInfo.of(view);
   }
 
   /** Field order and names of the reference's output struct. */
