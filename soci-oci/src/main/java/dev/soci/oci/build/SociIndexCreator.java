@@ -53,7 +53,8 @@ public final class SociIndexCreator {
    * platform), and the matching manifests of each image index it lists.
    *
    * @return the descriptors of the stored index manifests, as listed in {@code index.json}
-   * @throws LayoutException when no manifest matches the platforms
+   * @throws LayoutException when the layout is an archive, or no manifest matches the
+   *     platforms
    * @throws NoZtocsException when every layer of a chosen manifest was skipped
    */
   public List<Descriptor> create(OciLayout layout) throws IOException {
@@ -94,6 +95,10 @@ public final class SociIndexCreator {
 
   private List<Descriptor> createAll(OciLayout layout, List<Descriptor> manifests)
       throws IOException {
+    if (!layout.isDirectory()) {
+      throw new LayoutException(layout.path() + " is a layout archive; create needs a layout "
+          + "directory (convert writes a new layout from an archive)");
+    }
     ExistingZtocs existing = options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(layout);
     ManifestIndexer indexer = new ManifestIndexer(factory, options, log, existing);
     Map<Digest, Descriptor> pending = new LinkedHashMap<>();
