@@ -1,6 +1,7 @@
 package dev.soci.examples.cli;
 
 import dev.soci.oci.Descriptor;
+import dev.soci.oci.build.SociOptions;
 import dev.soci.oci.build.ConvertResult;
 import dev.soci.oci.build.SociConverter;
 import dev.soci.oci.layout.OciLayout;
@@ -47,9 +48,10 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    SociOptions options = build.toOptions(spec.commandLine()); // usage errors before any I/O
     ConvertResult r;
     try (OciLayout in = OciLayout.open(input)) {
-      r = new SociConverter(build.toOptions(spec.commandLine()),
+      r = new SociConverter(options,
           msg -> err.println("soci: " + msg)).convert(in, output, format);
     }
     for (Descriptor d : r.sociIndexes()) {

@@ -1,6 +1,7 @@
 package dev.soci.examples.cli;
 
 import dev.soci.oci.Descriptor;
+import dev.soci.oci.build.SociOptions;
 import dev.soci.oci.build.SociIndexCreator;
 import dev.soci.oci.layout.OciLayout;
 import java.io.PrintWriter;
@@ -35,9 +36,10 @@ final class CreateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    SociOptions options = build.toOptions(spec.commandLine()); // usage errors before any I/O
     List<Descriptor> indexes;
     try (OciLayout l = OciLayout.open(layout)) {
-      indexes = new SociIndexCreator(build.toOptions(spec.commandLine()),
+      indexes = new SociIndexCreator(options,
           msg -> err.println("soci: " + msg)).create(l);
     }
     for (Descriptor d : indexes) {

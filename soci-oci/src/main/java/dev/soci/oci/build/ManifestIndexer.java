@@ -1,10 +1,12 @@
 package dev.soci.oci.build;
 
+import dev.soci.core.SociException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.LayerCompression;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
+import dev.soci.oci.layout.BlobMismatchException;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.soci.PrefetchArtifact;
 import dev.soci.oci.soci.SociIndex;
@@ -12,6 +14,7 @@ import dev.soci.oci.soci.SociIndexVersion;
 import dev.soci.ztoc.ZtocView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -76,10 +79,7 @@ final class ManifestIndexer {
       if (z != null) {
         log.accept("layer " + layer.digest() + ": reusing zTOC " + z.digest());
       } else {
-        try (InputStream in = source.openBlob(layer)) {
-          z = factory.build(
-              new ZtocRequest(layer, c, options.spanSize(), options.buildTool()), in);
-        }
+        z = build(source, layer, c);
       }
       sink.put(MediaTypes.ZTOC, z.bytes());
       b.addZtoc(SociIndex.ztocDescriptor(z.digest(), z.size(), layer, options.spanSize(),
@@ -97,6 +97,33 @@ final class ManifestIndexer {
     sink.put(version.artifactType(), SociIndex.CONFIG_BYTES);
     sink.put(MediaTypes.OCI_MANIFEST, index.toJson());
     return index;
+  }
+
+  /**
+   * Builds one zTOC. When the builder rejects the content, the rest of the blob is read so that
+   * a corrupt blob is reported as such ({@link BlobMismatchException}) rather than as the tar
+   * or gzip error its damage caused; otherwise the error is wrapped with the layer's digest.
+   */
+  private ZtocBlob build(OciLayout source, Descriptor layer, LayerCompression c)
+      throws IOException {
+    try (InputStream in = source.openBlob(layer)) {
+      try {
+        return factory.build(
+            new ZtocRequest(layer, c, options.spanSize(), options.buildTool()), in);
+      } catch (SociException e) {
+        if (e instanceof BlobMismatchException) {
+          throw e;
+        }
+        try {
+          in.transferTo(OutputStream.nullOutputStream());
+        } catch (BlobMismatchException corrupt) {
+          corrupt.addSuppressed(e);
+          throw corrupt;
+        }
+        throw new LayerIndexingException("cannot index layer " + layer.digest() + ": "
+            + e.getMessage(), e);
+      }
+    }
   }
 
   private Optional<Descriptor> prefetch(ZtocBlob z, Descriptor layer, BlobSink sink)

@@ -201,7 +201,8 @@ class ReuseAndPrefetchTest {
     };
     try (OciLayout layout = OciLayout.open(layoutDir)) {
       assertThatThrownBy(() -> new SociIndexCreator(failsLate, options().allPlatforms(true)
-          .build(), log::add).create(layout)).hasMessage("boom");
+          .build(), log::add).create(layout))
+          .isInstanceOf(LayerIndexingException.class).hasMessageEndingWith(": boom");
     }
     assertThat(builds).hasValue(5);
     assertThat(Vectors.files(layoutDir)).isEqualTo(before);
