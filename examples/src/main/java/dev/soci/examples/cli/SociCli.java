@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = SociCli.VersionProvider.class,
     description = "Seekable OCI: build and read zTOCs and SOCI indexes.",
-    subcommands = {ZtocCommand.class})
+    subcommands = {ZtocCommand.class, CreateCommand.class, ConvertCommand.class,
+        IndexCommand.class})
 public final class SociCli {
 
   @Option(names = "--debug", description = "Print stack traces on errors.", scope = CommandLine.ScopeType.INHERIT)

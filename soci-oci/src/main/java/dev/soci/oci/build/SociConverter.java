@@ -35,15 +35,25 @@ import java.util.function.Consumer;
  *   <li>a single-manifest image becomes an image index holding the manifest and its index;
  *   <li>{@code index.json} lists just the new image index (OCI media type, digest, size).
  * </ol>
+ *
+ * <p>zTOCs of SOCI indexes the input already lists (for the same layer and span size) are
+ * reused rather than rebuilt, unless {@link SociOptions#force()}.
  */
 public final class SociConverter {
+  private final ZtocFactory factory;
   private final SociOptions options;
-  private final LayerIndexer indexer;
+  private final Consumer<String> log;
 
-  /** A converter using {@code builder} for zTOCs; skipped layers are reported to {@code log}. */
-  public SociConverter(ZtocBuilder builder, SociOptions options, Consumer<String> log) {
+  /** A converter using {@code factory} for zTOCs; skipped layers are reported to {@code log}. */
+  public SociConverter(ZtocFactory factory, SociOptions options, Consumer<String> log) {
+    this.factory = factory;
     this.options = options;
-    this.indexer = new LayerIndexer(builder, options, log);
+    this.log = log;
+  }
+
+  /** A converter using {@link ZtocFactory#standard()}. */
+  public SociConverter(SociOptions options, Consumer<String> log) {
+    this(ZtocFactory.standard(), options, log);
   }
 
   /**
@@ -59,13 +69,17 @@ public final class SociConverter {
       for (Descriptor blob : input.blobs()) {
         out.copyBlob(input, blob);
       }
-      ConvertResult r = rewrite(input, out);
+      ManifestIndexer indexer = new ManifestIndexer(factory, options, log,
+          options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(input));
+      ConvertResult r = rewrite(input, out, indexer);
+      indexer.reportUnmatchedPrefetchPaths();
       out.commit(ImageIndex.of(List.of(r.imageIndex().withoutExtras())));
       return r;
     }
   }
 
-  private ConvertResult rewrite(OciLayout input, OciLayoutWriter out) throws IOException {
+  private ConvertResult rewrite(OciLayout input, OciLayoutWriter out, ManifestIndexer indexer)
+      throws IOException {
     Descriptor image = input.image();
     ImageIndex index;
     if (MediaTypes.isManifest(image.mediaType())) {

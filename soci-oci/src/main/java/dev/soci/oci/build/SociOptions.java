@@ -2,6 +2,7 @@ package dev.soci.oci.build;
 
 import dev.soci.oci.Platform;
 import dev.soci.oci.soci.SociIndex;
+import dev.soci.ztoc.ZtocBuilder;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,10 +11,16 @@ import java.util.Objects;
  *
  * @param spanSize span size (default 4 MiB)
  * @param minLayerSize layers smaller than this get no zTOC (default 10 MiB)
- * @param buildTool build-tool identifier (default {@code AWS SOCI CLI v0.2})
+ * @param buildTool build-tool identifier, recorded in every zTOC and index (default {@link
+ *     ZtocBuilder#DEFAULT_BUILD_TOOL_IDENTIFIER}, naming this library; set {@link
+ *     SociIndex#DEFAULT_BUILD_TOOL} for output byte-identical to the reference CLI's)
  * @param optimizeXattrs add {@code disable-xattrs} to xattr-free layers (default off)
  * @param platforms platforms to index (default: the host platform)
  * @param allPlatforms index every manifest of the image (default off)
+ * @param force rebuild every zTOC even when the layout already holds one for the same layer
+ *     and span size (default off: such zTOCs are reused)
+ * @param prefetchPaths paths whose spans get a prefetch artifact in each layer holding them
+ *     (default none)
  */
 public record SociOptions(
     long spanSize,
@@ -21,7 +28,9 @@ public record SociOptions(
     String buildTool,
     boolean optimizeXattrs,
     List<Platform> platforms,
-    boolean allPlatforms) {
+    boolean allPlatforms,
+    boolean force,
+    List<String> prefetchPaths) {
 
   /** Validates. */
   public SociOptions {
@@ -33,6 +42,7 @@ public record SociOptions(
     }
     Objects.requireNonNull(buildTool, "buildTool");
     platforms = List.copyOf(platforms);
+    prefetchPaths = List.copyOf(prefetchPaths);
   }
 
   /** The defaults. */
@@ -49,10 +59,12 @@ public record SociOptions(
   public static final class Builder {
     private long spanSize = SociIndex.DEFAULT_SPAN_SIZE;
     private long minLayerSize = SociIndex.DEFAULT_MIN_LAYER_SIZE;
-    private String buildTool = SociIndex.DEFAULT_BUILD_TOOL;
+    private String buildTool = ZtocBuilder.DEFAULT_BUILD_TOOL_IDENTIFIER;
     private boolean optimizeXattrs;
     private List<Platform> platforms = List.of(Platform.host());
     private boolean allPlatforms;
+    private boolean force;
+    private List<String> prefetchPaths = List.of();
 
     private Builder() {}
 
@@ -92,10 +104,22 @@ public record SociOptions(
       return this;
     }
 
+    /** Rebuilds zTOCs even when matching ones exist. */
+    public Builder force(boolean v) {
+      force = v;
+      return this;
+    }
+
+    /** Sets the paths to prefetch (see {@link PrefetchSpans}). */
+    public Builder prefetchPaths(List<String> v) {
+      prefetchPaths = v;
+      return this;
+    }
+
     /** Builds the options. */
     public SociOptions build() {
       return new SociOptions(spanSize, minLayerSize, buildTool, optimizeXattrs, platforms,
-          allPlatforms);
+          allPlatforms, force, prefetchPaths);
     }
   }
 }

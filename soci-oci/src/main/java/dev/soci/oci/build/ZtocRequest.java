@@ -4,7 +4,7 @@ import dev.soci.oci.Descriptor;
 import dev.soci.oci.LayerCompression;
 
 /**
- * What a {@link ZtocBuilder} is asked to build.
+ * What a {@link ZtocFactory} is asked to build.
  *
  * @param layer the image layer's descriptor
  * @param compression {@link LayerCompression#GZIP} or {@link LayerCompression#UNCOMPRESSED}

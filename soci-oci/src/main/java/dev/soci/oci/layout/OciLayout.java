@@ -265,6 +265,15 @@ public final class OciLayout implements Closeable {
     BlobFiles.write(path, expected, content);
   }
 
+  /**
+   * Removes a blob (directory layouts only); absent blobs are ignored. For rolling back blobs
+   * a failed update stored: remove only blobs nothing else references.
+   */
+  public void deleteBlob(Digest d) throws IOException {
+    requireDirectory();
+    Files.deleteIfExists(BlobFiles.path(path, d));
+  }
+
   /** Atomically replaces {@code index.json} (directory layouts only). */
   public void writeIndexJson(ImageIndex newIndex) throws IOException {
     requireDirectory();

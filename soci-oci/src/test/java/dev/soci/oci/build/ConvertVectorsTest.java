@@ -26,10 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConvertVectorsTest {
+  /** The reference CLI's build tool identifier: the vectors were made with it. */
+  static final String REF = dev.soci.oci.soci.SociIndex.DEFAULT_BUILD_TOOL;
+
   @TempDir Path tmp;
 
   /** Serves the reference zTOCs of an expected-output directory, keyed by layer and span. */
-  static ZtocBuilder referenceZtocs(Path expected) throws Exception {
+  static ZtocFactory referenceZtocs(Path expected) throws Exception {
     Map<String, byte[]> byLayer = new HashMap<>();
     for (Path p : Vectors.files(expected.resolve("blobs"))) {
       if (!Vectors.isJson(p)) {
@@ -51,7 +54,7 @@ class ConvertVectorsTest {
       if (z == null) {
         throw new AssertionError("the reference built no zTOC for " + req.layer().digest());
       }
-      return new BuiltZtoc(z, false);
+      return new ZtocBlob(z, false);
     };
   }
 
@@ -62,12 +65,16 @@ class ConvertVectorsTest {
 
   private void checkConvert(String name, SociOptions options, OciLayoutWriter.Format format)
       throws Exception {
+    checkConvert(name, referenceZtocs(Vectors.expected(name)), options, format);
+  }
+
+  private void checkConvert(String name, ZtocFactory factory, SociOptions options,
+      OciLayoutWriter.Format format) throws Exception {
     Path expected = Vectors.expected(name);
     Path out = tmp.resolve("out-" + format);
     List<String> log = new java.util.ArrayList<>();
     try (OciLayout in = OciLayout.open(Vectors.layout())) {
-      new SociConverter(referenceZtocs(expected), options, log::add)
-          .convert(in, out, format);
+      new SociConverter(factory, options, log::add).convert(in, out, format);
     }
     Path dir = out;
     if (format == OciLayoutWriter.Format.TAR) {
@@ -95,39 +102,40 @@ class ConvertVectorsTest {
 
   @Test
   void convertDefaultPlatformMatchesReference() throws Exception {
-    checkConvert("convert-default-span4m-min1m", SociOptions.builder()
+    checkConvert("convert-default-span4m-min1m", SociOptions.builder().buildTool(REF)
         .minLayerSize(1_000_000).platforms(List.of(Platform.parse("linux/amd64"))).build(),
         OciLayoutWriter.Format.DIRECTORY);
   }
 
   @Test
   void convertAllPlatformsMatchesReferenceAsTar() throws Exception {
-    checkConvert("convert-all-span1m-min0", SociOptions.builder().spanSize(1 << 20)
+    checkConvert("convert-all-span1m-min0", SociOptions.builder().buildTool(REF).spanSize(1 << 20)
         .minLayerSize(0).allPlatforms(true).build(), OciLayoutWriter.Format.TAR);
   }
 
   @Test
   void convertAllPlatformsMatchesReferenceAsDirectory() throws Exception {
-    checkConvert("convert-all-span1m-min0", SociOptions.builder().spanSize(1 << 20)
+    checkConvert("convert-all-span1m-min0", SociOptions.builder().buildTool(REF).spanSize(1 << 20)
         .minLayerSize(0).allPlatforms(true).build(), OciLayoutWriter.Format.DIRECTORY);
   }
 
   @Test
   void failedConvertLeavesNoOutput() throws Exception {
     Path out = tmp.resolve("out");
-    ZtocBuilder failing = (req, in) -> {
+    ZtocFactory failing = (req, in) -> {
       throw new dev.soci.core.SociException("boom");
     };
     try (OciLayout in = OciLayout.open(Vectors.layout())) {
-      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().minLayerSize(0)
+      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().buildTool(REF).minLayerSize(0)
           .platforms(List.of(Platform.parse("linux/amd64"))).build(), s -> { })
-          .convert(in, out, OciLayoutWriter.Format.DIRECTORY)).hasMessage("boom");
-      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder()
+          .convert(in, out, OciLayoutWriter.Format.DIRECTORY))
+          .isInstanceOf(LayerIndexingException.class).hasMessageEndingWith(": boom");
+      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().buildTool(REF)
           .platforms(List.of(Platform.parse("linux/s390x"))).build(), s -> { })
           .convert(in, out, OciLayoutWriter.Format.DIRECTORY))
           .isInstanceOf(LayoutException.class);
       // every layer below the minimum: no index
-      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder()
+      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().buildTool(REF)
           .minLayerSize(Long.MAX_VALUE).platforms(List.of(Platform.parse("linux/amd64")))
           .build(), s -> { }).convert(in, out, OciLayoutWriter.Format.TAR))
           .isInstanceOf(NoZtocsException.class);
@@ -138,14 +146,37 @@ class ConvertVectorsTest {
   }
 
   @Test
+  void convertWithTheRealBuilderMatchesReference() throws Exception {
+    checkConvert("convert-default-span4m-min1m", ZtocFactory.standard(), SociOptions.builder()
+        .buildTool(REF).minLayerSize(1_000_000).platforms(List.of(Platform.parse("linux/amd64")))
+        .build(), OciLayoutWriter.Format.DIRECTORY);
+  }
+
+  @Test
+  void convertAllPlatformsWithTheRealBuilderMatchesReferenceAsTar() throws Exception {
+    checkConvert("convert-all-span1m-min0", ZtocFactory.standard(), SociOptions.builder()
+        .buildTool(REF).spanSize(1 << 20).minLayerSize(0).allPlatforms(true).build(),
+        OciLayoutWriter.Format.TAR);
+  }
+
+  @Test
+  void createV1WithTheRealBuilderMatchesReference() throws Exception {
+    checkCreate(ZtocFactory.standard());
+  }
+
+  @Test
   void createV1MatchesReference() throws Exception {
+    checkCreate(referenceZtocs(Vectors.expected("create-amd64-span1m-min0")));
+  }
+
+  private void checkCreate(ZtocFactory factory) throws Exception {
     Path expected = Vectors.expected("create-amd64-span1m-min0");
     Path copy = tmp.resolve("layout");
     copyTree(Vectors.layout(), copy);
     Descriptor idx;
     try (OciLayout layout = OciLayout.open(copy)) {
       Descriptor amd64 = layout.manifestsFor(Platform.parse("linux/amd64")).get(0);
-      idx = new SociIndexCreator(referenceZtocs(expected), SociOptions.builder()
+      idx = new SociIndexCreator(factory, SociOptions.builder().buildTool(REF)
           .spanSize(1 << 20).minLayerSize(0).build(), s -> { }).create(layout, amd64);
     }
     assertThat(idx.digest()).isEqualTo(Digest.of(Vectors.read(

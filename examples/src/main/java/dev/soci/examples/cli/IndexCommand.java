@@ -1,0 +1,21 @@
+package dev.soci.examples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code soci index ...}: list and show the SOCI indexes of an image layout. */
+@Command(
+    name = "index",
+    mixinStandardHelpOptions = true,
+    description = "List and show SOCI indexes in an OCI image layout.",
+    subcommands = {IndexListCommand.class, IndexInfoCommand.class})
+final class IndexCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+  }
+}

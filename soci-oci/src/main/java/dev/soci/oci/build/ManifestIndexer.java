@@ -1,0 +1,150 @@
+package dev.soci.oci.build;
+
+import dev.soci.core.SociException;
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.LayerCompression;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciException;
+import dev.soci.oci.layout.BlobMismatchException;
+import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.soci.PrefetchArtifact;
+import dev.soci.oci.soci.SociIndex;
+import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.ztoc.ZtocView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The part shared by create and convert: zTOCs (built, or reused from {@link ExistingZtocs})
+ * and prefetch artifacts for one manifest's layers, then the index.
+ */
+final class ManifestIndexer {
+  /** Where new blobs go. */
+  interface BlobSink {
+    void put(String mediaType, byte[] content) throws IOException;
+  }
+
+  private final ZtocFactory factory;
+  private final SociOptions options;
+  private final Consumer<String> log;
+  private final ExistingZtocs existing;
+  private final Set<String> matchedPrefetchPaths = new HashSet<>();
+
+  ManifestIndexer(ZtocFactory factory, SociOptions options, Consumer<String> log,
+      ExistingZtocs existing) {
+    this.factory = factory;
+    this.options = options;
+    this.log = log;
+    this.existing = options.force() ? ExistingZtocs.NONE : existing;
+  }
+
+  /**
+   * Builds (or reuses) and stores the zTOCs of {@code manifest}'s layers (skipping small and
+   * unsupported ones, in layer order), their prefetch artifacts, the {@code {}} config and the
+   * index manifest; returns the index.
+   */
+  SociIndex index(OciLayout source, ImageManifest manifest, SociIndexVersion version,
+      Descriptor subject, BlobSink sink) throws IOException {
+    SociIndex.Builder b = SociIndex.builder(version).buildTool(options.buildTool());
+    if (subject != null) {
+      b.subject(subject);
+    }
+    List<Descriptor> prefetches = new ArrayList<>();
+    int built = 0;
+    for (Descriptor layer : manifest.layers()) {
+      LayerCompression c = LayerCompression.of(layer.mediaType());
+      if (c == LayerCompression.NOT_A_LAYER) {
+        throw new OciException("cannot index " + layer.digest() + ": media type \""
+            + layer.mediaType() + "\" is not a layer type");
+      }
+      if (layer.size() < options.minLayerSize()) {
+        log.accept("layer " + layer.digest() + " skipped: " + layer.size()
+            + " bytes is below the minimum layer size " + options.minLayerSize());
+        continue;
+      }
+      if (!c.indexable()) {
+        log.accept("layer " + layer.digest() + " skipped: unsupported compression of \""
+            + layer.mediaType() + "\"");
+        continue;
+      }
+      ZtocBlob z = existing.find(layer, options.spanSize(), log);
+      if (z != null) {
+        log.accept("layer " + layer.digest() + ": reusing zTOC " + z.digest());
+      } else {
+        z = build(source, layer, c);
+      }
+      sink.put(MediaTypes.ZTOC, z.bytes());
+      b.addZtoc(SociIndex.ztocDescriptor(z.digest(), z.size(), layer, options.spanSize(),
+          options.optimizeXattrs() && z.xattrFree()));
+      built++;
+      if (!options.prefetchPaths().isEmpty()) {
+        prefetch(z, layer, sink).ifPresent(prefetches::add);
+      }
+    }
+    if (built == 0) {
+      throw new NoZtocsException("no ztocs created: every layer of the manifest was skipped");
+    }
+    prefetches.forEach(b::addPrefetch);
+    SociIndex index = b.build();
+    sink.put(version.artifactType(), SociIndex.CONFIG_BYTES);
+    sink.put(MediaTypes.OCI_MANIFEST, index.toJson());
+    return index;
+  }
+
+  /**
+   * Builds one zTOC. When the builder rejects the content, the rest of the blob is read so that
+   * a corrupt blob is reported as such ({@link BlobMismatchException}) rather than as the tar
+   * or gzip error its damage caused; otherwise the error is wrapped with the layer's digest.
+   */
+  private ZtocBlob build(OciLayout source, Descriptor layer, LayerCompression c)
+      throws IOException {
+    try (InputStream in = source.openBlob(layer)) {
+      try {
+        return factory.build(
+            new ZtocRequest(layer, c, options.spanSize(), options.buildTool()), in);
+      } catch (SociException e) {
+        if (e instanceof BlobMismatchException) {
+          throw e;
+        }
+        try {
+          in.transferTo(OutputStream.nullOutputStream());
+        } catch (BlobMismatchException corrupt) {
+          corrupt.addSuppressed(e);
+          throw corrupt;
+        }
+        throw new LayerIndexingException("cannot index layer " + layer.digest() + ": "
+            + e.getMessage(), e);
+      }
+    }
+  }
+
+  private Optional<Descriptor> prefetch(ZtocBlob z, Descriptor layer, BlobSink sink)
+      throws IOException {
+    ZtocView view = ZtocView.open(z.bytes());
+    var spans = PrefetchSpans.find(view, options.prefetchPaths());
+    if (spans.isEmpty()) {
+      return Optional.empty();
+    }
+    matchedPrefetchPaths.addAll(spans.keySet());
+    byte[] json = new PrefetchArtifact(new ArrayList<>(spans.values()), 0).toJson();
+    sink.put(MediaTypes.SOCI_PREFETCH, json);
+    return Optional.of(SociIndex.prefetchDescriptor(json, layer));
+  }
+
+  /** Reports prefetch paths that matched no file in any layer indexed so far. */
+  void reportUnmatchedPrefetchPaths() {
+    for (String p : options.prefetchPaths()) {
+      if (!matchedPrefetchPaths.contains(p)) {
+        log.accept("prefetch path " + p + " matched no file in the indexed layers");
+      }
+    }
+  }
+}
