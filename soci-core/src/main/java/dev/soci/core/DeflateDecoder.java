@@ -385,8 +385,11 @@ final class DeflateDecoder {
   /**
    * Hands undelivered output to {@code sink} (may be null), folds it into the member CRC when
    * {@code crcOn}, and when the buffer is full slides the last 32 KiB of history to the front.
+   *
+   * @return the number of bytes handed over
    */
-  void drain(Output sink, boolean crcOn) throws IOException {
+  int drain(Output sink, boolean crcOn) throws IOException {
+    int count = op - delivered;
     if (op > delivered) {
       if (sink != null) {
         sink.accept(out, delivered, op - delivered);
@@ -405,6 +408,7 @@ final class DeflateDecoder {
       delivered = WINDOW;
       crcFrom = Math.max(0, crcFrom - shift);
     }
+    return count;
   }
 
   /** Copies the last 32 KiB of output (zero-filled in front when less was produced) into a new array. */
