@@ -1,0 +1,444 @@
+package dev.soci.ztoc;
+
+import dev.soci.core.Checkpoint;
+import dev.soci.core.Compression;
+import dev.soci.core.RangeSource;
+import dev.soci.core.SociException;
+import dev.soci.core.SpanDecompressor;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Random access to the files of a layer through its zTOC, fetching only the spans it needs.
+ *
+ * <p>Each span is fetched from the {@link RangeSource} once, its compressed bytes are checked
+ * against the zTOC's span digest before anything is decompressed (so a corrupt or wrong layer
+ * yields a {@link SpanDigestMismatchException}, never wrong bytes), then decompressed from its
+ * checkpoint and kept in a bounded cache. The spans of a read that covers several are fetched and
+ * decompressed in parallel. A reader is safe for use by many threads at once.
+ *
+ * <pre>{@code
+ * ZtocView ztoc = ZtocView.open(Path.of("layer.ztoc"));
+ * try (LayerReader reader = LayerReader.builder(ztoc, RangeSource.of(Path.of("layer.tar.gz"))).build()) {
+ *   byte[] passwd = reader.readFile("etc/passwd");
+ * }
+ * }</pre>
+ *
+ * <p>Offsets given to {@link #read} are positions in the uncompressed tar stream, as in the zTOC.
+ */
+public final class LayerReader implements Closeable {
+  /** Default bound on the decompressed spans kept in memory. */
+  public static final long DEFAULT_CACHE_BYTES = 64L << 20;
+
+  /**
+   * Default bound on one span's decompressed size. Spans are normally about the span size plus
+   * one deflate block; the bound keeps a hostile zTOC from making the reader allocate gigabytes.
+   */
+  public static final int DEFAULT_MAX_SPAN_BYTES = 256 << 20;
+
+  private final ZtocView ztoc;
+  private final RangeSource source;
+  private final SpanCache cache;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final int maxSpanBytes;
+  private final List<Checkpoint> checkpoints;
+
+  private LayerReader(Builder b, long sourceSize) {
+    this.ztoc = b.ztoc;
+    this.source = b.source;
+    this.cache = new SpanCache(b.cacheBytes);
+    this.maxSpanBytes = b.maxSpanBytes;
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = Executors.newFixedThreadPool(b.threads, new DaemonThreads());
+      this.executor = ownedExecutor;
+    }
+    this.checkpoints =
+        ztoc.compressionAlgorithm() == Compression.GZIP ? ztoc.gzipZinfo().checkpoints() : null;
+  }
+
+  /** A builder for a reader of {@code layer} (the blob) described by {@code ztoc}. */
+  public static Builder builder(ZtocView ztoc, RangeSource layer) {
+    return new Builder(ztoc, layer);
+  }
+
+  /** A reader with the default options. */
+  public static LayerReader open(ZtocView ztoc, RangeSource layer) throws IOException {
+    return builder(ztoc, layer).build();
+  }
+
+  /** The zTOC this reader serves files from. */
+  public ZtocView ztoc() {
+    return ztoc;
+  }
+
+  /** Size of the uncompressed tar stream: reads at or past it return -1. */
+  public long size() {
+    return ztoc.uncompressedArchiveSize();
+  }
+
+  /**
+   * Reads up to {@code len} bytes of the uncompressed tar stream at {@code offset}.
+   *
+   * @return the number of bytes read: {@code len}, fewer only at the end of the stream, or -1
+   *     when {@code offset} is at or past the end
+   * @throws SpanDigestMismatchException if a span's bytes are not those the zTOC describes
+   * @throws SociException (another subclass) if the layer is corrupt or truncated
+   */
+  public int read(long offset, byte[] dst, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, dst.length);
+    if (offset < 0) {
+      throw new IllegalArgumentException("negative offset " + offset);
+    }
+    long end = size();
+    if (offset >= end) {
+      return len == 0 ? 0 : -1;
+    }
+    int n = (int) Math.min(len, end - offset);
+    if (n == 0) {
+      return 0;
+    }
+    int first = ztoc.spanHolding(offset);
+    int last = ztoc.spanHolding(offset + n - 1);
+    List<CompletableFuture<byte[]>> ahead = new ArrayList<>(last - first);
+    for (int s = first + 1; s <= last; s++) {
+      int span = s;
+      ahead.add(CompletableFuture.supplyAsync(() -> spanOrThrow(span), executor));
+    }
+    int done = 0;
+    for (int s = first; s <= last; s++) {
+      byte[] data = s == first ? span(s) : join(ahead.get(s - first - 1));
+      long spanStart = ztoc.spanUncompressedStart(s);
+      long pos = offset + done;
+      int from = (int) (pos - spanStart);
+      int take = (int) Math.min(n - done, data.length - from);
+      if (from < 0 || take <= 0) {
+        throw new LayerMismatchException("span " + s + " decoded to " + data.length
+            + " bytes, which does not cover offset " + pos + " as the zTOC promises");
+      }
+      System.arraycopy(data, from, dst, off + done, take);
+      done += take;
+    }
+    return done;
+  }
+
+  /** The whole content of the regular file at {@code path} (hard and symbolic links followed). */
+  public byte[] readFile(String path) throws IOException {
+    int entry = regularFile(path);
+    long size = ztoc.uncompressedSize(entry);
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IOException(path + " is " + size + " bytes, too large for an array: use openFile");
+    }
+    byte[] data = new byte[(int) size];
+    readFully(ztoc.uncompressedOffset(entry), data, path);
+    return data;
+  }
+
+  /** A stream of the regular file at {@code path}; links are followed. */
+  public InputStream openFile(String path) throws IOException {
+    int entry = regularFile(path);
+    return new FileStream(ztoc.uncompressedOffset(entry), ztoc.uncompressedSize(entry), path);
+  }
+
+  /** A channel over the regular file at {@code path}; links are followed. */
+  public ReadableByteChannel openChannel(String path) throws IOException {
+    return Channels.newChannel(openFile(path));
+  }
+
+  /**
+   * The index of the TOC entry holding the data of {@code path}: links resolved, and required to
+   * be a regular file.
+   *
+   * @throws NoSuchEntryException if there is no such path or it is not a regular file
+   */
+  public int regularFile(String path) throws IOException {
+    OptionalInt found = ztoc.resolve(path);
+    if (found.isEmpty()) {
+      throw new NoSuchEntryException(path, "no such file in the layer: " + path);
+    }
+    int entry = found.getAsInt();
+    if (ztoc.type(entry) != EntryType.REG) {
+      throw new NoSuchEntryException(path, path + " is not a regular file (it is a "
+          + ztoc.type(entry).wireName() + ")");
+    }
+    long offset = ztoc.uncompressedOffset(entry);
+    long size = ztoc.uncompressedSize(entry);
+    if (offset < 0 || size < 0 || size > size() - offset) {
+      throw new ZtocFormatException("the zTOC says " + path + " holds " + size + " bytes at offset "
+          + offset + ", past the end of the layer's tar stream (" + size() + " bytes)");
+    }
+    return entry;
+  }
+
+  /** Closes the range source and stops the reader's own threads (not a caller's executor). */
+  @Override
+  public void close() throws IOException {
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+    source.close();
+  }
+
+  private void readFully(long offset, byte[] data, String path) throws IOException {
+    int done = 0;
+    while (done < data.length) {
+      int n = read(offset + done, data, done, data.length - done);
+      if (n <= 0) {
+        throw new LayerMismatchException(path + " extends past the end of the layer's tar stream");
+      }
+      done += n;
+    }
+  }
+
+  byte[] span(int i) throws IOException {
+    return cache.get(i, this::load);
+  }
+
+  boolean isCached(int span) {
+    return cache.contains(span);
+  }
+
+  private byte[] spanOrThrow(int i) {
+    try {
+      return span(i);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] join(CompletableFuture<byte[]> f) throws IOException {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(c);
+    }
+  }
+
+  /** Fetches span {@code i}, verifies its digest, and decompresses it. */
+  private byte[] load(int i) throws IOException {
+    long cStart = ztoc.spanCompressedStart(i);
+    long cEnd = ztoc.spanCompressedEnd(i);
+    long uStart = ztoc.spanUncompressedStart(i);
+    long uEnd = ztoc.spanUncompressedEnd(i);
+    if (cEnd - cStart > maxSpanBytes || uEnd - uStart > maxSpanBytes) {
+      throw new ZtocFormatException("span " + i + " is larger than the reader's bound of "
+          + maxSpanBytes + " bytes (compressed " + (cEnd - cStart) + ", uncompressed "
+          + (uEnd - uStart) + ")");
+    }
+    ByteBuffer compressed = ByteBuffer.allocate((int) (cEnd - cStart));
+    try {
+      source.readFully(cStart, compressed);
+    } catch (EOFException e) {
+      throw new LayerMismatchException("the layer ends before span " + i + " ("
+          + "bytes " + cStart + ".." + cEnd + "): it is truncated or not this zTOC's layer", e);
+    }
+    compressed.flip();
+    verify(i, compressed);
+    if (checkpoints == null) {
+      return compressed.array(); // uncompressed layer: the span's bytes are the data
+    }
+    byte[] out = new byte[(int) (uEnd - uStart)];
+    int got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
+    if (got != out.length) {
+      throw new LayerMismatchException("span " + i + " decoded to " + got + " bytes, the zTOC"
+          + " says " + out.length);
+    }
+    return out;
+  }
+
+  private void verify(int i, ByteBuffer compressed) throws SpanDigestMismatchException {
+    MessageDigest md = sha256();
+    md.update(compressed.duplicate());
+    byte[] actual = md.digest();
+    String expected = ztoc.spanDigest(i);
+    if (!expected.regionMatches(0, "sha256:", 0, 7)
+        || !MessageDigest.isEqual(HexFormat.of().parseHex(expected, 7, expected.length()), actual)) {
+      throw new SpanDigestMismatchException(i, expected, "sha256:" + HexFormat.of().formatHex(actual));
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  /** Reads one file's bytes through the reader, a span at a time. */
+  private final class FileStream extends InputStream {
+    private final long start;
+    private final long size;
+    private final String path;
+    private long pos;
+    private long mark;
+
+    FileStream(long start, long size, String path) {
+      this.start = start;
+      this.size = size;
+      this.path = path;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n <= 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (pos >= size) {
+        return -1;
+      }
+      int want = (int) Math.min(len, size - pos);
+      int n = LayerReader.this.read(start + pos, b, off, want);
+      if (n <= 0) {
+        throw new LayerMismatchException(path + " extends past the end of the layer's tar stream");
+      }
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) {
+      long k = Math.max(0, Math.min(n, size - pos));
+      pos += k;
+      return k;
+    }
+
+    @Override
+    public int available() {
+      return (int) Math.min(Integer.MAX_VALUE, size - pos);
+    }
+
+    @Override
+    public boolean markSupported() {
+      return true;
+    }
+
+    @Override
+    public synchronized void mark(int readlimit) {
+      mark = pos;
+    }
+
+    @Override
+    public synchronized void reset() {
+      pos = mark;
+    }
+  }
+
+  /** Threads of a reader's own pool: daemon, so an unclosed reader never keeps a JVM alive. */
+  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "soci-span-" + COUNT.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  }
+
+  /** Options of a {@link LayerReader}. */
+  public static final class Builder {
+    private final ZtocView ztoc;
+    private final RangeSource source;
+    private long cacheBytes = DEFAULT_CACHE_BYTES;
+    private int maxSpanBytes = DEFAULT_MAX_SPAN_BYTES;
+    private Executor executor;
+    private int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+
+    private Builder(ZtocView ztoc, RangeSource source) {
+      this.ztoc = Objects.requireNonNull(ztoc, "ztoc");
+      this.source = Objects.requireNonNull(source, "layer");
+    }
+
+    /** Bound on decompressed spans kept in memory (default 64 MiB); 0 keeps only the last. */
+    public Builder cacheBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("negative cache size " + bytes);
+      }
+      this.cacheBytes = bytes;
+      return this;
+    }
+
+    /** Refuse spans larger than this, compressed or not (default 256 MiB). */
+    public Builder maxSpanBytes(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("max span size must be positive, got " + bytes);
+      }
+      this.maxSpanBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Where spans of multi-span reads are fetched and decompressed in parallel. By default the
+     * reader starts its own small pool of daemon threads, stopped by {@link #close()}; a given
+     * executor is used as is and not shut down.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Size of the reader's own pool when no executor is given (default: cores, 2 to 8). */
+    public Builder threads(int threads) {
+      if (threads <= 0) {
+        throw new IllegalArgumentException("threads must be positive, got " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Builds the reader, checking that the layer has the size the zTOC records.
+     *
+     * @throws LayerMismatchException if it does not
+     */
+    public LayerReader build() throws IOException {
+      long size = source.size();
+      if (size != ztoc.compressedArchiveSize()) {
+        throw new LayerMismatchException("the layer is " + size + " bytes but the zTOC was built"
+            + " from a layer of " + ztoc.compressedArchiveSize() + " bytes");
+      }
+      return new LayerReader(this, size);
+    }
+  }
+}
