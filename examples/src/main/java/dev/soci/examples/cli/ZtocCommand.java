@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "ztoc",
     mixinStandardHelpOptions = true,
     description = "Build and read zTOCs (per-layer tables of contents with gzip checkpoints).",
-    subcommands = {ZtocCreateCommand.class, ZtocInfoCommand.class, ZtocListCommand.class})
+    subcommands = {ZtocCreateCommand.class, ZtocInfoCommand.class, ZtocListCommand.class, ZtocGetFileCommand.class})
 final class ZtocCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -112,4 +112,61 @@ class ZtocCliTest {
     assertThat(soci("ztoc").exit()).isEqualTo(2);
     assertThat(soci("--version").out()).startsWith("soci-java ");
   }
+
+  @Test
+  void getFileWritesTheFileBytesOrFailsInOneLine(@TempDir Path dir) throws Exception {
+    String layer = VECTORS.resolve("layers/go-pax.tar.gz").toString();
+    String ztoc = VECTORS.resolve("ztoc/go-pax.tar.gz.1048576.ztoc").toString();
+    Path out = dir.resolve("file-1.txt");
+    Run ok = soci("ztoc", "get-file", "-o", out.toString(), layer, ztoc, "usr/share/doc/file-1.txt");
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    byte[] tar = new java.util.zip.GZIPInputStream(Files.newInputStream(VECTORS.resolve("layers/go-pax.tar.gz"))).readAllBytes();
+    dev.soci.ztoc.ZtocView view = dev.soci.ztoc.ZtocView.open(Path.of(ztoc));
+    int idx = view.lookup("usr/share/doc/file-1.txt").getAsInt();
+    int off = (int) view.uncompressedOffset(idx);
+    assertThat(Files.readAllBytes(out)).isEqualTo(Arrays.copyOfRange(tar, off, off + (int) view.uncompressedSize(idx)));
+
+    java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+    java.io.OutputStream saved = ZtocGetFileCommand.stdout;
+    ZtocGetFileCommand.stdout = stdout;
+    try {
+      assertThat(soci("ztoc", "get-file", layer, ztoc, "usr/share/doc/hard-1").exit()).isZero();
+    } finally {
+      ZtocGetFileCommand.stdout = saved;
+    }
+    assertThat(stdout.toByteArray()).isEqualTo(Files.readAllBytes(out));
+
+    Path missingOut = dir.resolve("missing.out");
+    for (String[] args : new String[][] {
+        {"ztoc", "get-file", "-o", missingOut.toString(), layer, ztoc, "no/such/file"},
+        {"ztoc", "get-file", "-o", missingOut.toString(), VECTORS.resolve("layers/pystd-named.tar.gz").toString(), ztoc, "usr/share/doc/file-1.txt"},
+        {"ztoc", "get-file", "-o", missingOut.toString(), layer, ztoc, "etc/"},
+    }) {
+      Run r = soci(args);
+      assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+      assertThat(r.err()).startsWith("soci: error: ");
+      assertThat(r.err().lines().count()).isEqualTo(1);
+      assertThat(missingOut).doesNotExist();
+    }
+
+    byte[] corrupt = Files.readAllBytes(VECTORS.resolve("layers/go-pax.tar.gz"));
+    corrupt[corrupt.length / 2] ^= 0x55;
+    Path corruptLayer = Files.write(dir.resolve("corrupt.tar.gz"), corrupt);
+    Run bad = soci("ztoc", "get-file", "-o", missingOut.toString(), corruptLayer.toString(), ztoc, view.name(findSpanningFile(view)));
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("digest");
+    assertThat(missingOut).doesNotExist();
+  }
+
+  /** A regular file whose data covers the middle of the layer, where the test corrupts a byte. */
+  private static int findSpanningFile(dev.soci.ztoc.ZtocView view) {
+    int best = -1;
+    for (int i = 0; i < view.entryCount(); i++) {
+      if (view.type(i) == dev.soci.ztoc.EntryType.REG
+          && (best < 0 || view.uncompressedSize(i) > view.uncompressedSize(best))) {
+        best = i;
+      }
+    }
+    return best;
+  }
 }

@@ -43,10 +43,8 @@ public record ZtocBlob(byte[] bytes, boolean xattrFree) {
       if (e.name().endsWith(OPAQUE_WHITEOUT)) {
         return false;
       }
-      for (String key : e.paxRecords().keySet()) {
-        if (key.startsWith(TocEntry.XATTR_PREFIX)) {
-          return false;
-        }
+      if (!e.xattrs().isEmpty()) {
+        return false;
       }
     }
     return true;
