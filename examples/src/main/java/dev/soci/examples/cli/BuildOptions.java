@@ -45,6 +45,10 @@ final class BuildOptions {
           + "span size.")
   boolean force;
 
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Layers indexed at once (default: the cores, at most 4).")
+  Integer threads;
+
   /** The library options these flags describe. */
   SociOptions toOptions(CommandLine cl) {
     boolean xattr = false;
@@ -61,6 +65,9 @@ final class BuildOptions {
     if (minLayerSize < 0) {
       throw new CommandLine.ParameterException(cl, "--min-layer-size must not be negative");
     }
+    if (threads != null && threads <= 0) {
+      throw new CommandLine.ParameterException(cl, "--threads must be positive");
+    }
     SociOptions.Builder b = SociOptions.builder()
         .spanSize(spanSize)
         .minLayerSize(minLayerSize)
@@ -71,6 +78,9 @@ final class BuildOptions {
         .prefetchPaths(prefetchPaths);
     if (!platforms.isEmpty()) {
       b.platforms(platforms);
+    }
+    if (threads != null) {
+      b.threads(threads);
     }
     return b.build();
   }

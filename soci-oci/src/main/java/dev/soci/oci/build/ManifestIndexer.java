@@ -2,6 +2,7 @@ package dev.soci.oci.build;
 
 import dev.soci.core.SociException;
 import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.LayerCompression;
 import dev.soci.oci.MediaTypes;
@@ -16,17 +17,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
  * The part shared by create and convert: zTOCs (built, or reused from {@link ExistingZtocs})
  * and prefetch artifacts for one manifest's layers, then the index.
  */
-final class ManifestIndexer {
+final class ManifestIndexer implements AutoCloseable {
   /** Where new blobs go. */
   interface BlobSink {
     void put(String mediaType, byte[] content) throws IOException;
@@ -37,6 +45,12 @@ final class ManifestIndexer {
   private final Consumer<String> log;
   private final ExistingZtocs existing;
   private final Set<String> matchedPrefetchPaths = new HashSet<>();
+  /**
+   * zTOC builds of this run by layer digest: a layer shared by several manifests (platforms) is
+   * read and indexed once.
+   */
+  private final Map<Digest, Future<ZtocBlob>> builds = new HashMap<>();
+  private final ExecutorService executor;
 
   ManifestIndexer(ZtocFactory factory, SociOptions options, Consumer<String> log,
       ExistingZtocs existing) {
@@ -44,6 +58,17 @@ final class ManifestIndexer {
     this.options = options;
     this.log = log;
     this.existing = options.force() ? ExistingZtocs.NONE : existing;
+    this.executor = Executors.newFixedThreadPool(options.threads(), r -> {
+      Thread t = new Thread(r, "soci-ztoc-build");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Stops the build threads, abandoning builds not yet awaited (after a failure). */
+  @Override
+  public void close() {
+    executor.shutdownNow();
   }
 
   /**
@@ -57,8 +82,10 @@ final class ManifestIndexer {
     if (subject != null) {
       b.subject(subject);
     }
-    List<Descriptor> prefetches = new ArrayList<>();
-    int built = 0;
+    // First decide every layer and start the builds, so that layers are indexed in parallel;
+    // then take the results in layer order, which fixes the order of the index's descriptors.
+    List<Descriptor> chosen = new ArrayList<>();
+    List<Future<ZtocBlob>> results = new ArrayList<>();
     for (Descriptor layer : manifest.layers()) {
       LayerCompression c = LayerCompression.of(layer.mediaType());
       if (c == LayerCompression.NOT_A_LAYER) {
@@ -75,12 +102,23 @@ final class ManifestIndexer {
             + layer.mediaType() + "\"");
         continue;
       }
-      ZtocBlob z = existing.find(layer, options.spanSize(), log);
-      if (z != null) {
-        log.accept("layer " + layer.digest() + ": reusing zTOC " + z.digest());
+      ZtocBlob reused = existing.find(layer, options.spanSize(), log);
+      Future<ZtocBlob> result;
+      if (reused != null) {
+        log.accept("layer " + layer.digest() + ": reusing zTOC " + reused.digest());
+        result = CompletableFuture.completedFuture(reused);
       } else {
-        z = build(source, layer, c);
+        result = builds.computeIfAbsent(layer.digest(),
+            d -> executor.submit(() -> build(source, layer, c)));
       }
+      chosen.add(layer);
+      results.add(result);
+    }
+    List<Descriptor> prefetches = new ArrayList<>();
+    int built = 0;
+    for (int i = 0; i < chosen.size(); i++) {
+      Descriptor layer = chosen.get(i);
+      ZtocBlob z = await(results.get(i));
       sink.put(MediaTypes.ZTOC, z.bytes());
       b.addZtoc(SociIndex.ztocDescriptor(z.digest(), z.size(), layer, options.spanSize(),
           options.optimizeXattrs() && z.xattrFree()));
@@ -97,6 +135,27 @@ final class ManifestIndexer {
     sink.put(version.artifactType(), SociIndex.CONFIG_BYTES);
     sink.put(MediaTypes.OCI_MANIFEST, index.toJson());
     return index;
+  }
+
+  private static ZtocBlob await(Future<ZtocBlob> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while building zTOCs");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(c);
+    }
   }
 
   /**

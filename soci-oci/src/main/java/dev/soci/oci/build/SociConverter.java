@@ -69,12 +69,13 @@ public final class SociConverter {
       for (Descriptor blob : input.blobs()) {
         out.copyBlob(input, blob);
       }
-      ManifestIndexer indexer = new ManifestIndexer(factory, options, log,
-          options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(input));
-      ConvertResult r = rewrite(input, out, indexer);
-      indexer.reportUnmatchedPrefetchPaths();
-      out.commit(ImageIndex.of(List.of(r.imageIndex().withoutExtras())));
-      return r;
+      try (ManifestIndexer indexer = new ManifestIndexer(factory, options, log,
+          options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(input))) {
+        ConvertResult r = rewrite(input, out, indexer);
+        indexer.reportUnmatchedPrefetchPaths();
+        out.commit(ImageIndex.of(List.of(r.imageIndex().withoutExtras())));
+        return r;
+      }
     }
   }
 

@@ -100,11 +100,11 @@ public final class SociIndexCreator {
           + "directory (convert writes a new layout from an archive)");
     }
     ExistingZtocs existing = options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(layout);
-    ManifestIndexer indexer = new ManifestIndexer(factory, options, log, existing);
     Map<Digest, Descriptor> pending = new LinkedHashMap<>();
     Map<Digest, byte[]> content = new LinkedHashMap<>();
     List<Descriptor> indexes = new ArrayList<>();
-    for (Descriptor manifest : manifests) {
+    try (ManifestIndexer indexer = new ManifestIndexer(factory, options, log, existing)) {
+      for (Descriptor manifest : manifests) {
       ImageManifest m = layout.readManifest(manifest);
       SociIndex index = indexer.index(layout, m, SociIndexVersion.V1, manifest.withoutExtras(),
           (mediaType, bytes) -> {
@@ -115,8 +115,9 @@ public final class SociIndexCreator {
       indexes.add(index.toDescriptor().toBuilder()
           .artifactType(SociIndexVersion.V1.artifactType())
           .build());
+      }
+      indexer.reportUnmatchedPrefetchPaths();
     }
-    indexer.reportUnmatchedPrefetchPaths();
     store(layout, pending, content, indexes);
     return List.copyOf(indexes);
   }

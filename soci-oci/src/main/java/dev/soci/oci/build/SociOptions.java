@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param force rebuild every zTOC even when the layout already holds one for the same layer
  *     and span size (default off: such zTOCs are reused)
  * @param prefetchPaths paths whose spans get a prefetch artifact in each layer holding them
+ * @param threads layers indexed at once (default: the cores, at most 4)
  *     (default none)
  */
 public record SociOptions(
@@ -30,7 +31,8 @@ public record SociOptions(
     List<Platform> platforms,
     boolean allPlatforms,
     boolean force,
-    List<String> prefetchPaths) {
+    List<String> prefetchPaths,
+    int threads) {
 
   /** Validates. */
   public SociOptions {
@@ -41,6 +43,9 @@ public record SociOptions(
       throw new IllegalArgumentException("minimum layer size must not be negative");
     }
     Objects.requireNonNull(buildTool, "buildTool");
+    if (threads <= 0) {
+      throw new IllegalArgumentException("threads must be positive, got " + threads);
+    }
     platforms = List.copyOf(platforms);
     prefetchPaths = List.copyOf(prefetchPaths);
   }
@@ -65,6 +70,7 @@ public record SociOptions(
     private boolean allPlatforms;
     private boolean force;
     private List<String> prefetchPaths = List.of();
+    private int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private Builder() {}
 
@@ -104,6 +110,15 @@ public record SociOptions(
       return this;
     }
 
+    /**
+     * How many layers are indexed at once (default: the cores, at most 4). Each build reads its
+     * layer once and holds bounded memory, so this bounds both threads and memory.
+     */
+    public Builder threads(int v) {
+      threads = v;
+      return this;
+    }
+
     /** Rebuilds zTOCs even when matching ones exist. */
     public Builder force(boolean v) {
       force = v;
@@ -119,7 +134,7 @@ public record SociOptions(
     /** Builds the options. */
     public SociOptions build() {
       return new SociOptions(spanSize, minLayerSize, buildTool, optimizeXattrs, platforms,
-          allPlatforms, force, prefetchPaths);
+          allPlatforms, force, prefetchPaths, threads);
     }
   }
 }

@@ -192,9 +192,11 @@ class ReuseAndPrefetchTest {
   void failedCreateLeavesTheLayoutAsItWas() throws Exception {
     List<Path> before = Vectors.files(layoutDir);
     byte[] indexJson = Files.readAllBytes(layoutDir.resolve("index.json"));
-    // amd64 (4 layers) is indexed; the first arm64 layer then fails
+    // Every layer of both manifests is attempted (the arm64 ones are shared with amd64, so
+    // built once); the uncompressed one fails after the others may already have been built.
     ZtocFactory failsLate = (req, in) -> {
-      if (builds.incrementAndGet() > 4) {
+      builds.incrementAndGet();
+      if (req.compression() == dev.soci.oci.LayerCompression.UNCOMPRESSED) {
         throw new dev.soci.core.SociException("boom");
       }
       return ZtocFactory.standard().build(req, in);
@@ -204,7 +206,7 @@ class ReuseAndPrefetchTest {
           .build(), log::add).create(layout))
           .isInstanceOf(LayerIndexingException.class).hasMessageEndingWith(": boom");
     }
-    assertThat(builds).hasValue(5);
+    assertThat(builds).hasValue(4);
     assertThat(Vectors.files(layoutDir)).isEqualTo(before);
     assertThat(Files.readAllBytes(layoutDir.resolve("index.json"))).isEqualTo(indexJson);
   }
