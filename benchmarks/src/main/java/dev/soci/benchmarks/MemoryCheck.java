@@ -86,9 +86,12 @@ public final class MemoryCheck {
     } catch (OutOfMemoryError e) {
       status = "OOM";
       detail = String.valueOf(e.getMessage());
+      // Where it ran out matters more than that it did: the stack names the allocation.
+      e.printStackTrace();
     } catch (IOException | RuntimeException e) {
       status = "FAILED";
       detail = e.toString();
+      e.printStackTrace();
     }
     // Closing the read end unblocks a producer still writing after a failure (it gets "Pipe closed").
     in.close();
