@@ -76,6 +76,8 @@ public final class Report {
     row("1 index: complete zTOC build vs GZIPInputStream (" + (int) mib + " MiB layer, 1 thread)",
         build, base, mib, true, 0.90, "tput >= 0.90x");
     row("1 index: LayerIndexer (decode+hashes) vs GZIPInputStream", indexer, base, mib, true, Double.NaN, "info");
+    row("1 index: pure decode, same layer, vs GZIPInputStream", results.get("IndexBenchmark.sociDecoder"), base, mib,
+        true, Double.NaN, "info");
     JsonNode dBase = results.get("DecodeBenchmark.gzipInputStream");
     JsonNode dOurs = results.get("DecodeBenchmark.sociDecoder");
     double dMib = dBase != null ? Double.parseDouble(dBase.path("params").path("layerMiB").asText("0")) : 0;
