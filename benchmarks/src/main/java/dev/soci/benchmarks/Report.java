@@ -102,8 +102,13 @@ public final class Report {
     } else {
       double peak = Long.parseLong(mem.getProperty("peak_heap_sampled_bytes", "0")) / 1048576.0;
       double max = Long.parseLong(mem.getProperty("max_heap_bytes", "0")) / 1048576.0;
-      double ztoc = Long.parseLong(mem.getProperty("ztoc_bytes", "0")) / 1048576.0;
-      double layer = Long.parseLong(mem.getProperty("layer_uncompressed_bytes", "0")) / 1048576.0;
+      long layerBytes = Long.parseLong(mem.getProperty("layer_uncompressed_bytes", "0"));
+      double layer = layerBytes / 1048576.0;
+      // A failed run has no zTOC to measure; its checkpoint records (one 32 KiB window plus 17
+      // bytes per 4 MiB span) are a lower bound on its size, and the bulk of it.
+      long spans = (layerBytes + (4L << 20) - 1) / (4L << 20);
+      double ztoc = Long.parseLong(mem.getProperty("ztoc_bytes", String.valueOf(12 + spans * (32768 + 17))))
+          / 1048576.0;
       String status = mem.getProperty("status", "?");
       rows.add(new String[] {
         String.format(Locale.ROOT, "5 memory: index %.0f MiB layer via pipe (zTOC %.1f MiB)", layer, ztoc),
