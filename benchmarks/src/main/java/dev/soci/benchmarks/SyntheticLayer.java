@@ -2,6 +2,7 @@ package dev.soci.benchmarks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -26,10 +27,27 @@ public final class SyntheticLayer {
 
   /** A tar stream of about {@code targetBytes} bytes, the same for the same seed. */
   public static byte[] tar(long targetBytes, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
     ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, targetBytes + (1 << 20)));
+    try {
+      writeTar(out, targetBytes, seed);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream never throws
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Streams the same tar as {@link #tar(long, long)} to {@code out}, one entry at a time, so that
+   * layers larger than the heap can be produced (the memory check feeds a 1 GiB layer through a
+   * pipe). At most one file body (about 2 MB) is held at once.
+   *
+   * @return the number of bytes written
+   */
+  public static long writeTar(OutputStream out, long targetBytes, long seed) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    long written = 0;
     int fileNo = 0;
-    while (out.size() < targetBytes) {
+    while (written < targetBytes) {
       int kind = rnd.nextInt(10);
       int size;
       byte[] body;
@@ -52,11 +70,11 @@ public final class SyntheticLayer {
         body = new byte[size];
         name = "var/lib/empty" + fileNo + ".img";
       }
-      writeEntry(out, name, body);
+      written += writeEntry(out, name, body);
       fileNo++;
     }
     out.write(new byte[1024], 0, 1024); // end-of-archive marker
-    return out.toByteArray();
+    return written + 1024;
   }
 
   /** The tar compressed with the JDK's gzip (zlib) at the given level. */
@@ -108,7 +126,8 @@ public final class SyntheticLayer {
     return b;
   }
 
-  private static void writeEntry(ByteArrayOutputStream out, String name, byte[] body) {
+  /** Writes one ustar entry (header, body, padding) and returns how many bytes that took. */
+  private static int writeEntry(OutputStream out, String name, byte[] body) throws IOException {
     byte[] h = new byte[512];
     byte[] nb = name.getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(nb, 0, h, 0, Math.min(nb.length, 100));
@@ -133,6 +152,7 @@ public final class SyntheticLayer {
     out.write(body, 0, body.length);
     int pad = (512 - body.length % 512) % 512;
     out.write(new byte[pad], 0, pad);
+    return 512 + body.length + pad;
   }
 
   private static void octal(byte[] h, int off, int len, long v) {
