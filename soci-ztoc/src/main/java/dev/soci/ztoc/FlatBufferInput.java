@@ -276,6 +276,27 @@ final class FlatBufferInput {
     return view.order(ByteOrder.LITTLE_ENDIAN);
   }
 
+  /**
+   * The {@code len <= 8} bytes at checked position {@code p}, packed little-endian into a long
+   * (unused high bytes zero), so short strings compare as one long.
+   */
+  long smallString(int p, int len) {
+    if ((long) p + 8 <= limit) {
+      long mask = len == 8 ? -1L : (1L << (8 * len)) - 1;
+      return longAt(p) & mask;
+    }
+    return pack(a, base + p, len);
+  }
+
+  /** Bytes {@code b[from, from + len)}, {@code len <= 8}, packed little-endian into a long. */
+  static long pack(byte[] b, int from, int len) {
+    long v = 0;
+    for (int k = len - 1; k >= 0; k--) {
+      v = (v << 8) | (b[from + k] & 0xff);
+    }
+    return v;
+  }
+
   boolean bytesEqual(int off, int len, byte[] expected) {
     return len == expected.length
         && Arrays.equals(a, base + off, base + off + len, expected, 0, len);

@@ -45,27 +45,28 @@ final class PathIndex {
     length = new int[n];
     hashes = new int[n];
     ByteArrayOutputStream slow = new ByteArrayOutputStream();
+    // One pass per name: hash it while its bytes are in cache from the clean-path check.
     for (int i = 0; i < n; i++) {
       int s = base + nameStart[i];
-      if (!fastNormalise(i, s, nameLength[i])) {
+      if (fastNormalise(i, s, nameLength[i])) {
+        hashes[i] = hash(buf, start[i], length[i]);
+      } else {
         byte[] norm = normalise(Arrays.copyOfRange(buf, s, s + nameLength[i]));
         start[i] = ~slow.size();
         length[i] = norm.length;
+        hashes[i] = hash(norm, 0, norm.length);
         slow.writeBytes(norm);
       }
     }
     pool = slow.toByteArray();
-    for (int i = 0; i < n; i++) {
-      int s = start[i];
-      hashes[i] = s >= 0 ? hash(buf, s, length[i]) : hash(pool, ~s, length[i]);
-    }
     int cap = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1;
     slots = new int[cap];
     Arrays.fill(slots, -1);
     mask = cap - 1;
     for (int i = 0; i < n; i++) {
       int h = hashes[i] & mask;
-      while (slots[h] >= 0 && !sameName(slots[h], i)) {
+      int e;
+      while ((e = slots[h]) >= 0 && !(hashes[e] == hashes[i] && sameName(e, i))) {
         h = (h + 1) & mask;
       }
       slots[h] = i; // a later duplicate replaces the earlier one, as extraction would

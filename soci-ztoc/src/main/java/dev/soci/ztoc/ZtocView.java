@@ -46,7 +46,8 @@ public final class ZtocView {
   /** Maximum number of links (symbolic or hard) followed by {@link #resolve}. */
   public static final int MAX_LINK_HOPS = 40;
 
-  private static final byte[][] TYPE_NAMES;
+  // Each entry type's wire name, packed little-endian into a long (all are at most 8 bytes).
+  private static final long[] TYPE_KEYS;
   private static final EntryType[] TYPES = EntryType.values();
   // Byte width of each FileMetadata field, in slot order (offsets are 4 bytes).
   private static final int[] ENTRY_FIELD_SIZES = new int[Schema.FM_FIELDS];
@@ -64,9 +65,13 @@ public final class ZtocView {
     ENTRY_FIELD_SIZES[Schema.FM_MODE] = 8;
     ENTRY_FIELD_SIZES[Schema.FM_DEVMAJOR] = 8;
     ENTRY_FIELD_SIZES[Schema.FM_DEVMINOR] = 8;
-    TYPE_NAMES = new byte[TYPES.length][];
+    TYPE_KEYS = new long[TYPES.length];
     for (int i = 0; i < TYPES.length; i++) {
-      TYPE_NAMES[i] = TYPES[i].wireName().getBytes(StandardCharsets.US_ASCII);
+      byte[] name = TYPES[i].wireName().getBytes(StandardCharsets.US_ASCII);
+      if (name.length > 8) {
+        throw new AssertionError("entry type name longer than 8 bytes: " + TYPES[i]);
+      }
+      TYPE_KEYS[i] = FlatBufferInput.pack(name, 0, name.length);
     }
   }
 
@@ -243,10 +248,15 @@ public final class ZtocView {
     }
     int typeLength = in.checkString(type, "type");
     types[i] = -1;
-    for (int k = 0; k < TYPE_NAMES.length; k++) {
-      if (in.bytesEqual(type + 4, typeLength, TYPE_NAMES[k])) {
-        types[i] = (byte) k;
-        break;
+    if (typeLength <= 8) {
+      // Type names are at most eight bytes: compare them as one packed long each rather than
+      // through a byte-range comparison per candidate (the hottest step of validation).
+      long packed = in.smallString(type + 4, typeLength);
+      for (int k = 0; k < TYPE_KEYS.length; k++) {
+        if (packed == TYPE_KEYS[k]) {
+          types[i] = (byte) k;
+          break;
+        }
       }
     }
     if (types[i] < 0) {
