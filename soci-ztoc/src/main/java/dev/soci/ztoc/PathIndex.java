@@ -34,6 +34,9 @@ final class PathIndex {
   // Open addressing, linear probing, load factor at most 1/2; -1 marks a free slot.
   private final int[] slots;
   private final int mask;
+  // The same for the winning entries that are symbolic links only.
+  private final int[] linkSlots;
+  private final int linkMask;
   private volatile int[] sorted;
 
   PathIndex(ZtocView view, FlatBufferInput in, int[] nameStart, int[] nameLength) {
@@ -71,6 +74,45 @@ final class PathIndex {
       }
       slots[h] = i; // a later duplicate replaces the earlier one, as extraction would
     }
+    // Symbolic links get a second, small table: resolve asks of every path component whether
+    // it is a link, and most are not, so that question is answered without touching the big
+    // table or the name bytes. Only names whose winning entry is a link go in, so the answer
+    // is the same as looking the component up and checking its type.
+    int links = 0;
+    for (int i = 0; i < n; i++) {
+      if (view.type(i) == EntryType.SYMLINK) {
+        links++;
+      }
+    }
+    int linkCap = Integer.highestOneBit(Math.max(4, links * 2 - 1)) << 1;
+    linkSlots = new int[linkCap];
+    Arrays.fill(linkSlots, -1);
+    linkMask = linkCap - 1;
+    for (int i = 0; links > 0 && i < n; i++) {
+      if (view.type(i) == EntryType.SYMLINK && winner(i)) {
+        int h = hashes[i] & linkMask;
+        while (linkSlots[h] >= 0) {
+          h = (h + 1) & linkMask; // winners have distinct names: no comparison needed
+        }
+        linkSlots[h] = i;
+      }
+    }
+  }
+
+  /** Whether entry {@code i} is the one its name finds (no later entry has the same name). */
+  private boolean winner(int i) {
+    int h = hashes[i] & mask;
+    int e;
+    while ((e = slots[h]) >= 0) {
+      if (e == i) {
+        return true;
+      }
+      if (hashes[e] == hashes[i] && sameName(e, i)) {
+        return false;
+      }
+      h = (h + 1) & mask;
+    }
+    return false;
   }
 
   /**
@@ -265,17 +307,26 @@ final class PathIndex {
 
   /** Entry index for the already normalised name {@code key[from, from + len)}, or -1. */
   private int find(byte[] key, int from, int len) {
+    return probe(slots, mask, key, from, len);
+  }
+
+  /** The symbolic link named by the normalised {@code key[from, from + len)}, or -1. */
+  private int findLink(byte[] key, int from, int len) {
+    return probe(linkSlots, linkMask, key, from, len);
+  }
+
+  private int probe(int[] table, int tableMask, byte[] key, int from, int len) {
     int hash = hash(key, from, len);
-    int h = hash & mask;
+    int h = hash & tableMask;
     int e;
-    while ((e = slots[h]) >= 0) {
+    while ((e = table[h]) >= 0) {
       if (hashes[e] == hash && length[e] == len) {
         int f = from(e);
         if (Arrays.equals(arrayOf(e), f, f + len, key, from, from + len)) {
           return e;
         }
       }
-      h = (h + 1) & mask;
+      h = (h + 1) & tableMask;
     }
     return -1;
   }
@@ -344,8 +395,8 @@ final class PathIndex {
         System.arraycopy(rest, from, cur, s, len);
         segStart[depth++] = s;
         curLen = s + len;
-        int idx = find(cur, 0, curLen);
-        if (idx >= 0 && view.type(idx) == EntryType.SYMLINK) {
+        int idx = findLink(cur, 0, curLen);
+        if (idx >= 0) {
           if (++hops > maxHops) {
             throw new SymlinkLoopException(ByteString.wrap(path).toString());
           }
