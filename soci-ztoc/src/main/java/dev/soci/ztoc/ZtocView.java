@@ -198,8 +198,10 @@ public final class ZtocView {
   }
 
   /**
-   * Opens and validates a zTOC held in the remaining bytes of {@code buffer} (not copied; its
-   * content must not change afterwards, or the up-front validation no longer holds).
+   * Opens and validates a zTOC held in the remaining bytes of {@code buffer}. A heap buffer with
+   * an accessible array is not copied, and its content must not change afterwards, or the
+   * up-front validation no longer holds; a direct or read-only buffer is copied once into an
+   * array, which is what every read then uses.
    *
    * @throws ZtocFormatException if the bytes are not a valid zTOC
    */

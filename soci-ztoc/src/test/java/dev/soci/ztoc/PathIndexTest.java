@@ -108,6 +108,31 @@ class PathIndexTest {
   }
 
   @Test
+  void only_the_last_entry_of_a_name_decides_whether_a_component_is_a_link() throws Exception {
+    // "d" is a symlink shadowed by a later directory: resolve must not follow it.
+    ZtocView shadowed =
+        ZtocView.open(
+            encoded(
+                List.of(
+                    entry("d", EntryType.SYMLINK, 512, "x"),
+                    entry("d/", EntryType.DIR, 1024, ""),
+                    entry("d/f", EntryType.REG, 1536, ""),
+                    entry("x/f", EntryType.REG, 2048, ""))));
+    assertThat(shadowed.resolve("d/f")).hasValue(2);
+    // The other way round: a directory replaced by a later symlink is followed.
+    ZtocView replaced =
+        ZtocView.open(
+            encoded(
+                List.of(
+                    entry("d/", EntryType.DIR, 512, ""),
+                    entry("d/f", EntryType.REG, 1024, ""),
+                    entry("x/f", EntryType.REG, 1536, ""),
+                    entry("./d", EntryType.SYMLINK, 2048, "x"))));
+    assertThat(replaced.resolve("d/f")).hasValue(2);
+    assertThat(replaced.lookup("d/f")).hasValue(1);
+  }
+
+  @Test
   void deep_and_long_paths_resolve_through_links() throws Exception {
     StringBuilder deep = new StringBuilder();
     for (int i = 0; i < 20; i++) {
@@ -119,7 +144,8 @@ class PathIndexTest {
                 entry(deep + "/file", EntryType.REG, 512, ""),
                 entry("short", EntryType.SYMLINK, 1024, deep.toString()),
                 entry("hard", EntryType.HARDLINK, 1536, "./" + deep + "/file"),
-                entry("dots", EntryType.SYMLINK, 2048, "./" + deep.toString().replace("9", "9/."))));
+                entry(
+                    "dots", EntryType.SYMLINK, 2048, "./" + deep.toString().replace("9", "9/."))));
     ZtocView v = ZtocView.open(bytes);
     assertThat(v.resolve(deep + "/file")).hasValue(0);
     assertThat(v.resolve("short/file")).hasValue(0);
