@@ -1,46 +1,63 @@
 package dev.soci.ztoc;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 
 /**
- * Name index of a {@link ZtocView}: a hash table of entry indexes keyed by normalised name
- * (O(1) lookups), built in one pass over the name bytes in the zTOC buffer without creating an
- * object per entry. Names are raw bytes and compared as such (a UTF-8 query matches UTF-8
- * names; any other encoding matches only itself). Names that need real normalisation ({@code
- * a//b}, {@code a/./b}, {@code ..}) are rare; only those are normalised into a side pool. A
- * name-sorted order, needed only for directory listings, is built on first use.
+ * Name index of a {@link ZtocView}: an open-addressing hash table of entry indexes keyed by
+ * normalised name (O(1) lookups), built in one pass over the name bytes in the zTOC's backing
+ * array without creating an object per entry. Names are raw bytes and compared as such (a UTF-8
+ * query matches UTF-8 names; any other encoding matches only itself). Names that need real
+ * normalisation ({@code a//b}, {@code a/./b}, {@code ..}) are rare; only those are normalised
+ * into a side pool. A name-sorted order, needed only for directory listings, is built on first
+ * use.
  */
 final class PathIndex {
+  private static final VarHandle I64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long K = 0x9E3779B97F4A7C15L;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+
   private final ZtocView view;
-  private final ByteBuffer bb;
+  private final byte[] buf;
   private final byte[] pool;
-  // Normalised name of entry i: bb[start, start+len) when start >= 0, else pool[~start, +len).
+  // Normalised name of entry i: buf[start, start+len) when start >= 0, else pool[~start, +len).
   private final int[] start;
   private final int[] length;
+  private final int[] hashes;
+  // Open addressing, linear probing, load factor at most 1/2; -1 marks a free slot.
   private final int[] slots;
   private final int mask;
+  // The same for the winning entries that are symbolic links only.
+  private final int[] linkSlots;
+  private final int linkMask;
   private volatile int[] sorted;
 
-  PathIndex(ZtocView view, ByteBuffer bb, int[] nameStart, int[] nameLength) {
+  PathIndex(ZtocView view, FlatBufferInput in, int[] nameStart, int[] nameLength) {
     this.view = view;
-    this.bb = bb;
+    this.buf = in.array();
+    int base = in.base();
     int n = nameStart.length;
     start = new int[n];
     length = new int[n];
+    hashes = new int[n];
     ByteArrayOutputStream slow = new ByteArrayOutputStream();
+    // One pass per name: hash it while its bytes are in cache from the clean-path check.
     for (int i = 0; i < n; i++) {
-      if (!fastNormalise(i, nameStart[i], nameLength[i])) {
-        byte[] raw = new byte[nameLength[i]];
-        bb.get(nameStart[i], raw);
-        byte[] norm = normalise(raw);
+      int s = base + nameStart[i];
+      if (fastNormalise(i, s, nameLength[i])) {
+        hashes[i] = hash(buf, start[i], length[i]);
+      } else {
+        byte[] norm = normalise(Arrays.copyOfRange(buf, s, s + nameLength[i]));
         start[i] = ~slow.size();
         length[i] = norm.length;
+        hashes[i] = hash(norm, 0, norm.length);
         slow.writeBytes(norm);
       }
     }
@@ -50,72 +67,165 @@ final class PathIndex {
     Arrays.fill(slots, -1);
     mask = cap - 1;
     for (int i = 0; i < n; i++) {
-      int h = hash(i) & mask;
-      while (slots[h] >= 0 && !sameName(slots[h], i)) {
+      int h = hashes[i] & mask;
+      int e;
+      while ((e = slots[h]) >= 0 && !(hashes[e] == hashes[i] && sameName(e, i))) {
         h = (h + 1) & mask;
       }
       slots[h] = i; // a later duplicate replaces the earlier one, as extraction would
     }
+    // Symbolic links get a second, small table: resolve asks of every path component whether
+    // it is a link, and most are not, so that question is answered without touching the big
+    // table or the name bytes. Only names whose winning entry is a link go in, so the answer
+    // is the same as looking the component up and checking its type.
+    int links = 0;
+    for (int i = 0; i < n; i++) {
+      if (view.type(i) == EntryType.SYMLINK) {
+        links++;
+      }
+    }
+    int linkCap = Integer.highestOneBit(Math.max(4, links * 2 - 1)) << 1;
+    linkSlots = new int[linkCap];
+    Arrays.fill(linkSlots, -1);
+    linkMask = linkCap - 1;
+    for (int i = 0; links > 0 && i < n; i++) {
+      if (view.type(i) == EntryType.SYMLINK && winner(i)) {
+        int h = hashes[i] & linkMask;
+        while (linkSlots[h] >= 0) {
+          h = (h + 1) & linkMask; // winners have distinct names: no comparison needed
+        }
+        linkSlots[h] = i;
+      }
+    }
   }
 
-  /** Handles the common case in place: strip leading "/" and "./", trailing "/"; no copy. */
+  /** Whether entry {@code i} is the one its name finds (no later entry has the same name). */
+  private boolean winner(int i) {
+    int h = hashes[i] & mask;
+    int e;
+    while ((e = slots[h]) >= 0) {
+      if (e == i) {
+        return true;
+      }
+      if (hashes[e] == hashes[i] && sameName(e, i)) {
+        return false;
+      }
+      h = (h + 1) & mask;
+    }
+    return false;
+  }
+
+  /**
+   * Handles the common case in place: strips leading "/" and "./" and trailing "/" and records
+   * the rest, without copying, when it has no empty, "." or ".." segment.
+   */
   private boolean fastNormalise(int i, int s, int len) {
     int a = s;
     int end = s + len;
     while (true) {
-      if (a < end && bb.get(a) == '/') {
+      if (a < end && buf[a] == '/') {
         a++;
-      } else if (a + 1 < end && bb.get(a) == '.' && bb.get(a + 1) == '/') {
+      } else if (a + 1 < end && buf[a] == '.' && buf[a + 1] == '/') {
         a += 2;
       } else {
         break;
       }
     }
-    while (end > a && bb.get(end - 1) == '/') {
+    while (end > a && buf[end - 1] == '/') {
       end--;
     }
-    int segStart = a;
-    for (int p = a; p <= end; p++) {
-      if (p == end || bb.get(p) == '/') {
-        int seg = p - segStart;
-        if (seg == 0 && p != a || seg == 0 && p == a && end > a) {
-          return false; // empty segment
-        }
-        if (seg == 1 && bb.get(segStart) == '.'
-            || seg == 2 && bb.get(segStart) == '.' && bb.get(segStart + 1) == '.') {
-          return false;
-        }
-        segStart = p + 1;
-      }
+    if (!isNormal(buf, a, end)) {
+      return false;
     }
     start[i] = a;
     length[i] = end - a;
     return true;
   }
 
-  /** Path normalisation shared by entry names and queries (see {@link ZtocView}). */
-  static byte[] normalise(byte[] path) {
-    return isNormal(path) ? path : join(resolveDots(split(path)));
-  }
-
-  /** Whether {@code path} is already normal: no empty, {@code .} or {@code ..} segment. */
-  private static boolean isNormal(byte[] path) {
-    if (path.length == 0) {
+  /**
+   * Whether {@code b[from, to)} has no empty, "." or ".." segment. A bad segment needs a '/'
+   * followed by '/' or '.', or a '.' first; the scan looks for those eight bytes at a time and
+   * checks segments one by one only around a hit (hidden files such as {@code a/.profile} hit
+   * but are normal).
+   */
+  static boolean isNormal(byte[] b, int from, int to) {
+    if (from == to) {
       return true;
     }
-    int from = 0;
-    for (int p = 0; p <= path.length; p++) {
-      if (p == path.length || path[p] == '/') {
-        int len = p - from;
-        if (len == 0
-            || len == 1 && path[from] == '.'
-            || len == 2 && path[from] == '.' && path[from + 1] == '.') {
-          return false;
-        }
-        from = p + 1;
+    if (b[from] == '/' || b[from] == '.' || b[to - 1] == '/') {
+      return isNormalSlow(b, from, to);
+    }
+    int p = from;
+    for (; p + 9 <= to; p += 8) {
+      long w = (long) I64.get(b, p);
+      long next = (long) I64.get(b, p + 1);
+      long hit = zeroBytes(w ^ ('/' * ONES)) & (zeroBytes(next ^ ('/' * ONES))
+          | zeroBytes(next ^ ('.' * ONES)));
+      if (hit != 0) {
+        return isNormalSlow(b, from, to);
+      }
+    }
+    for (; p + 1 < to; p++) {
+      if (b[p] == '/' && (b[p + 1] == '/' || b[p + 1] == '.')) {
+        return isNormalSlow(b, from, to);
       }
     }
     return true;
+  }
+
+  /** 0x80 in each byte of the result whose byte in {@code x} is zero, exactly (no carries). */
+  private static long zeroBytes(long x) {
+    return ~(((x & LOW7) + LOW7) | x | LOW7);
+  }
+
+  private static boolean isNormalSlow(byte[] b, int from, int to) {
+    int segStart = from;
+    for (int p = from; p <= to; p++) {
+      if (p == to || b[p] == '/') {
+        int seg = p - segStart;
+        if (seg == 0
+            || seg == 1 && b[segStart] == '.'
+            || seg == 2 && b[segStart] == '.' && b[segStart + 1] == '.') {
+          return false;
+        }
+        segStart = p + 1;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Hash of {@code b[from, from + len)}, eight bytes per step; depends only on the content, so a
+   * name in the zTOC, in the pool or in a query hashes alike.
+   */
+  static int hash(byte[] b, int from, int len) {
+    long h = len * K;
+    int p = from;
+    int end = from + len;
+    for (; p + 8 <= end; p += 8) {
+      h = (h ^ (long) I64.get(b, p)) * K;
+      h ^= h >>> 29;
+    }
+    if (p < end) {
+      long w;
+      if (len >= 8) {
+        w = (long) I64.get(b, end - 8); // the last eight bytes, overlapping the previous step
+      } else {
+        w = 0;
+        for (int k = end - 1; k >= p; k--) {
+          w = (w << 8) | (b[k] & 0xff);
+        }
+      }
+      h = (h ^ w) * K;
+    }
+    h ^= h >>> 32;
+    h *= K;
+    return (int) (h ^ (h >>> 32));
+  }
+
+  /** Path normalisation shared by entry names and queries (see {@link ZtocView}). */
+  static byte[] normalise(byte[] path) {
+    return isNormal(path, 0, path.length) ? path : join(resolveDots(split(path)));
   }
 
   /** The segments between {@code /} separators (empty ones included). */
@@ -174,98 +284,140 @@ final class PathIndex {
     return out;
   }
 
-  private byte byteAt(int entry, int k) {
+  private byte[] arrayOf(int entry) {
+    return start[entry] >= 0 ? buf : pool;
+  }
+
+  private int from(int entry) {
     int s = start[entry];
-    return s >= 0 ? bb.get(s + k) : pool[~s + k];
-  }
-
-  private int hash(int entry) {
-    int h = 0x811c9dc5;
-    for (int k = 0; k < length[entry]; k++) {
-      h = (h ^ (byteAt(entry, k) & 0xff)) * 0x01000193;
-    }
-    return h ^ (h >>> 16);
-  }
-
-  private static int hash(byte[] key) {
-    int h = 0x811c9dc5;
-    for (byte b : key) {
-      h = (h ^ (b & 0xff)) * 0x01000193;
-    }
-    return h ^ (h >>> 16);
+    return s >= 0 ? s : ~s;
   }
 
   private boolean sameName(int a, int b) {
-    if (length[a] != length[b]) {
-      return false;
-    }
-    for (int k = 0; k < length[a]; k++) {
-      if (byteAt(a, k) != byteAt(b, k)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private boolean nameEquals(int entry, byte[] key) {
-    if (length[entry] != key.length) {
-      return false;
-    }
-    for (int k = 0; k < key.length; k++) {
-      if (byteAt(entry, k) != key[k]) {
-        return false;
-      }
-    }
-    return true;
+    int n = length[a];
+    int fa = from(a);
+    int fb = from(b);
+    return n == length[b] && Arrays.equals(arrayOf(a), fa, fa + n, arrayOf(b), fb, fb + n);
   }
 
   /** Entry index for an already normalised name, or -1. */
   int find(byte[] key) {
-    int h = hash(key) & mask;
-    while (slots[h] >= 0) {
-      if (nameEquals(slots[h], key)) {
-        return slots[h];
+    return find(key, 0, key.length);
+  }
+
+  /** Entry index for the already normalised name {@code key[from, from + len)}, or -1. */
+  private int find(byte[] key, int from, int len) {
+    return probe(slots, mask, key, from, len);
+  }
+
+  /** The symbolic link named by the normalised {@code key[from, from + len)}, or -1. */
+  private int findLink(byte[] key, int from, int len) {
+    return probe(linkSlots, linkMask, key, from, len);
+  }
+
+  private int probe(int[] table, int tableMask, byte[] key, int from, int len) {
+    int hash = hash(key, from, len);
+    int h = hash & tableMask;
+    int e;
+    while ((e = table[h]) >= 0) {
+      if (hashes[e] == hash && length[e] == len) {
+        int f = from(e);
+        if (Arrays.equals(arrayOf(e), f, f + len, key, from, from + len)) {
+          return e;
+        }
       }
-      h = (h + 1) & mask;
+      h = (h + 1) & tableMask;
     }
     return -1;
   }
 
-  /** See {@link ZtocView#resolve}. */
+  /**
+   * Entry index for any path, normalised as {@link #normalise} would; already clean paths, with
+   * or without leading and trailing slashes, are looked up in place without copying.
+   */
+  int lookup(byte[] path) {
+    int a = 0;
+    int end = path.length;
+    while (a < end && path[a] == '/') {
+      a++;
+    }
+    while (end > a && path[end - 1] == '/') {
+      end--;
+    }
+    if (isNormal(path, a, end)) {
+      return find(path, a, end - a);
+    }
+    return find(normalise(path));
+  }
+
+  /**
+   * See {@link ZtocView#resolve}. Walks the path one segment at a time, keeping the normalised
+   * path so far in one reusable array, so a resolve without links allocates almost nothing; the
+   * rest of the path is re-assembled only when a link is followed.
+   */
   int resolve(byte[] path, int maxHops) throws SymlinkLoopException {
-    Deque<byte[]> todo = new ArrayDeque<>(split(path));
-    List<byte[]> cur = new ArrayList<>();
+    byte[] cur = new byte[Math.max(32, path.length)];
+    int curLen = 0;
+    int[] segStart = new int[8]; // where each segment of cur starts
+    int depth = 0;
+    byte[] rest = path; // segments still to walk, from pos
+    int pos = 0;
     int hops = 0;
     while (true) {
-      while (!todo.isEmpty()) {
-        byte[] seg = todo.pollFirst();
-        if (seg.length == 0 || isDot(seg)) {
+      while (pos < rest.length) {
+        int q = pos;
+        while (q < rest.length && rest[q] != '/') {
+          q++;
+        }
+        int from = pos;
+        int len = q - pos;
+        pos = q + 1;
+        if (len == 0 || len == 1 && rest[from] == '.') {
           continue;
         }
-        if (isDotDot(seg)) {
-          if (!cur.isEmpty()) {
-            cur.remove(cur.size() - 1);
+        if (len == 2 && rest[from] == '.' && rest[from + 1] == '.') {
+          if (depth > 0) {
+            depth--;
+            curLen = Math.max(0, segStart[depth] - 1);
           }
           continue;
         }
-        cur.add(seg);
-        int idx = find(join(cur));
-        if (idx >= 0 && view.type(idx) == EntryType.SYMLINK) {
+        int s = depth == 0 ? 0 : curLen + 1;
+        if (s + len > cur.length) {
+          cur = Arrays.copyOf(cur, Math.max(cur.length * 2, s + len));
+        }
+        if (depth == segStart.length) {
+          segStart = Arrays.copyOf(segStart, depth * 2);
+        }
+        if (depth > 0) {
+          cur[curLen] = '/';
+        }
+        System.arraycopy(rest, from, cur, s, len);
+        segStart[depth++] = s;
+        curLen = s + len;
+        int idx = findLink(cur, 0, curLen);
+        if (idx >= 0) {
           if (++hops > maxHops) {
             throw new SymlinkLoopException(ByteString.wrap(path).toString());
           }
-          cur.remove(cur.size() - 1); // targets are relative to the link's directory
+          depth--; // targets are relative to the link's directory
+          curLen = Math.max(0, segStart[depth] - 1);
           byte[] target = view.rawLinkname(idx).internalArray();
           if (target.length > 0 && target[0] == '/') {
-            cur.clear();
+            depth = 0;
+            curLen = 0;
           }
-          List<byte[]> segs = split(target);
-          for (int k = segs.size() - 1; k >= 0; k--) {
-            todo.addFirst(segs.get(k));
-          }
+          // Walk the target, then what followed the link.
+          int tail = Math.max(0, rest.length - pos);
+          byte[] next = new byte[target.length + 1 + tail];
+          System.arraycopy(target, 0, next, 0, target.length);
+          next[target.length] = '/';
+          System.arraycopy(rest, rest.length - tail, next, target.length + 1, tail);
+          rest = next;
+          pos = 0;
         }
       }
-      int idx = find(join(cur));
+      int idx = find(cur, 0, curLen);
       if (idx < 0 || view.type(idx) != EntryType.HARDLINK) {
         return idx;
       }
@@ -273,8 +425,10 @@ final class PathIndex {
         throw new SymlinkLoopException(ByteString.wrap(path).toString());
       }
       // A hard link names its target by archive path, from the layer root.
-      cur.clear();
-      todo.addAll(split(view.rawLinkname(idx).internalArray()));
+      depth = 0;
+      curLen = 0;
+      rest = view.rawLinkname(idx).internalArray();
+      pos = 0;
     }
   }
 
@@ -329,43 +483,28 @@ final class PathIndex {
   }
 
   private int compareNames(int a, int b) {
-    int n = Math.min(length[a], length[b]);
-    for (int k = 0; k < n; k++) {
-      int c = Integer.compare(byteAt(a, k) & 0xff, byteAt(b, k) & 0xff);
-      if (c != 0) {
-        return c;
-      }
-    }
-    int c = Integer.compare(length[a], length[b]);
+    int fa = from(a);
+    int fb = from(b);
+    int c = Arrays.compareUnsigned(arrayOf(a), fa, fa + length[a], arrayOf(b), fb, fb + length[b]);
     return c != 0 ? c : Integer.compare(a, b);
   }
 
   private int compareToKey(int e, byte[] key) {
-    int n = Math.min(length[e], key.length);
-    for (int k = 0; k < n; k++) {
-      int c = Integer.compare(byteAt(e, k) & 0xff, key[k] & 0xff);
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(length[e], key.length);
+    int f = from(e);
+    return Arrays.compareUnsigned(arrayOf(e), f, f + length[e], key, 0, key.length);
   }
 
   private boolean hasPrefix(int e, byte[] prefix) {
-    if (length[e] < prefix.length) {
-      return false;
-    }
-    for (int k = 0; k < prefix.length; k++) {
-      if (byteAt(e, k) != prefix[k]) {
-        return false;
-      }
-    }
-    return true;
+    int f = from(e);
+    return length[e] >= prefix.length
+        && Arrays.equals(arrayOf(e), f, f + prefix.length, prefix, 0, prefix.length);
   }
 
   private int indexOfSlash(int e, int from) {
+    byte[] b = arrayOf(e);
+    int f = from(e);
     for (int k = from; k < length[e]; k++) {
-      if (byteAt(e, k) == '/') {
+      if (b[f + k] == '/') {
         return k;
       }
     }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -45,8 +46,11 @@ public final class ZtocView {
   /** Maximum number of links (symbolic or hard) followed by {@link #resolve}. */
   public static final int MAX_LINK_HOPS = 40;
 
-  private static final byte[][] TYPE_NAMES;
+  // Each entry type's wire name, packed little-endian into a long (all are at most 8 bytes).
+  private static final long[] TYPE_KEYS;
   private static final EntryType[] TYPES = EntryType.values();
+  // Byte width of each FileMetadata field, in slot order (offsets are 4 bytes).
+  private static final int[] ENTRY_FIELD_SIZES = new int[Schema.FM_FIELDS];
   private static final byte[] SHA256_PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
 
   // Gzip zinfo layout (FORMATS.md 1.2).
@@ -55,9 +59,19 @@ public final class ZtocView {
   private static final long V1_FIRST_IN = 10;
 
   static {
-    TYPE_NAMES = new byte[TYPES.length][];
+    Arrays.fill(ENTRY_FIELD_SIZES, 4);
+    ENTRY_FIELD_SIZES[Schema.FM_OFFSET] = 8;
+    ENTRY_FIELD_SIZES[Schema.FM_SIZE] = 8;
+    ENTRY_FIELD_SIZES[Schema.FM_MODE] = 8;
+    ENTRY_FIELD_SIZES[Schema.FM_DEVMAJOR] = 8;
+    ENTRY_FIELD_SIZES[Schema.FM_DEVMINOR] = 8;
+    TYPE_KEYS = new long[TYPES.length];
     for (int i = 0; i < TYPES.length; i++) {
-      TYPE_NAMES[i] = TYPES[i].wireName().getBytes(StandardCharsets.US_ASCII);
+      byte[] name = TYPES[i].wireName().getBytes(StandardCharsets.US_ASCII);
+      if (name.length > 8) {
+        throw new AssertionError("entry type name longer than 8 bytes: " + TYPES[i]);
+      }
+      TYPE_KEYS[i] = FlatBufferInput.pack(name, 0, name.length);
     }
   }
 
@@ -109,9 +123,11 @@ public final class ZtocView {
     types = new byte[n];
     offsets = new long[n];
     sizes = new long[n];
+    FlatBufferInput.Layout entry = new FlatBufferInput.Layout(ENTRY_FIELD_SIZES);
+    FlatBufferInput.Layout xattr = new FlatBufferInput.Layout(4, 4);
     for (int i = 0; i < n; i++) {
       try {
-        checkEntry(i, in.element(metadata, i, "metadata"));
+        checkEntry(i, in.element(metadata, i, "metadata"), entry, xattr);
       } catch (ZtocFormatException e) {
         // Messages are built only on failure, so the happy path allocates nothing per entry.
         throw new ZtocFormatException("toc entry " + i + ": " + e.getMessage(), e);
@@ -182,8 +198,10 @@ public final class ZtocView {
   }
 
   /**
-   * Opens and validates a zTOC held in the remaining bytes of {@code buffer} (not copied; its
-   * content must not change afterwards, or the up-front validation no longer holds).
+   * Opens and validates a zTOC held in the remaining bytes of {@code buffer}. A heap buffer with
+   * an accessible array is not copied, and its content must not change afterwards, or the
+   * up-front validation no longer holds; a direct or read-only buffer is copied once into an
+   * array, which is what every read then uses.
    *
    * @throws ZtocFormatException if the bytes are not a valid zTOC
    */
@@ -214,51 +232,54 @@ public final class ZtocView {
   }
 
   /** Validates entry {@code i}; messages name the field, the caller adds the entry number. */
-  private void checkEntry(int i, int t) throws ZtocFormatException {
-    in.table(t, "table");
+  private void checkEntry(int i, int t, FlatBufferInput.Layout entry, FlatBufferInput.Layout xattr)
+      throws ZtocFormatException {
+    // The layout check covers every scalar field (mode, uid, gid, devmajor, devminor): any
+    // value is acceptable, so they need no read here, only to lie inside the table.
+    in.table(t, entry, "table");
     tables[i] = t;
-    int name = in.ref(t, Schema.FM_NAME, "name");
+    int name = in.ref(t, entry, Schema.FM_NAME, "name");
     if (name == 0) {
       throw new ZtocFormatException("missing name");
     }
     nameLength[i] = in.checkString(name, "name");
     nameStart[i] = name + 4;
-    int type = in.ref(t, Schema.FM_TYPE, "type");
+    int type = in.ref(t, entry, Schema.FM_TYPE, "type");
     if (type == 0) {
       throw new ZtocFormatException("missing type");
     }
     int typeLength = in.checkString(type, "type");
     types[i] = -1;
-    for (int k = 0; k < TYPE_NAMES.length; k++) {
-      if (in.bytesEqual(type + 4, typeLength, TYPE_NAMES[k])) {
-        types[i] = (byte) k;
-        break;
+    if (typeLength <= 8) {
+      // Type names are at most eight bytes: compare them as one packed long each rather than
+      // through a byte-range comparison per candidate (the hottest step of validation).
+      long packed = in.smallString(type + 4, typeLength);
+      for (int k = 0; k < TYPE_KEYS.length; k++) {
+        if (packed == TYPE_KEYS[k]) {
+          types[i] = (byte) k;
+          break;
+        }
       }
     }
     if (types[i] < 0) {
       throw new ZtocFormatException("unknown type \"" + in.rawString(type) + "\"");
     }
-    offsets[i] = in.getLong(t, Schema.FM_OFFSET, "uncompressed_offset");
-    sizes[i] = in.getLong(t, Schema.FM_SIZE, "uncompressed_size");
+    offsets[i] = in.getLong(t, entry, Schema.FM_OFFSET);
+    sizes[i] = in.getLong(t, entry, Schema.FM_SIZE);
     if (offsets[i] < 0 || sizes[i] < 0 || offsets[i] + sizes[i] < 0) {
       throw new ZtocFormatException("bad offset/size " + offsets[i] + "/" + sizes[i]);
     }
-    checkString(in.ref(t, Schema.FM_LINKNAME, "linkname"), "linkname", false);
-    checkString(in.ref(t, Schema.FM_UNAME, "uname"), "uname", false);
-    checkString(in.ref(t, Schema.FM_GNAME, "gname"), "gname", false);
-    checkString(in.ref(t, Schema.FM_MOD_TIME, "mod_time"), "mod_time", false);
-    in.getLong(t, Schema.FM_MODE, "mode");
-    in.getLong(t, Schema.FM_DEVMAJOR, "devmajor");
-    in.getLong(t, Schema.FM_DEVMINOR, "devminor");
-    in.getInt(t, Schema.FM_UID, "uid");
-    in.getInt(t, Schema.FM_GID, "gid");
-    int xattrs = in.ref(t, Schema.FM_XATTRS, "xattrs");
+    checkString(in.ref(t, entry, Schema.FM_LINKNAME, "linkname"), "linkname", false);
+    checkString(in.ref(t, entry, Schema.FM_UNAME, "uname"), "uname", false);
+    checkString(in.ref(t, entry, Schema.FM_GNAME, "gname"), "gname", false);
+    checkString(in.ref(t, entry, Schema.FM_MOD_TIME, "mod_time"), "mod_time", false);
+    int xattrs = in.ref(t, entry, Schema.FM_XATTRS, "xattrs");
     if (xattrs != 0) {
       int count = in.vectorLength(xattrs, 4, "xattrs");
       for (int k = 0; k < count; k++) {
-        int x = in.table(in.element(xattrs, k, "xattrs"), "xattr");
-        checkString(in.ref(x, Schema.X_KEY, "xattr key"), "xattr key", true);
-        checkString(in.ref(x, Schema.X_VALUE, "xattr value"), "xattr value", false);
+        int x = in.table(in.element(xattrs, k, "xattrs"), xattr, "xattr");
+        checkString(in.ref(x, xattr, Schema.X_KEY, "xattr key"), "xattr key", true);
+        checkString(in.ref(x, xattr, Schema.X_VALUE, "xattr value"), "xattr value", false);
       }
     }
   }
@@ -302,10 +323,9 @@ public final class ZtocView {
 
   private void checkDigest(int s, int i) throws ZtocFormatException {
     int n = in.checkString(s, "span digest");
-    ByteBuffer bb = in.buffer();
     boolean ok = n == 71 && in.bytesEqual(s + 4, 7, SHA256_PREFIX);
     for (int k = 7; ok && k < 71; k++) {
-      int c = bb.get(s + 4 + k);
+      int c = in.byteAt(s + 4 + k);
       ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     }
     if (!ok) {
@@ -551,9 +571,7 @@ public final class ZtocView {
   /** Name of entry {@code i}, the exact bytes stored. */
   public ByteString rawName(int i) {
     Objects.checkIndex(i, tables.length);
-    byte[] b = new byte[nameLength[i]];
-    in.buffer().get(nameStart[i], b);
-    return ByteString.wrap(b);
+    return ByteString.wrap(in.copy(nameStart[i], nameLength[i]));
   }
 
   /** Type of entry {@code i}. */
@@ -664,7 +682,7 @@ public final class ZtocView {
    * @return the entry index, or empty
    */
   public OptionalInt lookup(ByteString path) {
-    int i = index().find(PathIndex.normalise(path.internalArray()));
+    int i = index().lookup(path.internalArray());
     return i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
   }
 
@@ -717,7 +735,7 @@ public final class ZtocView {
       synchronized (this) {
         p = pathIndex;
         if (p == null) {
-          p = new PathIndex(this, in.buffer(), nameStart, nameLength);
+          p = new PathIndex(this, in, nameStart, nameLength);
           pathIndex = p;
         }
       }
