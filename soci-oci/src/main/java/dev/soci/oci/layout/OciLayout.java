@@ -205,14 +205,28 @@ public final class OciLayout implements Closeable {
     }
   }
 
+  /**
+   * Largest manifest or image index this reads (16 MiB): real ones are kilobytes, and a bound
+   * keeps a hostile descriptor from making the reader buffer and parse gigabytes of JSON.
+   */
+  public static final long MAX_DOCUMENT_SIZE = 16L << 20;
+
   /** Reads a verified blob and parses it as an image manifest. */
   public ImageManifest readManifest(Descriptor d) throws IOException {
-    return ImageManifest.parse(readBlob(d));
+    return ImageManifest.parse(readDocument(d));
   }
 
   /** Reads a verified blob and parses it as an image index. */
   public ImageIndex readImageIndex(Descriptor d) throws IOException {
-    return ImageIndex.parse(readBlob(d));
+    return ImageIndex.parse(readDocument(d));
+  }
+
+  private byte[] readDocument(Descriptor d) throws IOException {
+    if (d.size() > MAX_DOCUMENT_SIZE) {
+      throw new OciException("refusing " + d.mediaType() + " " + d.digest() + " of " + d.size()
+          + " bytes: JSON documents are limited to " + MAX_DOCUMENT_SIZE + " bytes");
+    }
+    return readBlob(d);
   }
 
   /**

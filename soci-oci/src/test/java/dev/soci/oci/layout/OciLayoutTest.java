@@ -283,4 +283,18 @@ class OciLayoutTest {
       assertThat(l.readBlob(d)).isEqualTo(content);
     }
   }
+  @Test
+  void hugeManifestDescriptorsAreRefusedBeforeReading() throws Exception {
+    Path dir = copyLayout();
+    try (OciLayout layout = OciLayout.open(dir)) {
+      dev.soci.oci.Descriptor image = layout.image();
+      dev.soci.oci.Descriptor huge = dev.soci.oci.Descriptor.of(image.mediaType(), image.digest(), OciLayout.MAX_DOCUMENT_SIZE + 1);
+      assertThatThrownBy(() -> layout.readImageIndex(huge))
+          .isInstanceOf(dev.soci.oci.OciException.class)
+          .hasMessageContaining("limited to");
+      assertThatThrownBy(() -> layout.readManifest(huge))
+          .isInstanceOf(dev.soci.oci.OciException.class);
+      assertThat(layout.readImageIndex(image).manifests()).isNotEmpty();
+    }
+  }
 }
