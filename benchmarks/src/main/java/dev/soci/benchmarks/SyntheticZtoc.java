@@ -1,8 +1,8 @@
 package dev.soci.benchmarks;
 
 import dev.soci.core.Checkpoint;
+import dev.soci.core.Compression;
 import dev.soci.core.GzipZinfo;
-import dev.soci.ztoc.CompressionAlgorithm;
 import dev.soci.ztoc.CompressionInfo;
 import dev.soci.ztoc.EntryType;
 import dev.soci.ztoc.TocEntry;
@@ -99,7 +99,7 @@ public final class SyntheticZtoc {
     }
     byte[] zinfo = new GzipZinfo(SPAN, cps).toBytes();
     return new Ztoc(Ztoc.VERSION, "soci-java benchmarks", tarSize / 2, tarSize, toc,
-        new CompressionInfo(CompressionAlgorithm.GZIP, spans - 1, digests, zinfo));
+        new CompressionInfo(Compression.GZIP, spans - 1, digests, zinfo));
   }
 
   private static TocEntry entry(String name, EntryType type, long offset, long size, String link, long mode,
