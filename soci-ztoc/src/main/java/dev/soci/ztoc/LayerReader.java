@@ -62,11 +62,28 @@ public final class LayerReader implements Closeable {
   private final ExecutorService ownedExecutor;
   private final int maxSpanBytes;
   private final List<Checkpoint> checkpoints;
+  /** Uncompressed start and end of every span, copied once so a read resolves spans cheaply. */
+  private final long[] spanStart;
+  private final long[] spanEnd;
+  /** The loader handed to the cache, made once so that hits do not allocate a method reference. */
+  private final SpanCache.Loader loader = this::load;
+  /**
+   * The span the last read started in: sequential reads find their span here, or in the next
+   * one, without a search. Racy on purpose; it is only a guess, checked against the bounds.
+   */
+  private int lastSpan;
 
   private LayerReader(Builder b, long sourceSize) {
     this.ztoc = b.ztoc;
     this.source = b.source;
-    this.cache = new SpanCache(b.cacheBytes);
+    int spans = ztoc.spanCount();
+    this.spanStart = new long[spans];
+    this.spanEnd = new long[spans];
+    for (int i = 0; i < spans; i++) {
+      spanStart[i] = ztoc.spanUncompressedStart(i);
+      spanEnd[i] = ztoc.spanUncompressedEnd(i);
+    }
+    this.cache = new SpanCache(b.cacheBytes, spans);
     this.maxSpanBytes = b.maxSpanBytes;
     if (b.executor != null) {
       this.executor = b.executor;
@@ -120,28 +137,55 @@ public final class LayerReader implements Closeable {
     if (n == 0) {
       return 0;
     }
-    int first = ztoc.spanHolding(offset);
-    int last = ztoc.spanHolding(offset + n - 1);
+    int first = spanHolding(offset);
+    if (offset + n <= spanEnd[first]) {
+      // The common case, a read inside one span: no allocation, and no lock when it is cached.
+      return copy(first, span(first), offset, dst, off, n);
+    }
+    int last = spanHolding(offset + n - 1);
+    // Start loading the later spans that are not cached on other threads while this one
+    // handles the first; cached ones are simply copied in turn.
     List<CompletableFuture<byte[]>> ahead = new ArrayList<>(last - first);
     for (int s = first + 1; s <= last; s++) {
       int span = s;
-      ahead.add(CompletableFuture.supplyAsync(() -> spanOrThrow(span), executor));
+      ahead.add(cache.contains(s) ? null : CompletableFuture.supplyAsync(() -> spanOrThrow(span), executor));
     }
     int done = 0;
     for (int s = first; s <= last; s++) {
-      byte[] data = s == first ? span(s) : join(ahead.get(s - first - 1));
-      long spanStart = ztoc.spanUncompressedStart(s);
-      long pos = offset + done;
-      int from = (int) (pos - spanStart);
-      int take = (int) Math.min(n - done, data.length - from);
-      if (from < 0 || take <= 0) {
-        throw new LayerMismatchException("span " + s + " decoded to " + data.length
-            + " bytes, which does not cover offset " + pos + " as the zTOC promises");
-      }
-      System.arraycopy(data, from, dst, off + done, take);
-      done += take;
+      CompletableFuture<byte[]> f = s == first ? null : ahead.get(s - first - 1);
+      byte[] data = f == null ? span(s) : join(f);
+      done += copy(s, data, offset + done, dst, off + done, n - done);
     }
     return done;
+  }
+
+  /** The span holding {@code offset}, which is inside the stream: the last span, or its next. */
+  private int spanHolding(long offset) {
+    int guess = lastSpan;
+    if (guess < spanStart.length && offset >= spanStart[guess]) {
+      if (offset < spanEnd[guess]) {
+        return guess;
+      }
+      if (guess + 1 < spanStart.length && offset < spanEnd[guess + 1] && offset >= spanStart[guess + 1]) {
+        lastSpan = guess + 1;
+        return guess + 1;
+      }
+    }
+    int found = ztoc.spanHolding(offset);
+    lastSpan = found;
+    return found;
+  }
+
+  /** Copies what span {@code s} (decoded as {@code data}) holds of {@code [pos, pos+want)}. */
+  private int copy(int s, byte[] data, long pos, byte[] dst, int off, int want) throws LayerMismatchException {
+    int from = (int) (pos - spanStart[s]);
+    int take = (int) Math.min(want, data.length - (long) from);
+    if (from < 0 || take <= 0) {
+      throw new LayerMismatchException("span " + s + " decoded to " + data.length
+          + " bytes, which does not cover offset " + pos + " as the zTOC promises");
+    }
+    System.arraycopy(data, from, dst, off, take);
+    return take;
   }
 
   /** The whole content of the regular file at {@code path} (hard and symbolic links followed). */
@@ -213,7 +257,7 @@ public final class LayerReader implements Closeable {
   }
 
   byte[] span(int i) throws IOException {
-    return cache.get(i, this::load);
+    return cache.get(i, loader);
   }
 
   boolean isCached(int span) {
