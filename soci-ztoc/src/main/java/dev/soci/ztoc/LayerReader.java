@@ -22,18 +22,22 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Random access to the files of a layer through its zTOC, fetching only the spans it needs.
  *
- * <p>Each span is fetched from the {@link RangeSource} once, its compressed bytes are checked
- * against the zTOC's span digest before anything is decompressed (so a corrupt or wrong layer
- * yields a {@link SpanDigestMismatchException}, never wrong bytes), then decompressed from its
- * checkpoint and kept in a bounded cache. The spans of a read that covers several are fetched and
+ * <p>Each span is fetched from the {@link RangeSource} once into a private copy, decompressed
+ * from its checkpoint while another thread checks the copy against the zTOC's span digest, and
+ * kept in a bounded cache only once the digest matched: a corrupt or wrong layer yields a
+ * {@link SpanDigestMismatchException}, never wrong bytes, and no byte of a span is returned
+ * before its digest has been verified. The spans of a read that covers several are fetched and
  * decompressed in parallel. A reader is safe for use by many threads at once.
  *
  * <pre>{@code
@@ -54,6 +58,12 @@ public final class LayerReader implements Closeable {
    * one deflate block; the bound keeps a hostile zTOC from making the reader allocate gigabytes.
    */
   public static final int DEFAULT_MAX_SPAN_BYTES = 256 << 20;
+
+  /**
+   * Spans smaller than this (compressed) are hashed on the loading thread: handing a few
+   * microseconds of hashing to another thread costs about as much as it saves.
+   */
+  private static final int PARALLEL_HASH_MIN_BYTES = 64 << 10;
 
   private final ZtocView ztoc;
   private final RangeSource source;
@@ -309,12 +319,36 @@ public final class LayerReader implements Closeable {
           + "bytes " + cStart + ".." + cEnd + "): it is truncated or not this zTOC's layer", e);
     }
     compressed.flip();
-    verify(i, compressed);
     if (checkpoints == null) {
+      verify(i, sha256(compressed));
       return compressed.array(); // uncompressed layer: the span's bytes are the data
     }
+    // Hash on another core while this one inflates: hashing is a fifth of the work of a cold
+    // read, and the two only read the same private copy of the span. Nothing decoded leaves
+    // this method, or reaches the cache, before the digest has been checked below.
+    SpanHash hash = new SpanHash(compressed);
+    if (compressed.remaining() >= PARALLEL_HASH_MIN_BYTES) {
+      hash.offer(executor);
+    }
     byte[] out = new byte[(int) (uEnd - uStart)];
-    int got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
+    int got = -1;
+    IOException ioFailure = null;
+    RuntimeException failure = null;
+    try {
+      got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
+    } catch (IOException e) {
+      ioFailure = e;
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // A digest mismatch explains a decoding error better than the error itself, so it wins.
+    verify(i, hash.await());
+    if (ioFailure != null) {
+      throw ioFailure;
+    }
+    if (failure != null) {
+      throw failure;
+    }
     if (got != out.length) {
       throw new LayerMismatchException("span " + i + " decoded to " + got + " bytes, the zTOC"
           + " says " + out.length);
@@ -322,15 +356,18 @@ public final class LayerReader implements Closeable {
     return out;
   }
 
-  private void verify(int i, ByteBuffer compressed) throws SpanDigestMismatchException {
-    MessageDigest md = sha256();
-    md.update(compressed.duplicate());
-    byte[] actual = md.digest();
+  private void verify(int i, byte[] actual) throws SpanDigestMismatchException {
     String expected = ztoc.spanDigest(i);
     if (!expected.regionMatches(0, "sha256:", 0, 7)
         || !MessageDigest.isEqual(HexFormat.of().parseHex(expected, 7, expected.length()), actual)) {
       throw new SpanDigestMismatchException(i, expected, "sha256:" + HexFormat.of().formatHex(actual));
     }
+  }
+
+  private static byte[] sha256(ByteBuffer data) {
+    MessageDigest md = sha256();
+    md.update(data.duplicate());
+    return md.digest();
   }
 
   private static MessageDigest sha256() {
@@ -405,6 +442,76 @@ public final class LayerReader implements Closeable {
     @Override
     public synchronized void reset() {
       pos = mark;
+    }
+  }
+
+  /**
+   * The SHA-256 of one span, computed by whichever comes first: a pool thread the hash was offered
+   * to, or the loading thread once it has inflated the span. The loader never waits for a task
+   * still sitting in a queue (it takes the task back and runs it), so a busy or saturated pool,
+   * even one whose threads are themselves loading spans, cannot deadlock or delay a load.
+   */
+  private static final class SpanHash implements Runnable {
+    private final ByteBuffer data;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private byte[] digest;
+    private Throwable failure;
+
+    SpanHash(ByteBuffer data) {
+      this.data = data.duplicate(); // own position: the inflater reads the same bytes meanwhile
+    }
+
+    void offer(Executor executor) {
+      try {
+        executor.execute(this);
+      } catch (RejectedExecutionException e) {
+        // A closed or full pool: await() hashes on the loading thread instead.
+      }
+    }
+
+    @Override
+    public void run() {
+      if (claimed.compareAndSet(false, true)) {
+        compute();
+      }
+    }
+
+    private void compute() {
+      try {
+        digest = sha256(data);
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      } finally {
+        done.countDown(); // publishes digest/failure to await() (happens-before)
+      }
+    }
+
+    /** The digest, computed here if no other thread has started on it. */
+    byte[] await() {
+      if (claimed.compareAndSet(false, true)) {
+        compute();
+      } else {
+        boolean interrupted = false;
+        while (true) {
+          try {
+            done.await();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true; // the hashing thread is running and will finish shortly
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (failure instanceof RuntimeException r) {
+        throw r;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      return digest;
     }
   }
 
