@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Random access to the files of a layer through its zTOC, fetching only the spans it needs.
@@ -82,6 +83,8 @@ public final class LayerReader implements Closeable {
    * one, without a search. Racy on purpose; it is only a guess, checked against the bounds.
    */
   private int lastSpan;
+  /** A compressed-span array left by the last gzip load, for the next one to reuse. */
+  private final AtomicReference<byte[]> spareInput = new AtomicReference<>();
 
   private LayerReader(Builder b, long sourceSize) {
     this.ztoc = b.ztoc;
@@ -311,7 +314,15 @@ public final class LayerReader implements Closeable {
           + maxSpanBytes + " bytes (compressed " + (cEnd - cStart) + ", uncompressed "
           + (uEnd - uStart) + ")");
     }
-    ByteBuffer compressed = ByteBuffer.allocate((int) (cEnd - cStart));
+    int cLen = (int) (cEnd - cStart);
+    // Gzip spans are fetched into a recycled array: the copy is only needed until the span is
+    // inflated and hashed, and reusing it saves allocating and zeroing megabytes per load. An
+    // uncompressed span's copy is the cached data itself, so it always gets a fresh array.
+    byte[] input = checkpoints == null ? null : spareInput.getAndSet(null);
+    if (input == null || input.length < cLen) {
+      input = new byte[cLen];
+    }
+    ByteBuffer compressed = ByteBuffer.wrap(input, 0, cLen);
     try {
       source.readFully(cStart, compressed);
     } catch (EOFException e) {
@@ -341,8 +352,11 @@ public final class LayerReader implements Closeable {
     } catch (RuntimeException e) {
       failure = e;
     }
+    byte[] digest = hash.await();
+    // Inflation and hashing are both over: the input array is free for the next load.
+    spareInput.set(input);
     // A digest mismatch explains a decoding error better than the error itself, so it wins.
-    verify(i, hash.await());
+    verify(i, digest);
     if (ioFailure != null) {
       throw ioFailure;
     }
