@@ -5,7 +5,8 @@
 # Defaults take a few minutes on a 2-core machine. Override with environment variables:
 #   QUICK=1            shorter iterations and a 256 MiB memory check at -Xmx66m (smoke test, noisier)
 #   FORKS WI I W R     JMH forks / warmup iterations / measurement iterations / warmup time / time
-#   INCLUDE            JMH benchmark regex (default: the whole suite)
+#   INCLUDE            JMH benchmark regex (default: the whole suite; e.g. INCLUDE=ReaderBenchmark
+#                      for targets 2 and 3 only: cold extraction and warm reads)
 #   PROF               JMH profiler, e.g. PROF=gc or PROF="jfr:dir=/tmp/jfr" (adds -prof)
 #   JMH_ARGS           extra JMH arguments, passed verbatim
 #   MEM_MIB            layer size for the memory check (default 1024; 0 skips it)

@@ -22,18 +22,23 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Random access to the files of a layer through its zTOC, fetching only the spans it needs.
  *
- * <p>Each span is fetched from the {@link RangeSource} once, its compressed bytes are checked
- * against the zTOC's span digest before anything is decompressed (so a corrupt or wrong layer
- * yields a {@link SpanDigestMismatchException}, never wrong bytes), then decompressed from its
- * checkpoint and kept in a bounded cache. The spans of a read that covers several are fetched and
+ * <p>Each span is fetched from the {@link RangeSource} once into a private copy, decompressed
+ * from its checkpoint while another thread checks the copy against the zTOC's span digest, and
+ * kept in a bounded cache only once the digest matched: a corrupt or wrong layer yields a
+ * {@link SpanDigestMismatchException}, never wrong bytes, and no byte of a span is returned
+ * before its digest has been verified. The spans of a read that covers several are fetched and
  * decompressed in parallel. A reader is safe for use by many threads at once.
  *
  * <pre>{@code
@@ -55,6 +60,12 @@ public final class LayerReader implements Closeable {
    */
   public static final int DEFAULT_MAX_SPAN_BYTES = 256 << 20;
 
+  /**
+   * Spans smaller than this (compressed) are hashed on the loading thread: handing a few
+   * microseconds of hashing to another thread costs about as much as it saves.
+   */
+  private static final int PARALLEL_HASH_MIN_BYTES = 64 << 10;
+
   private final ZtocView ztoc;
   private final RangeSource source;
   private final SpanCache cache;
@@ -62,11 +73,30 @@ public final class LayerReader implements Closeable {
   private final ExecutorService ownedExecutor;
   private final int maxSpanBytes;
   private final List<Checkpoint> checkpoints;
+  /** Uncompressed start and end of every span, copied once so a read resolves spans cheaply. */
+  private final long[] spanStart;
+  private final long[] spanEnd;
+  /** The loader handed to the cache, made once so that hits do not allocate a method reference. */
+  private final SpanCache.Loader loader = this::load;
+  /**
+   * The span the last read started in: sequential reads find their span here, or in the next
+   * one, without a search. Racy on purpose; it is only a guess, checked against the bounds.
+   */
+  private int lastSpan;
+  /** A compressed-span array left by the last gzip load, for the next one to reuse. */
+  private final AtomicReference<byte[]> spareInput = new AtomicReference<>();
 
   private LayerReader(Builder b, long sourceSize) {
     this.ztoc = b.ztoc;
     this.source = b.source;
-    this.cache = new SpanCache(b.cacheBytes);
+    int spans = ztoc.spanCount();
+    this.spanStart = new long[spans];
+    this.spanEnd = new long[spans];
+    for (int i = 0; i < spans; i++) {
+      spanStart[i] = ztoc.spanUncompressedStart(i);
+      spanEnd[i] = ztoc.spanUncompressedEnd(i);
+    }
+    this.cache = new SpanCache(b.cacheBytes, spans);
     this.maxSpanBytes = b.maxSpanBytes;
     if (b.executor != null) {
       this.executor = b.executor;
@@ -120,28 +150,55 @@ public final class LayerReader implements Closeable {
     if (n == 0) {
       return 0;
     }
-    int first = ztoc.spanHolding(offset);
-    int last = ztoc.spanHolding(offset + n - 1);
+    int first = spanHolding(offset);
+    if (offset + n <= spanEnd[first]) {
+      // The common case, a read inside one span: no allocation, and no lock when it is cached.
+      return copy(first, span(first), offset, dst, off, n);
+    }
+    int last = spanHolding(offset + n - 1);
+    // Start loading the later spans that are not cached on other threads while this one
+    // handles the first; cached ones are simply copied in turn.
     List<CompletableFuture<byte[]>> ahead = new ArrayList<>(last - first);
     for (int s = first + 1; s <= last; s++) {
       int span = s;
-      ahead.add(CompletableFuture.supplyAsync(() -> spanOrThrow(span), executor));
+      ahead.add(cache.contains(s) ? null : CompletableFuture.supplyAsync(() -> spanOrThrow(span), executor));
     }
     int done = 0;
     for (int s = first; s <= last; s++) {
-      byte[] data = s == first ? span(s) : join(ahead.get(s - first - 1));
-      long spanStart = ztoc.spanUncompressedStart(s);
-      long pos = offset + done;
-      int from = (int) (pos - spanStart);
-      int take = (int) Math.min(n - done, data.length - from);
-      if (from < 0 || take <= 0) {
-        throw new LayerMismatchException("span " + s + " decoded to " + data.length
-            + " bytes, which does not cover offset " + pos + " as the zTOC promises");
-      }
-      System.arraycopy(data, from, dst, off + done, take);
-      done += take;
+      CompletableFuture<byte[]> f = s == first ? null : ahead.get(s - first - 1);
+      byte[] data = f == null ? span(s) : join(f);
+      done += copy(s, data, offset + done, dst, off + done, n - done);
     }
     return done;
+  }
+
+  /** The span holding {@code offset}, which is inside the stream: the last span, or its next. */
+  private int spanHolding(long offset) {
+    int guess = lastSpan;
+    if (guess < spanStart.length && offset >= spanStart[guess]) {
+      if (offset < spanEnd[guess]) {
+        return guess;
+      }
+      if (guess + 1 < spanStart.length && offset < spanEnd[guess + 1] && offset >= spanStart[guess + 1]) {
+        lastSpan = guess + 1;
+        return guess + 1;
+      }
+    }
+    int found = ztoc.spanHolding(offset);
+    lastSpan = found;
+    return found;
+  }
+
+  /** Copies what span {@code s} (decoded as {@code data}) holds of {@code [pos, pos+want)}. */
+  private int copy(int s, byte[] data, long pos, byte[] dst, int off, int want) throws LayerMismatchException {
+    int from = (int) (pos - spanStart[s]);
+    int take = (int) Math.min(want, data.length - (long) from);
+    if (from < 0 || take <= 0) {
+      throw new LayerMismatchException("span " + s + " decoded to " + data.length
+          + " bytes, which does not cover offset " + pos + " as the zTOC promises");
+    }
+    System.arraycopy(data, from, dst, off, take);
+    return take;
   }
 
   /** The whole content of the regular file at {@code path} (hard and symbolic links followed). */
@@ -213,7 +270,7 @@ public final class LayerReader implements Closeable {
   }
 
   byte[] span(int i) throws IOException {
-    return cache.get(i, this::load);
+    return cache.get(i, loader);
   }
 
   boolean isCached(int span) {
@@ -257,7 +314,15 @@ public final class LayerReader implements Closeable {
           + maxSpanBytes + " bytes (compressed " + (cEnd - cStart) + ", uncompressed "
           + (uEnd - uStart) + ")");
     }
-    ByteBuffer compressed = ByteBuffer.allocate((int) (cEnd - cStart));
+    int cLen = (int) (cEnd - cStart);
+    // Gzip spans are fetched into a recycled array: the copy is only needed until the span is
+    // inflated and hashed, and reusing it saves allocating and zeroing megabytes per load. An
+    // uncompressed span's copy is the cached data itself, so it always gets a fresh array.
+    byte[] input = checkpoints == null ? null : spareInput.getAndSet(null);
+    if (input == null || input.length < cLen) {
+      input = new byte[cLen];
+    }
+    ByteBuffer compressed = ByteBuffer.wrap(input, 0, cLen);
     try {
       source.readFully(cStart, compressed);
     } catch (EOFException e) {
@@ -265,12 +330,39 @@ public final class LayerReader implements Closeable {
           + "bytes " + cStart + ".." + cEnd + "): it is truncated or not this zTOC's layer", e);
     }
     compressed.flip();
-    verify(i, compressed);
     if (checkpoints == null) {
+      verify(i, sha256(compressed));
       return compressed.array(); // uncompressed layer: the span's bytes are the data
     }
+    // Hash on another core while this one inflates: hashing is a fifth of the work of a cold
+    // read, and the two only read the same private copy of the span. Nothing decoded leaves
+    // this method, or reaches the cache, before the digest has been checked below.
+    SpanHash hash = new SpanHash(compressed);
+    if (compressed.remaining() >= PARALLEL_HASH_MIN_BYTES) {
+      hash.offer(executor);
+    }
     byte[] out = new byte[(int) (uEnd - uStart)];
-    int got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
+    int got = -1;
+    IOException ioFailure = null;
+    RuntimeException failure = null;
+    try {
+      got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
+    } catch (IOException e) {
+      ioFailure = e;
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    byte[] digest = hash.await();
+    // Inflation and hashing are both over: the input array is free for the next load.
+    spareInput.set(input);
+    // A digest mismatch explains a decoding error better than the error itself, so it wins.
+    verify(i, digest);
+    if (ioFailure != null) {
+      throw ioFailure;
+    }
+    if (failure != null) {
+      throw failure;
+    }
     if (got != out.length) {
       throw new LayerMismatchException("span " + i + " decoded to " + got + " bytes, the zTOC"
           + " says " + out.length);
@@ -278,15 +370,18 @@ public final class LayerReader implements Closeable {
     return out;
   }
 
-  private void verify(int i, ByteBuffer compressed) throws SpanDigestMismatchException {
-    MessageDigest md = sha256();
-    md.update(compressed.duplicate());
-    byte[] actual = md.digest();
+  private void verify(int i, byte[] actual) throws SpanDigestMismatchException {
     String expected = ztoc.spanDigest(i);
     if (!expected.regionMatches(0, "sha256:", 0, 7)
         || !MessageDigest.isEqual(HexFormat.of().parseHex(expected, 7, expected.length()), actual)) {
       throw new SpanDigestMismatchException(i, expected, "sha256:" + HexFormat.of().formatHex(actual));
     }
+  }
+
+  private static byte[] sha256(ByteBuffer data) {
+    MessageDigest md = sha256();
+    md.update(data.duplicate());
+    return md.digest();
   }
 
   private static MessageDigest sha256() {
@@ -361,6 +456,76 @@ public final class LayerReader implements Closeable {
     @Override
     public synchronized void reset() {
       pos = mark;
+    }
+  }
+
+  /**
+   * The SHA-256 of one span, computed by whichever comes first: a pool thread the hash was offered
+   * to, or the loading thread once it has inflated the span. The loader never waits for a task
+   * still sitting in a queue (it takes the task back and runs it), so a busy or saturated pool,
+   * even one whose threads are themselves loading spans, cannot deadlock or delay a load.
+   */
+  private static final class SpanHash implements Runnable {
+    private final ByteBuffer data;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private byte[] digest;
+    private Throwable failure;
+
+    SpanHash(ByteBuffer data) {
+      this.data = data.duplicate(); // own position: the inflater reads the same bytes meanwhile
+    }
+
+    void offer(Executor executor) {
+      try {
+        executor.execute(this);
+      } catch (RejectedExecutionException e) {
+        // A closed or full pool: await() hashes on the loading thread instead.
+      }
+    }
+
+    @Override
+    public void run() {
+      if (claimed.compareAndSet(false, true)) {
+        compute();
+      }
+    }
+
+    private void compute() {
+      try {
+        digest = sha256(data);
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      } finally {
+        done.countDown(); // publishes digest/failure to await() (happens-before)
+      }
+    }
+
+    /** The digest, computed here if no other thread has started on it. */
+    byte[] await() {
+      if (claimed.compareAndSet(false, true)) {
+        compute();
+      } else {
+        boolean interrupted = false;
+        while (true) {
+          try {
+            done.await();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true; // the hashing thread is running and will finish shortly
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (failure instanceof RuntimeException r) {
+        throw r;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      return digest;
     }
   }
 

@@ -2,16 +2,22 @@ package dev.soci.ztoc;
 
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Decompressed spans, least recently used evicted first once their total size passes a bound.
- * Concurrent requests for the same span share one load, so a span is never fetched or
- * decompressed twice while it is cached or being loaded.
+ * Decompressed spans of one layer, the least recently used evicted first once their total size
+ * passes a bound. Concurrent requests for the same span share one load, so a span is never
+ * fetched or decompressed twice while it is cached or being loaded.
+ *
+ * <p>A hit is lock-free and allocates nothing: spans are slots of an array indexed by span
+ * number, and recency is an approximation kept without atomics. Every load advances an epoch;
+ * a hit stamps its span with the current epoch, and writes the stamp only when it changes, so
+ * threads reading the same cached span do not keep invalidating each other's cache line. The
+ * span evicted is the one stamped longest ago; among spans used since the same load, any may go.
+ * Loads and evictions (which cost a fetch and an inflation anyway) take the lock.
  */
 final class SpanCache {
   /** Produces the decompressed bytes of a span. */
@@ -21,20 +27,54 @@ final class SpanCache {
   }
 
   private final long maxBytes;
-  private final LinkedHashMap<Integer, byte[]> spans = new LinkedHashMap<>(16, 0.75f, true);
+  /** Resident spans by span number; null when not cached. Written only under the lock. */
+  private final AtomicReferenceArray<byte[]> spans;
+  /**
+   * Epoch of each span's last use. Racy by design: a lost or stale stamp only makes eviction
+   * slightly less exact, never wrong, since it decides what to drop, not what bytes to return.
+   */
+  private final int[] used;
+  /** Advanced (under the lock) by every load; read racily by hits. */
+  private int epoch;
+  /** Spans being loaded now, so that concurrent requests wait for one load. Guarded by this. */
   private final Map<Integer, CompletableFuture<byte[]>> loading = new HashMap<>();
+  /** Total length of the resident spans. Guarded by this. */
   private long bytes;
 
-  SpanCache(long maxBytes) {
+  SpanCache(long maxBytes, int spanCount) {
     this.maxBytes = maxBytes;
+    this.spans = new AtomicReferenceArray<>(spanCount);
+    this.used = new int[spanCount];
   }
 
   byte[] get(int span, Loader loader) throws IOException {
+    byte[] cached = spans.get(span);
+    if (cached != null) {
+      int e = epoch;
+      if (used[span] != e) {
+        used[span] = e;
+      }
+      return cached;
+    }
+    return miss(span, loader);
+  }
+
+  /** Number of bytes held now (for tests and monitoring). */
+  synchronized long size() {
+    return bytes;
+  }
+
+  boolean contains(int span) {
+    return spans.get(span) != null;
+  }
+
+  private byte[] miss(int span, Loader loader) throws IOException {
     CompletableFuture<byte[]> pending;
     boolean mine = false;
     synchronized (this) {
-      byte[] cached = spans.get(span);
+      byte[] cached = spans.get(span); // loaded by another thread since the lock-free check
       if (cached != null) {
+        used[span] = epoch;
         return cached;
       }
       pending = loading.get(span);
@@ -48,15 +88,6 @@ final class SpanCache {
       return loadAndPublish(span, loader, pending);
     }
     return await(pending);
-  }
-
-  /** Number of bytes held now (for tests and monitoring). */
-  synchronized long size() {
-    return bytes;
-  }
-
-  synchronized boolean contains(int span) {
-    return spans.containsKey(span);
   }
 
   private byte[] loadAndPublish(int span, Loader loader, CompletableFuture<byte[]> pending)
@@ -73,22 +104,38 @@ final class SpanCache {
     }
     synchronized (this) {
       loading.remove(span);
-      spans.put(span, data);
+      spans.set(span, data);
       bytes += data.length;
+      used[span] = ++epoch;
       evict(span);
     }
     pending.complete(data);
     return data;
   }
 
+  /**
+   * Drops the stalest spans other than {@code keep} until the total is within the bound. A
+   * linear scan: it runs once per load, which costs milliseconds, and layers have at most a few
+   * thousand spans.
+   */
   private void evict(int keep) {
-    Iterator<Map.Entry<Integer, byte[]>> it = spans.entrySet().iterator();
-    while (bytes > maxBytes && it.hasNext()) {
-      Map.Entry<Integer, byte[]> e = it.next();
-      if (e.getKey() != keep) {
-        bytes -= e.getValue().length;
-        it.remove();
+    while (bytes > maxBytes) {
+      int victim = -1;
+      int oldest = -1;
+      for (int s = 0; s < used.length; s++) {
+        if (s != keep && spans.get(s) != null) {
+          int age = epoch - used[s]; // a difference, so that a wrapped epoch still orders
+          if (age > oldest) {
+            oldest = age;
+            victim = s;
+          }
+        }
       }
+      if (victim < 0) {
+        return; // only the span just loaded is left: it is kept even when over the bound
+      }
+      bytes -= spans.get(victim).length;
+      spans.set(victim, null);
     }
   }
 
