@@ -109,24 +109,48 @@ public final class ZtocBuilder {
     LayerIndex index = LayerIndexer.index(layer, compression, spanSize, tar::write);
     TarToc toc = tar.finish();
 
-    byte[] zinfo = index.compression() == Compression.GZIP
-        ? new GzipZinfo(spanSize, index.checkpoints()).toBytes()
-        : new TarZinfo(spanSize, index.compressedSize()).toBytes();
-    Ztoc ztoc =
-        new Ztoc(
-            Ztoc.VERSION,
-            buildToolIdentifier,
-            index.compressedSize(),
-            toc.endOffset(),
-            toc.entries(),
-            new CompressionInfo(index.compression(), index.spanCount() - 1, index.spanDigests(), zinfo));
-    byte[] bytes = ZtocEncoder.encode(ztoc);
-    return new BuiltZtoc(ztoc, bytes, sha256(bytes), index);
+    int maxSpanId = index.spanCount() - 1;
+    ZtocEncoder.Encoded e;
+    if (index.compression() == Compression.GZIP) {
+      // The windows go from the checkpoints straight into the encoder's buffer: no separate
+      // zinfo blob, which for a 1 GiB layer would be another 8 MiB alive at the peak.
+      GzipZinfo zinfo = new GzipZinfo(spanSize, index.checkpoints());
+      e = encode(toc, index, maxSpanId, zinfo.serializedSize(), zinfo::writeTo);
+    } else {
+      byte[] zinfo = new TarZinfo(spanSize, index.compressedSize()).toBytes();
+      e = encode(toc, index, maxSpanId, zinfo.length, dst -> dst.put(zinfo));
+    }
+    // The model's zinfo is the region of the encoded bytes that holds it: one copy of the windows
+    // in the zTOC, not two.
+    Ztoc ztoc = new Ztoc(Ztoc.VERSION, buildToolIdentifier, index.compressedSize(), toc.endOffset(), toc.entries(),
+        CompressionInfo.adopt(index.compression(), maxSpanId, index.spanDigests(), e.array(), e.zinfoOffset(),
+            e.zinfoLength()));
+    byte[] array = e.array();
+    int off = e.offset();
+    int len = e.length();
+    // Trim only when the size estimate left much slack; otherwise keep the buffer as it is.
+    if (array.length - len > (len >>> 3) + 4096) {
+      byte[] exact = java.util.Arrays.copyOfRange(array, off, off + len);
+      ztoc = new Ztoc(ztoc.version(), ztoc.buildToolIdentifier(), ztoc.compressedArchiveSize(),
+          ztoc.uncompressedArchiveSize(), ztoc.entries(), CompressionInfo.adopt(index.compression(), maxSpanId,
+              index.spanDigests(), exact, e.zinfoOffset() - off, e.zinfoLength()));
+      array = exact;
+      off = 0;
+    }
+    return new BuiltZtoc(ztoc, array, off, len, sha256(array, off, len), index);
   }
 
-  private static String sha256(byte[] bytes) {
+  private ZtocEncoder.Encoded encode(TarToc toc, LayerIndex index, int maxSpanId, int zinfoLength,
+      ZtocEncoder.BlobWriter zinfo) {
+    return ZtocEncoder.encode(Ztoc.VERSION, buildToolIdentifier, index.compressedSize(), toc.endOffset(),
+        toc.entries(), index.compression(), maxSpanId, index.spanDigests(), zinfoLength, zinfo);
+  }
+
+  private static String sha256(byte[] bytes, int off, int len) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(bytes, off, len);
+      return "sha256:" + HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);
     }
