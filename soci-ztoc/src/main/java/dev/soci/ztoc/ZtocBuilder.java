@@ -41,16 +41,19 @@ public final class ZtocBuilder {
   private final long spanSize;
   private final String buildToolIdentifier;
   private final Compression compression;
+  private final boolean parallelHashing;
 
-  private ZtocBuilder(long spanSize, String buildToolIdentifier, Compression compression) {
+  private ZtocBuilder(long spanSize, String buildToolIdentifier, Compression compression, boolean parallelHashing) {
     this.spanSize = spanSize;
     this.buildToolIdentifier = buildToolIdentifier;
     this.compression = compression;
+    this.parallelHashing = parallelHashing;
   }
 
   /** A builder with the defaults: 4 MiB spans, this library as build tool, compression detected. */
   public static ZtocBuilder create() {
-    return new ZtocBuilder(DEFAULT_SPAN_SIZE, DEFAULT_BUILD_TOOL_IDENTIFIER, null);
+    return new ZtocBuilder(DEFAULT_SPAN_SIZE, DEFAULT_BUILD_TOOL_IDENTIFIER, null,
+        LayerIndexer.DEFAULT_PARALLEL_HASHING);
   }
 
   /** Uncompressed bytes between checkpoints (gzip) or the fixed span length (uncompressed). */
@@ -58,7 +61,7 @@ public final class ZtocBuilder {
     if (spanSize <= 0) {
       throw new IllegalArgumentException("span size must be positive, got " + spanSize);
     }
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, parallelHashing);
   }
 
   /** Free text recorded in the zTOC; the reference CLI writes {@code AWS SOCI CLI v0.2}. */
@@ -66,7 +69,7 @@ public final class ZtocBuilder {
     if (identifier == null) {
       throw new NullPointerException("identifier");
     }
-    return new ZtocBuilder(spanSize, identifier, compression);
+    return new ZtocBuilder(spanSize, identifier, compression, parallelHashing);
   }
 
   /**
@@ -74,7 +77,23 @@ public final class ZtocBuilder {
    * magic means gzip, anything else is read as an uncompressed tar.
    */
   public ZtocBuilder compression(Compression compression) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, parallelHashing);
+  }
+
+  /**
+   * Whether the layer's SHA-256 digests (blob, spans, diff ID) are computed on a helper thread
+   * while the calling thread decodes: by default when the JVM has more than one processor ({@link
+   * LayerIndexer#DEFAULT_PARALLEL_HASHING}). The zTOC is byte-identical either way; turn it off
+   * when many layers are already built in parallel on every core, where the helper only adds
+   * copying.
+   */
+  public ZtocBuilder parallelHashing(boolean parallelHashing) {
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, parallelHashing);
+  }
+
+  /** Whether digests are computed on a helper thread; see {@link #parallelHashing(boolean)}. */
+  public boolean parallelHashing() {
+    return parallelHashing;
   }
 
   public long spanSize() {
@@ -106,7 +125,7 @@ public final class ZtocBuilder {
    */
   public BuiltZtoc build(InputStream layer) throws IOException {
     TarTocBuilder tar = new TarTocBuilder();
-    LayerIndex index = LayerIndexer.index(layer, compression, spanSize, tar::write);
+    LayerIndex index = LayerIndexer.index(layer, compression, spanSize, tar::write, parallelHashing);
     TarToc toc = tar.finish();
 
     int maxSpanId = index.spanCount() - 1;
