@@ -632,16 +632,6 @@ final class DeflateDecoder {
         bc -= n;
         if (kind == Huffman.LIT) {
           o[p++] = (byte) (e >>> 16);
-          // Literals come in runs: take a second one from the bits already buffered (at least 33
-          // remain, a primary-table literal needs at most LIT_BITS), skipping one refill check
-          // and loop turn. Only below the limit: a caller may stop exactly there (span reads).
-          e = lt[(int) bb & ((1 << Huffman.LIT_BITS) - 1)];
-          if (((e >>> 5) & 7) == Huffman.LIT && p < limit) {
-            n = e & 31;
-            bb >>>= n;
-            bc -= n;
-            o[p++] = (byte) (e >>> 16);
-          }
           continue;
         }
         if (kind == Huffman.LEN) {
@@ -679,30 +669,16 @@ final class DeflateDecoder {
             throw corrupt("invalid distance too far back");
           }
           int from = p - dist;
-          int end = p + len;
-          if (dist >= 8) {
-            if (len > 32 && dist >= len) {
-              System.arraycopy(o, from, o, p, len);
-            } else {
-              // Eight bytes at a time: with dist >= 8 every word read was written before, so this
-              // is also right for overlapping matches. It may write up to 7 bytes past the match
-              // end; they lie in out's slack and are overwritten by the next symbols.
-              do {
-                LONG_LE.set(o, p, (long) LONG_LE.get(o, from));
-                p += 8;
-                from += 8;
-              } while (p < end);
-            }
-          } else if (dist == 1) {
-            // Runs of one byte (zeros in images) are the common short-distance case.
-            java.util.Arrays.fill(o, p, end, o[from]);
+          if (dist >= len) {
+            System.arraycopy(o, from, o, p, len);
+            p += len;
           } else {
             // Overlapping match: byte by byte repeats the pattern, as the format requires.
+            int end = p + len;
             while (p < end) {
               o[p++] = o[from++];
             }
           }
-          p = end;
           continue;
         }
         if (kind == Huffman.EOB) {
