@@ -90,7 +90,7 @@ final class DeflateDecoder {
     void read(byte[] b, int off, int n);
 
     /** Bytes before absolute offset {@code keepFrom} are about to leave {@code buf} (whose [0] is at {@code base}). */
-    void discarding(byte[] buf, long base, long keepFrom);
+    void discarding(byte[] buf, long base, long keepFrom) throws IOException;
   }
 
   /** Stream mode: {@code initial[0..initialLen)} were already read from the stream (and tapped). */
@@ -255,12 +255,14 @@ final class DeflateDecoder {
     return (n << 16) | (int) (bitBuf & (n == 2 ? 0xFFFF : 0xFF));
   }
 
-  /** Feeds input bytes [from, to) (absolute offsets, still buffered) to {@code md}. */
-  void hashInput(java.security.MessageDigest md, long from, long to) {
+  /** Hands input bytes [from, to) (absolute offsets, still buffered) to {@code out}. */
+  void feedInput(Output out, long from, long to) throws IOException {
     if (from < inBase || to > inBase + inLen || from > to) {
       throw new IllegalStateException("input range [" + from + ", " + to + ") no longer buffered");
     }
-    md.update(inBuf, (int) (from - inBase), (int) (to - from));
+    if (to > from) {
+      out.accept(inBuf, (int) (from - inBase), (int) (to - from));
+    }
   }
 
   // ------------------------------------------------------------------ gzip framing

@@ -101,20 +101,39 @@ public final class GzipZinfo {
 
   /** Serialises in {@link #version()} format. */
   public byte[] toBytes() {
-    int skip = version == VERSION_1 ? 1 : 0;
-    int records = checkpoints.size() - skip;
+    ByteBuffer b = ByteBuffer.allocate(serializedSize());
+    writeTo(b);
+    return b.array();
+  }
+
+  /** Length in bytes of {@link #toBytes()}, without building it. */
+  public int serializedSize() {
+    int records = checkpoints.size() - (version == VERSION_1 ? 1 : 0);
     long len = HEADER + (long) records * RECORD;
     if (len > Integer.MAX_VALUE - 16) {
       throw new IllegalStateException("too many checkpoints to serialise: " + checkpoints.size());
     }
-    ByteBuffer b = ByteBuffer.allocate((int) len).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(checkpoints.size());
-    b.putLong(spanSize);
-    for (int i = skip; i < checkpoints.size(); i++) {
-      Checkpoint c = checkpoints.get(i);
-      b.putLong(c.in()).putLong(c.out()).put((byte) c.bits()).put(c.window());
+    return (int) len;
+  }
+
+  /**
+   * Writes the {@link #toBytes()} bytes into {@code dst} at its position, advancing it by {@link
+   * #serializedSize()}: lets a zTOC encoder put the windows straight into its output instead of
+   * holding a second multi-MiB copy of them. The buffer's byte order is left unchanged.
+   */
+  public void writeTo(ByteBuffer dst) {
+    if (dst.remaining() < serializedSize()) {
+      throw new java.nio.BufferOverflowException();
     }
-    return b.array();
+    ByteOrder order = dst.order();
+    dst.order(ByteOrder.LITTLE_ENDIAN);
+    dst.putInt(checkpoints.size());
+    dst.putLong(spanSize);
+    for (int i = version == VERSION_1 ? 1 : 0; i < checkpoints.size(); i++) {
+      Checkpoint c = checkpoints.get(i);
+      dst.putLong(c.in()).putLong(c.out()).put((byte) c.bits()).put(c.window());
+    }
+    dst.order(order);
   }
 
   /**

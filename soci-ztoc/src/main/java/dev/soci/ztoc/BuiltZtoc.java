@@ -13,13 +13,23 @@ import java.util.Objects;
  */
 public final class BuiltZtoc {
   private final Ztoc ztoc;
+  /**
+   * Holds the serialised zTOC at {@code [offset, offset + length)}: the encoder's own buffer,
+   * handed over without a trimming copy (a large zTOC is several MiB). Never written after
+   * construction and never handed out writable.
+   */
   private final byte[] bytes;
+  private final int offset;
+  private final int length;
   private final String digest;
   private final LayerIndex layer;
 
-  BuiltZtoc(Ztoc ztoc, byte[] bytes, String digest, LayerIndex layer) {
+  BuiltZtoc(Ztoc ztoc, byte[] bytes, int offset, int length, String digest, LayerIndex layer) {
     this.ztoc = Objects.requireNonNull(ztoc, "ztoc");
     this.bytes = Objects.requireNonNull(bytes, "bytes");
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    this.offset = offset;
+    this.length = length;
     this.digest = Objects.requireNonNull(digest, "digest");
     this.layer = Objects.requireNonNull(layer, "layer");
   }
@@ -31,22 +41,22 @@ public final class BuiltZtoc {
 
   /** A copy of the serialised zTOC (the blob to store and reference from a SOCI index). */
   public byte[] bytes() {
-    return bytes.clone();
+    return java.util.Arrays.copyOfRange(bytes, offset, offset + length);
   }
 
   /** The serialised zTOC as a read-only buffer, without copying. */
   public ByteBuffer buffer() {
-    return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    return ByteBuffer.wrap(bytes, offset, length).slice().asReadOnlyBuffer();
   }
 
   /** Writes the serialised zTOC to {@code out}. */
   public void writeTo(OutputStream out) throws IOException {
-    out.write(bytes);
+    out.write(bytes, offset, length);
   }
 
   /** Size of the serialised zTOC in bytes. */
   public long size() {
-    return bytes.length;
+    return length;
   }
 
   /** Digest of the serialised zTOC, {@code sha256:<hex>}. */
@@ -71,7 +81,7 @@ public final class BuiltZtoc {
 
   @Override
   public String toString() {
-    return "BuiltZtoc[" + digest + ", " + bytes.length + " bytes, " + ztoc.entries().size()
+    return "BuiltZtoc[" + digest + ", " + length + " bytes, " + ztoc.entries().size()
         + " entries, " + layer.spanCount() + " spans, layer " + layer.layerDigest() + "]";
   }
 }

@@ -41,16 +41,19 @@ public final class ZtocBuilder {
   private final long spanSize;
   private final String buildToolIdentifier;
   private final Compression compression;
+  private final boolean parallelHashing;
 
-  private ZtocBuilder(long spanSize, String buildToolIdentifier, Compression compression) {
+  private ZtocBuilder(long spanSize, String buildToolIdentifier, Compression compression, boolean parallelHashing) {
     this.spanSize = spanSize;
     this.buildToolIdentifier = buildToolIdentifier;
     this.compression = compression;
+    this.parallelHashing = parallelHashing;
   }
 
   /** A builder with the defaults: 4 MiB spans, this library as build tool, compression detected. */
   public static ZtocBuilder create() {
-    return new ZtocBuilder(DEFAULT_SPAN_SIZE, DEFAULT_BUILD_TOOL_IDENTIFIER, null);
+    return new ZtocBuilder(DEFAULT_SPAN_SIZE, DEFAULT_BUILD_TOOL_IDENTIFIER, null,
+        LayerIndexer.DEFAULT_PARALLEL_HASHING);
   }
 
   /** Uncompressed bytes between checkpoints (gzip) or the fixed span length (uncompressed). */
@@ -58,7 +61,7 @@ public final class ZtocBuilder {
     if (spanSize <= 0) {
       throw new IllegalArgumentException("span size must be positive, got " + spanSize);
     }
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, parallelHashing);
   }
 
   /** Free text recorded in the zTOC; the reference CLI writes {@code AWS SOCI CLI v0.2}. */
@@ -66,7 +69,7 @@ public final class ZtocBuilder {
     if (identifier == null) {
       throw new NullPointerException("identifier");
     }
-    return new ZtocBuilder(spanSize, identifier, compression);
+    return new ZtocBuilder(spanSize, identifier, compression, parallelHashing);
   }
 
   /**
@@ -74,7 +77,23 @@ public final class ZtocBuilder {
    * magic means gzip, anything else is read as an uncompressed tar.
    */
   public ZtocBuilder compression(Compression compression) {
-    return new ZtocBuilder(spanSize, buildToolIdentifier, compression);
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, parallelHashing);
+  }
+
+  /**
+   * Whether the layer's SHA-256 digests (blob, spans, diff ID) are computed on a helper thread
+   * while the calling thread decodes: by default when the JVM has more than one processor ({@link
+   * LayerIndexer#DEFAULT_PARALLEL_HASHING}). The zTOC is byte-identical either way; turn it off
+   * when many layers are already built in parallel on every core, where the helper only adds
+   * copying.
+   */
+  public ZtocBuilder parallelHashing(boolean parallelHashing) {
+    return new ZtocBuilder(spanSize, buildToolIdentifier, compression, parallelHashing);
+  }
+
+  /** Whether digests are computed on a helper thread; see {@link #parallelHashing(boolean)}. */
+  public boolean parallelHashing() {
+    return parallelHashing;
   }
 
   public long spanSize() {
@@ -106,27 +125,51 @@ public final class ZtocBuilder {
    */
   public BuiltZtoc build(InputStream layer) throws IOException {
     TarTocBuilder tar = new TarTocBuilder();
-    LayerIndex index = LayerIndexer.index(layer, compression, spanSize, tar::write);
+    LayerIndex index = LayerIndexer.index(layer, compression, spanSize, tar::write, parallelHashing);
     TarToc toc = tar.finish();
 
-    byte[] zinfo = index.compression() == Compression.GZIP
-        ? new GzipZinfo(spanSize, index.checkpoints()).toBytes()
-        : new TarZinfo(spanSize, index.compressedSize()).toBytes();
-    Ztoc ztoc =
-        new Ztoc(
-            Ztoc.VERSION,
-            buildToolIdentifier,
-            index.compressedSize(),
-            toc.endOffset(),
-            toc.entries(),
-            new CompressionInfo(index.compression(), index.spanCount() - 1, index.spanDigests(), zinfo));
-    byte[] bytes = ZtocEncoder.encode(ztoc);
-    return new BuiltZtoc(ztoc, bytes, sha256(bytes), index);
+    int maxSpanId = index.spanCount() - 1;
+    ZtocEncoder.Encoded e;
+    if (index.compression() == Compression.GZIP) {
+      // The windows go from the checkpoints straight into the encoder's buffer: no separate
+      // zinfo blob, which for a 1 GiB layer would be another 8 MiB alive at the peak.
+      GzipZinfo zinfo = new GzipZinfo(spanSize, index.checkpoints());
+      e = encode(toc, index, maxSpanId, zinfo.serializedSize(), zinfo::writeTo);
+    } else {
+      byte[] zinfo = new TarZinfo(spanSize, index.compressedSize()).toBytes();
+      e = encode(toc, index, maxSpanId, zinfo.length, dst -> dst.put(zinfo));
+    }
+    // The model's zinfo is the region of the encoded bytes that holds it: one copy of the windows
+    // in the zTOC, not two.
+    Ztoc ztoc = new Ztoc(Ztoc.VERSION, buildToolIdentifier, index.compressedSize(), toc.endOffset(), toc.entries(),
+        CompressionInfo.adopt(index.compression(), maxSpanId, index.spanDigests(), e.array(), e.zinfoOffset(),
+            e.zinfoLength()));
+    byte[] array = e.array();
+    int off = e.offset();
+    int len = e.length();
+    // Trim only when the size estimate left much slack; otherwise keep the buffer as it is.
+    if (array.length - len > (len >>> 3) + 4096) {
+      byte[] exact = java.util.Arrays.copyOfRange(array, off, off + len);
+      ztoc = new Ztoc(ztoc.version(), ztoc.buildToolIdentifier(), ztoc.compressedArchiveSize(),
+          ztoc.uncompressedArchiveSize(), ztoc.entries(), CompressionInfo.adopt(index.compression(), maxSpanId,
+              index.spanDigests(), exact, e.zinfoOffset() - off, e.zinfoLength()));
+      array = exact;
+      off = 0;
+    }
+    return new BuiltZtoc(ztoc, array, off, len, sha256(array, off, len), index);
   }
 
-  private static String sha256(byte[] bytes) {
+  private ZtocEncoder.Encoded encode(TarToc toc, LayerIndex index, int maxSpanId, int zinfoLength,
+      ZtocEncoder.BlobWriter zinfo) {
+    return ZtocEncoder.encode(Ztoc.VERSION, buildToolIdentifier, index.compressedSize(), toc.endOffset(),
+        toc.entries(), index.compression(), maxSpanId, index.spanDigests(), zinfoLength, zinfo);
+  }
+
+  private static String sha256(byte[] bytes, int off, int len) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(bytes, off, len);
+      return "sha256:" + HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);
     }

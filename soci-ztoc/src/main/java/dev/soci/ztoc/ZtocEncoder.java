@@ -20,15 +20,58 @@ public final class ZtocEncoder {
 
   /** Encodes {@code ztoc}; the result is what the reference writes for the same content. */
   public static byte[] encode(Ztoc ztoc) {
-    // Initial size only affects reallocation, never the bytes (layout is relative to the end).
-    FlatBufferBuilder b = new FlatBufferBuilder(1024);
-    int version = b.createString(ztoc.version());
-    int buildTool = b.createString(ztoc.buildToolIdentifier());
-    int toc = writeToc(b, ztoc.entries());
-
     CompressionInfo ci = ztoc.compressionInfo();
-    int checkpoints = b.createByteVector(ci.checkpoints());
-    List<String> digests = ci.spanDigests();
+    Encoded e = encode(ztoc.version(), ztoc.buildToolIdentifier(), ztoc.compressedArchiveSize(),
+        ztoc.uncompressedArchiveSize(), ztoc.entries(), ci.algorithm(), ci.maxSpanId(), ci.spanDigests(),
+        ci.checkpointsLength(), ci::copyCheckpointsTo);
+    return e.exactBytes();
+  }
+
+  /** Writes a zinfo blob of a length announced up front straight into the encoder's buffer. */
+  @FunctionalInterface
+  interface BlobWriter {
+    /** Puts exactly the announced number of bytes at {@code dst}'s position. */
+    void writeTo(java.nio.ByteBuffer dst);
+  }
+
+  /**
+   * An encoded zTOC: {@code array[offset..offset+length)}, with the zinfo blob at {@code
+   * array[zinfoOffset..zinfoOffset+zinfoLength)}. The array is the builder's own buffer, handed
+   * over without the final trimming copy when it is nearly full.
+   */
+  record Encoded(byte[] array, int offset, int length, int zinfoOffset, int zinfoLength) {
+    /** The zTOC bytes as an exact-length array (no copy when the buffer is exactly full). */
+    byte[] exactBytes() {
+      return offset == 0 && length == array.length
+          ? array
+          : java.util.Arrays.copyOfRange(array, offset, offset + length);
+    }
+  }
+
+  /**
+   * Encodes from the parts of a zTOC, the zinfo written by {@code zinfo} directly into the
+   * FlatBuffers buffer: the one path that both the model and the builder use, so the bytes
+   * cannot differ between them.
+   */
+  static Encoded encode(String versionText, String buildToolText, long compressedSize, long uncompressedSize,
+      List<TocEntry> entries, dev.soci.core.Compression algorithm, int maxSpanId, List<String> digests,
+      int zinfoLength, BlobWriter zinfo) {
+    // Sized up front: the zinfo alone is 32 KiB per span (8 MiB for a 1 GiB layer), and letting
+    // the builder double its way there keeps old and new buffers alive at once. The initial size
+    // only affects reallocation, never the bytes (layout is relative to the end).
+    FlatBufferBuilder b = new FlatBufferBuilder(estimate(versionText, buildToolText, entries, digests, zinfoLength));
+    int version = b.createString(versionText);
+    int buildTool = b.createString(buildToolText);
+    int toc = writeToc(b, entries);
+
+    ByteBuffer into = b.createUnintializedVector(1, zinfoLength, 1);
+    // Distance of the blob's first byte from the end of the buffer: stable across reallocation.
+    int zinfoFromEnd = b.offset();
+    zinfo.writeTo(into);
+    if (into.position() != zinfoLength) {
+      throw new IllegalStateException("zinfo writer wrote " + into.position() + " of " + zinfoLength + " bytes");
+    }
+    int checkpoints = b.endVector();
     int[] digestOffsets = new int[digests.size()];
     for (int i = 0; i < digestOffsets.length; i++) {
       digestOffsets[i] = b.createString(digests.get(i));
@@ -36,21 +79,39 @@ public final class ZtocEncoder {
     int digestVector = offsetVector(b, digestOffsets);
 
     b.startTable(Schema.CI_FIELDS);
-    b.addInt(Schema.CI_MAX_SPAN_ID, ci.maxSpanId(), 0);
+    b.addInt(Schema.CI_MAX_SPAN_ID, maxSpanId, 0);
     b.addOffset(Schema.CI_SPAN_DIGESTS, digestVector, 0);
     b.addOffset(Schema.CI_CHECKPOINTS, checkpoints, 0);
-    b.addByte(Schema.CI_ALGORITHM, Schema.toWire(ci.algorithm()), Schema.WIRE_GZIP);
+    b.addByte(Schema.CI_ALGORITHM, Schema.toWire(algorithm), Schema.WIRE_GZIP);
     int compressionInfo = b.endTable();
 
     b.startTable(Schema.Z_FIELDS);
     b.addOffset(Schema.Z_VERSION, version, 0);
     b.addOffset(Schema.Z_BUILD_TOOL, buildTool, 0);
     b.addOffset(Schema.Z_TOC, toc, 0);
-    b.addLong(Schema.Z_COMPRESSED_SIZE, ztoc.compressedArchiveSize(), 0);
-    b.addLong(Schema.Z_UNCOMPRESSED_SIZE, ztoc.uncompressedArchiveSize(), 0);
+    b.addLong(Schema.Z_COMPRESSED_SIZE, compressedSize, 0);
+    b.addLong(Schema.Z_UNCOMPRESSED_SIZE, uncompressedSize, 0);
     b.addOffset(Schema.Z_COMPRESSION_INFO, compressionInfo, 0);
     b.finish(b.endTable());
-    return b.sizedByteArray();
+    ByteBuffer data = b.dataBuffer();
+    int length = b.offset();
+    int offset = data.position();
+    return new Encoded(data.array(), offset, length, offset + length - zinfoFromEnd, zinfoLength);
+  }
+
+  /** A slight overestimate of the encoded size, so the builder normally never grows its buffer. */
+  private static int estimate(String version, String buildTool, List<TocEntry> entries, List<String> digests,
+      int zinfoLength) {
+    long n = 256L + 4L * (version.length() + buildTool.length()) + zinfoLength;
+    n += digests.size() * 96L;
+    for (TocEntry e : entries) {
+      n += 256 + e.rawName().length() + e.rawLinkname().length() + e.rawUname().length() + e.rawGname().length()
+          + 4L * e.modTime().length();
+      for (Map.Entry<ByteString, ByteString> r : e.paxRecords().entrySet()) {
+        n += 48 + r.getKey().length() + r.getValue().length();
+      }
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 16);
   }
 
   private static int writeToc(FlatBufferBuilder b, List<TocEntry> entries) {

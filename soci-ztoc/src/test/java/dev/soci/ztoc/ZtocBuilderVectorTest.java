@@ -37,23 +37,27 @@ class ZtocBuilderVectorTest {
     Path layerFile = VECTORS.resolve("layers").resolve(layer);
     byte[] expected = Files.readAllBytes(VECTORS.resolve("ztoc").resolve(layer + "." + spanSize + ".ztoc"));
 
-    BuiltZtoc built = ZtocBuilder.create()
-        .spanSize(spanSize)
-        .buildToolIdentifier("AWS SOCI CLI v0.2")
-        .build(layerFile);
+    // Hashing inline and on a helper thread must give the same bytes.
+    for (boolean parallel : new boolean[] {false, true}) {
+      BuiltZtoc built = ZtocBuilder.create()
+          .spanSize(spanSize)
+          .buildToolIdentifier("AWS SOCI CLI v0.2")
+          .parallelHashing(parallel)
+          .build(layerFile);
 
-    assertThat(built.bytes()).isEqualTo(expected);
-    assertThat(built.digest()).isEqualTo(digest);
-    assertThat(built.size()).isEqualTo(size);
-    assertThat(built.ztoc().uncompressedArchiveSize()).isEqualTo(uncompressedSize);
-    assertThat(built.ztoc().entries()).hasSize(files);
-    assertThat(built.layer().spanCount()).isEqualTo(spans);
-    assertThat(built.layer().compression().name().toLowerCase()).isEqualTo(compression);
+      assertThat(built.bytes()).isEqualTo(expected);
+      assertThat(built.digest()).isEqualTo(digest);
+      assertThat(built.size()).isEqualTo(size);
+      assertThat(built.ztoc().uncompressedArchiveSize()).isEqualTo(uncompressedSize);
+      assertThat(built.ztoc().entries()).hasSize(files);
+      assertThat(built.layer().spanCount()).isEqualTo(spans);
+      assertThat(built.layer().compression().name().toLowerCase()).isEqualTo(compression);
 
-    byte[] blob = Files.readAllBytes(layerFile);
-    assertThat(built.layerDigest()).isEqualTo(sha256(blob));
-    byte[] tar = compression.equals("gzip") ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes() : blob;
-    assertThat(built.diffId()).isEqualTo(sha256(tar));
+      byte[] blob = Files.readAllBytes(layerFile);
+      assertThat(built.layerDigest()).isEqualTo(sha256(blob));
+      byte[] tar = compression.equals("gzip") ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes() : blob;
+      assertThat(built.diffId()).isEqualTo(sha256(tar));
+    }
   }
 
   @Test
