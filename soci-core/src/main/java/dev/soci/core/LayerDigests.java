@@ -19,8 +19,8 @@ import java.util.List;
  * {@link AsyncLayerDigests}. Both run this same code, so their results cannot differ.
  */
 final class LayerDigests implements DigestFeed {
-  private final MessageDigest blob = LayerIndexer.sha256();
-  private final MessageDigest diff = LayerIndexer.sha256();
+  private final MessageDigest blob = Sha256.newDigest();
+  private final MessageDigest diff = Sha256.newDigest();
   private final List<String> spanDigests = new ArrayList<>();
   /** Current span's digest; null before checkpoint 0 (the first gzip header is in no span). */
   private MessageDigest span;
@@ -69,7 +69,7 @@ final class LayerDigests implements DigestFeed {
   private void settle() {
     while (true) {
       if (span != null && cutHead < cutTail && cuts[cutHead] == pos) {
-        spanDigests.add(LayerIndexer.digestString(span));
+        spanDigests.add(Sha256.finish(span));
         span = null;
         pendingStart = cuts[cutHead + 1];
         cutHead += 2;
@@ -85,7 +85,7 @@ final class LayerDigests implements DigestFeed {
         if (pendingStart < pos - 1) {
           throw new IllegalStateException("span start " + pendingStart + " already hashed past (at " + pos + ")");
         }
-        span = LayerIndexer.sha256();
+        span = Sha256.newDigest();
         if (pendingStart == pos - 1) {
           span.update(lastByte);
         }
@@ -126,10 +126,10 @@ final class LayerDigests implements DigestFeed {
           + " with cuts pending: " + ((cutTail - cutHead) / 2));
     }
     if (span != null) {
-      spanDigests.add(LayerIndexer.digestString(span));
+      spanDigests.add(Sha256.finish(span));
       span = null;
     }
-    return new Result(spanDigests, LayerIndexer.digestString(blob), LayerIndexer.digestString(diff));
+    return new Result(spanDigests, Sha256.finish(blob), Sha256.finish(diff));
   }
 
   @Override

@@ -3,9 +3,7 @@ package dev.soci.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,7 +17,6 @@ import java.util.Objects;
  * checkpoints themselves (32 KiB each).
  */
 public final class LayerIndexer {
-  private static final HexFormat HEX = HexFormat.of();
 
   private LayerIndexer() {}
 
@@ -74,22 +71,10 @@ public final class LayerIndexer {
         : uncompressed(layer, first, n, spanSize, sink);
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
-  }
-
-  static String digestString(MessageDigest md) {
-    return "sha256:" + HEX.formatHex(md.digest());
-  }
-
   private static LayerIndex uncompressed(InputStream layer, byte[] buf, int n, long spanSize, UncompressedSink sink)
       throws IOException {
-    MessageDigest blob = sha256();
-    MessageDigest span = sha256();
+    MessageDigest blob = Sha256.newDigest();
+    MessageDigest span = Sha256.newDigest();
     List<String> digests = new ArrayList<>();
     long size = 0;
     long inSpan = 0;
@@ -102,7 +87,7 @@ public final class LayerIndexer {
         inSpan += take;
         off += take;
         if (inSpan == spanSize) {
-          digests.add(digestString(span));
+          digests.add(Sha256.finish(span));
           inSpan = 0;
         }
       }
@@ -117,9 +102,9 @@ public final class LayerIndexer {
       }
     }
     if (inSpan > 0) {
-      digests.add(digestString(span));
+      digests.add(Sha256.finish(span));
     }
-    String d = digestString(blob);
+    String d = Sha256.finish(blob);
     return new LayerIndex(Compression.UNCOMPRESSED, spanSize, List.of(), digests, size, size, d, d);
   }
 

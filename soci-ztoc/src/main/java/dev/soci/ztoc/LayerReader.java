@@ -3,6 +3,7 @@ package dev.soci.ztoc;
 import dev.soci.core.Checkpoint;
 import dev.soci.core.Compression;
 import dev.soci.core.RangeSource;
+import dev.soci.core.Sha256;
 import dev.soci.core.SociException;
 import dev.soci.core.SpanDecompressor;
 import java.io.Closeable;
@@ -14,9 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -372,24 +371,15 @@ public final class LayerReader implements Closeable {
 
   private void verify(int i, byte[] actual) throws SpanDigestMismatchException {
     String expected = ztoc.spanDigest(i);
-    if (!expected.regionMatches(0, "sha256:", 0, 7)
-        || !MessageDigest.isEqual(HexFormat.of().parseHex(expected, 7, expected.length()), actual)) {
-      throw new SpanDigestMismatchException(i, expected, "sha256:" + HexFormat.of().formatHex(actual));
+    if (!Sha256.matches(expected, actual)) {
+      throw new SpanDigestMismatchException(i, expected, Sha256.format(actual));
     }
   }
 
   private static byte[] sha256(ByteBuffer data) {
-    MessageDigest md = sha256();
+    MessageDigest md = Sha256.newDigest();
     md.update(data.duplicate());
     return md.digest();
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
   }
 
   /** Reads one file's bytes through the reader, a span at a time. */

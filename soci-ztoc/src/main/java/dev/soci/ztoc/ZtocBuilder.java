@@ -4,15 +4,13 @@ import dev.soci.core.Compression;
 import dev.soci.core.GzipZinfo;
 import dev.soci.core.LayerIndex;
 import dev.soci.core.LayerIndexer;
+import dev.soci.core.Sha256;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Properties;
 
 /**
@@ -156,23 +154,13 @@ public final class ZtocBuilder {
       array = exact;
       off = 0;
     }
-    return new BuiltZtoc(ztoc, array, off, len, sha256(array, off, len), index);
+    return new BuiltZtoc(ztoc, array, off, len, Sha256.of(array, off, len), index);
   }
 
   private ZtocEncoder.Encoded encode(TarToc toc, LayerIndex index, int maxSpanId, int zinfoLength,
       ZtocEncoder.BlobWriter zinfo) {
     return ZtocEncoder.encode(Ztoc.VERSION, buildToolIdentifier, index.compressedSize(), toc.endOffset(),
         toc.entries(), index.compression(), maxSpanId, index.spanDigests(), zinfoLength, zinfo);
-  }
-
-  private static String sha256(byte[] bytes, int off, int len) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(bytes, off, len);
-      return "sha256:" + HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
   }
 
   private static String projectVersion() {
