@@ -1,5 +1,7 @@
 package dev.soci.ztoc;
 
+import static dev.soci.ztoc.TestTar.checksum;
+import static dev.soci.ztoc.TestTar.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -265,17 +267,4 @@ class TarTocBuilderTest {
     return h;
   }
 
-  private static void put(byte[] h, int off, String s) {
-    byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(b, 0, h, off, b.length);
-  }
-
-  private static void checksum(byte[] h) {
-    Arrays.fill(h, 148, 156, (byte) ' ');
-    long sum = 0;
-    for (byte b : h) {
-      sum += b & 0xff;
-    }
-    put(h, 148, String.format("%06o\0 ", sum));
-  }
 }
