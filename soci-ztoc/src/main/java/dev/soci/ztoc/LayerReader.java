@@ -10,7 +10,6 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
@@ -155,20 +154,63 @@ public final class LayerReader implements Closeable {
       return copy(first, span(first), offset, dst, off, n);
     }
     int last = spanHolding(offset + n - 1);
-    // Start loading the later spans that are not cached on other threads while this one
-    // handles the first; cached ones are simply copied in turn.
-    List<CompletableFuture<byte[]>> ahead = new ArrayList<>(last - first);
+    // Offer the later spans that are not cached to other threads while this one handles the
+    // first; cached ones are simply copied in turn.
+    List<Prefetch> ahead = new ArrayList<>(last - first);
     for (int s = first + 1; s <= last; s++) {
-      int span = s;
-      ahead.add(cache.contains(s) ? null : CompletableFuture.supplyAsync(() -> spanOrThrow(span), executor));
+      Prefetch p = null;
+      if (!cache.contains(s)) {
+        p = new Prefetch(s);
+        try {
+          executor.execute(p);
+        } catch (RejectedExecutionException e) {
+          // A saturated or shut-down executor: this thread claims the span when it gets there.
+        }
+      }
+      ahead.add(p);
     }
     int done = 0;
     for (int s = first; s <= last; s++) {
-      CompletableFuture<byte[]> f = s == first ? null : ahead.get(s - first - 1);
-      byte[] data = f == null ? span(s) : join(f);
+      Prefetch p = s == first ? null : ahead.get(s - first - 1);
+      byte[] data = p == null ? span(s) : p.get();
       done += copy(s, data, offset + done, dst, off + done, n - done);
     }
     return done;
+  }
+
+  /**
+   * A span offered to the executor that whichever thread gets to it first loads: a pool thread,
+   * or the reading thread itself when no pool thread has started it. The reader therefore never
+   * waits for a task that has not begun, so a caller running on the reader's own (bounded)
+   * executor cannot deadlock it, and the loaded bytes are handed over directly, so even a cache
+   * too small to keep them does not make the span load twice.
+   */
+  private final class Prefetch implements Runnable {
+    private final int span;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+
+    Prefetch(int span) {
+      this.span = span;
+    }
+
+    @Override
+    public void run() {
+      if (claimed.compareAndSet(false, true)) {
+        try {
+          result.complete(span(span));
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      }
+    }
+
+    byte[] get() throws IOException {
+      if (claimed.compareAndSet(false, true)) {
+        return span(span);
+      }
+      return join(result);
+    }
   }
 
   /** The span holding {@code offset}, which is inside the stream: the last span, or its next. */
@@ -276,21 +318,13 @@ public final class LayerReader implements Closeable {
     return cache.contains(span);
   }
 
-  private byte[] spanOrThrow(int i) {
-    try {
-      return span(i);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private static byte[] join(CompletableFuture<byte[]> f) throws IOException {
     try {
       return f.join();
     } catch (CompletionException e) {
       Throwable c = e.getCause();
-      if (c instanceof UncheckedIOException u) {
-        throw u.getCause();
+      if (c instanceof IOException io) {
+        throw io;
       }
       if (c instanceof RuntimeException r) {
         throw r;

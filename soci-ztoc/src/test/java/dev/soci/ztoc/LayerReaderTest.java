@@ -269,6 +269,35 @@ class LayerReaderTest {
     assertThat(opened).isPositive();
   }
 
+  @Test
+  @Timeout(30)
+  void aReadRunningOnTheReadersOwnBoundedExecutorDoesNotDeadlock() throws Exception {
+    byte[] blob = Files.readAllBytes(VECTORS.resolve("layers/small-plain.tar"));
+    ZtocView ztoc = ZtocView.open(VECTORS.resolve("ztoc/small-plain.tar.4096.ztoc"));
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    try (LayerReader reader = LayerReader.builder(ztoc, RangeSource.of(blob)).executor(single).build()) {
+      byte[] buf = new byte[10_000]; // spans 0..2 of 4 KiB
+      Future<Integer> n = single.submit(() -> reader.read(0, buf, 0, buf.length));
+      assertThat(n.get()).isEqualTo(buf.length);
+      assertThat(buf).isEqualTo(Arrays.copyOf(blob, buf.length));
+    } finally {
+      single.shutdownNow();
+    }
+  }
+
+  @Test
+  void aShutDownExecutorOnlyMeansTheCallerLoadsEverySpan() throws Exception {
+    byte[] blob = Files.readAllBytes(VECTORS.resolve("layers/small-plain.tar"));
+    ZtocView ztoc = ZtocView.open(VECTORS.resolve("ztoc/small-plain.tar.4096.ztoc"));
+    ExecutorService dead = Executors.newSingleThreadExecutor();
+    dead.shutdown();
+    try (LayerReader reader = LayerReader.builder(ztoc, RangeSource.of(blob)).executor(dead).cacheBytes(0).build()) {
+      byte[] buf = new byte[14_000];
+      assertThat(reader.read(0, buf, 0, buf.length)).isEqualTo(buf.length);
+      assertThat(buf).isEqualTo(Arrays.copyOf(blob, buf.length));
+    }
+  }
+
   static byte[] uncompressed(byte[] blob, String layer) throws IOException {
     return layer.endsWith(".gz") ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes() : blob;
   }
