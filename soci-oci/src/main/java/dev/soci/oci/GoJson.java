@@ -110,9 +110,9 @@ public final class GoJson {
       case '<':
       case '>':
       case '&':
-        return String.format("\\u%04x", (int) c);
+        return String.format(java.util.Locale.ROOT, "\\u%04x", (int) c);
       default:
-        return c < 0x20 ? String.format("\\u%04x", (int) c) : null;
+        return c < 0x20 ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c) : null;
     }
   }
 

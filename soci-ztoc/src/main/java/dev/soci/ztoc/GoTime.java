@@ -3,6 +3,7 @@ package dev.soci.ztoc;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 
 /**
  * Go time semantics the reference's zTOCs depend on: PAX time parsing ({@code parsePAXTime})
@@ -31,12 +32,12 @@ final class GoTime {
     }
     LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
     StringBuilder sb = new StringBuilder(30);
-    sb.append(String.format(
+    sb.append(String.format(Locale.ROOT,
         "%04d-%02d-%02dT%02d:%02d:%02d",
         d.getYear(), d.getMonthValue(), d.getDayOfMonth(),
         d.getHour(), d.getMinute(), d.getSecond()));
     if (t.getNano() != 0) {
-      String frac = String.format("%09d", t.getNano());
+      String frac = String.format(Locale.ROOT, "%09d", t.getNano());
       int end = frac.length();
       while (frac.charAt(end - 1) == '0') {
         end--;

@@ -85,6 +85,23 @@ class ZtocBuilderVectorTest {
     assertThatThrownBy(() -> base.spanSize(0)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void outputDoesNotDependOnTheDefaultLocale() throws Exception {
+    // Locales whose digits are not ASCII: mod_time strings must still be Go's ASCII rendering.
+    java.util.Locale saved = java.util.Locale.getDefault();
+    Path layer = VECTORS.resolve("layers/go-pax.tar.gz");
+    byte[] expected = Files.readAllBytes(VECTORS.resolve("ztoc/go-pax.tar.gz.4194304.ztoc"));
+    try {
+      for (String tag : new String[] {"ar-EG", "th-TH-u-nu-thai", "hi-IN-u-nu-deva"}) {
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag(tag));
+        assertThat(ZtocBuilder.create().buildToolIdentifier("AWS SOCI CLI v0.2").build(layer).bytes())
+            .as(tag).isEqualTo(expected);
+      }
+    } finally {
+      java.util.Locale.setDefault(saved);
+    }
+  }
+
   private static String sha256(byte[] b) throws Exception {
     return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }

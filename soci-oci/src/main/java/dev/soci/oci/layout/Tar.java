@@ -61,10 +61,11 @@ final class Tar {
         size = paxSize;
       }
       long data = pos + BLOCK;
-      long next = data + ((size + BLOCK - 1) / BLOCK) * BLOCK;
-      if (size < 0 || data + size > fileSize) {
+      // Compared by subtraction: a hostile size near Long.MAX_VALUE must not overflow the sum.
+      if (size < 0 || size > fileSize - data) {
         throw new LayoutException(tar + ": entry at offset " + pos + " is truncated");
       }
+      long next = data + ((size + BLOCK - 1) / BLOCK) * BLOCK;
       if (type == 'x' || type == 'L' || type == 'g' || type == 'K') {
         if (size > 1 << 20) {
           throw new LayoutException(tar + ": oversized metadata entry at offset " + pos);
@@ -220,7 +221,7 @@ final class Tar {
       } catch (NumberFormatException e) {
         throw new LayoutException(tar + ": bad PAX record at offset " + pos, e);
       }
-      if (len <= sp - i + 1 || i + len > body.length || body[i + len - 1] != '\n') {
+      if (len <= sp - i + 1 || len > body.length - i || body[i + len - 1] != '\n') {
         throw new LayoutException(tar + ": bad PAX record at offset " + pos);
       }
       String rec = new String(body, sp + 1, i + len - 1 - (sp + 1), StandardCharsets.UTF_8);

@@ -297,4 +297,64 @@ class OciLayoutTest {
       assertThat(layout.readImageIndex(image).manifests()).isNotEmpty();
     }
   }
+  @Test
+  void hostileSizesInALayoutTarAreTypedErrors() throws Exception {
+    // A PAX record whose length field, added to its offset, overflows an int.
+    byte[] paxBody = "9 a=bcde\n2147483647 x=y\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] pax = concatBlocks(rawHeader("pax", 'x', paxBody.length, false), padded(paxBody),
+        rawHeader("oci-layout", '0', 0, false));
+    // A base-256 size near Long.MAX_VALUE, whose end offset overflows a long.
+    byte[] huge = concatBlocks(rawHeader("oci-layout", '0', Long.MAX_VALUE - 100, true));
+    int i = 0;
+    for (byte[] tar : new byte[][] {pax, huge}) {
+      Path p = tmp.resolve("hostile" + i++ + ".tar");
+      Files.write(p, concatBlocks(tar, new byte[1024]));
+      assertThatThrownBy(() -> OciLayout.open(p)).as(p.toString()).isInstanceOf(LayoutException.class);
+    }
+  }
+
+  private static byte[] rawHeader(String name, char type, long size, boolean base256) {
+    byte[] h = new byte[512];
+    byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(n, 0, h, 0, n.length);
+    ascii(h, 100, "0000644\0");
+    ascii(h, 108, "0000000\0");
+    ascii(h, 116, "0000000\0");
+    if (base256) {
+      h[124] = (byte) 0x80;
+      for (int k = 0; k < 8; k++) {
+        h[135 - k] = (byte) (size >>> (8 * k));
+      }
+    } else {
+      ascii(h, 124, String.format(java.util.Locale.ROOT, "%011o\0", size));
+    }
+    ascii(h, 136, "00000000000\0");
+    h[156] = (byte) type;
+    ascii(h, 257, "ustar\0");
+    ascii(h, 263, "00");
+    java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+    long sum = 0;
+    for (byte b : h) {
+      sum += b & 0xff;
+    }
+    ascii(h, 148, String.format(java.util.Locale.ROOT, "%06o\0 ", sum));
+    return h;
+  }
+
+  private static void ascii(byte[] h, int off, String s) {
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(b, 0, h, off, b.length);
+  }
+
+  private static byte[] padded(byte[] body) {
+    return java.util.Arrays.copyOf(body, (body.length + 511) / 512 * 512);
+  }
+
+  private static byte[] concatBlocks(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
 }
