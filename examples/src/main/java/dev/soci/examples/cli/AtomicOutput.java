@@ -6,6 +6,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that readers see either nothing or the whole file: the bytes go to a
@@ -24,6 +26,11 @@ final class AtomicOutput {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    // createTempFile makes the file owner-only on POSIX; the output should be readable by others
+    // like any file the user creates (a snapshotter or registry often runs as another account).
+    if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+    }
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         content.writeTo(out);

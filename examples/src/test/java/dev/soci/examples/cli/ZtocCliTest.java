@@ -48,6 +48,10 @@ class ZtocCliTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).containsExactly(out); // no temporary file left behind
     }
+    if (Files.getFileStore(out).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+      assertThat(Files.getPosixFilePermissions(out))
+          .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+    }
   }
 
   @ParameterizedTest

@@ -11,7 +11,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.Set;
 
 /** Blob paths and atomic, verified blob writes in a layout directory. */
 final class BlobFiles {
@@ -54,7 +58,7 @@ final class BlobFiles {
   static void write(Path root, Descriptor expected, InputStream in) throws IOException {
     Path target = path(root, expected.digest());
     Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+    Path tmp = newTempFile(target.getParent(), ".tmp-", ".part");
     boolean done = false;
     try {
       MessageDigest md = expected.digest().newMessageDigest();
@@ -100,7 +104,7 @@ final class BlobFiles {
   /** Writes a small file atomically (temp file + rename), e.g. {@code index.json}. */
   static void writeSmall(Path target, byte[] content) throws IOException {
     refuseSymlink(target);
-    Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+    Path tmp = newTempFile(target.getParent(), ".tmp-", ".part");
     try {
       Files.write(tmp, content);
       try {
@@ -111,6 +115,36 @@ final class BlobFiles {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+  /**
+   * A temporary file that, once renamed into place, other users can read. {@code
+   * Files.createTempFile} makes files owner-only (0600) on POSIX systems, and a layout is usually
+   * read by other accounts (a snapshotter, a registry); this gives them the 0644 a file created
+   * the ordinary way gets.
+   */
+  static Path newTempFile(Path dir, String prefix, String suffix) throws IOException {
+    Path tmp = Files.createTempFile(dir, prefix, suffix);
+    setMode(tmp, READABLE_FILE);
+    return tmp;
+  }
+
+  /** A temporary directory with the 0755 an ordinary directory gets (not the owner-only 0700). */
+  static Path newTempDirectory(Path dir, String prefix) throws IOException {
+    Path tmp = Files.createTempDirectory(dir, prefix);
+    setMode(tmp, READABLE_DIRECTORY);
+    return tmp;
+  }
+
+  private static final Set<PosixFilePermission> READABLE_FILE =
+      PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> READABLE_DIRECTORY =
+      PosixFilePermissions.fromString("rwxr-xr-x");
+
+  private static void setMode(Path p, Set<PosixFilePermission> mode)
+      throws IOException {
+    if (Files.getFileStore(p).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(p, mode);
     }
   }
 }

@@ -67,7 +67,7 @@ public final class OciLayoutWriter implements Closeable {
     if (parent == null || !Files.isDirectory(parent)) {
       throw new LayoutException("output directory " + parent + " does not exist");
     }
-    Path work = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+    Path work = BlobFiles.newTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
     return new OciLayoutWriter(abs, format, work);
   }
 
@@ -141,7 +141,7 @@ public final class OciLayoutWriter implements Closeable {
       Files.deleteIfExists(output); // an empty directory, checked just above
       move(work, output);
     } else {
-      Path tmp = Files.createTempFile(output.getParent(), "." + output.getFileName() + ".tmp-",
+      Path tmp = BlobFiles.newTempFile(output.getParent(), "." + output.getFileName() + ".tmp-",
           ".tar");
       try {
         try (OutputStream out = Files.newOutputStream(tmp)) {

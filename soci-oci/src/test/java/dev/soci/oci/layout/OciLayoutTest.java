@@ -357,4 +357,28 @@ class OciLayoutTest {
     }
     return out.toByteArray();
   }
+  @Test
+  void writtenLayoutsAreReadableByOtherUsers() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class));
+    for (OciLayoutWriter.Format format : OciLayoutWriter.Format.values()) {
+      Path out = tmp.resolve("readable-" + format);
+      try (OciLayoutWriter w = OciLayoutWriter.create(out, format)) {
+        Descriptor d = w.putBlob("application/octet-stream", new byte[] {1, 2, 3});
+        w.commit(dev.soci.oci.ImageIndex.of(List.of(d)));
+      }
+      java.util.List<Path> written = new java.util.ArrayList<>();
+      try (var walk = Files.walk(out)) {
+        walk.forEach(written::add);
+      }
+      assertThat(written).isNotEmpty();
+      for (Path p : written) {
+        var perms = Files.getPosixFilePermissions(p);
+        assertThat(perms).as(p.toString()).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+        if (Files.isDirectory(p)) {
+          assertThat(perms).as(p.toString()).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+        }
+      }
+    }
+  }
 }
