@@ -84,7 +84,7 @@ public final class LayerReader implements Closeable {
   /** A compressed-span array left by the last gzip load, for the next one to reuse. */
   private final AtomicReference<byte[]> spareInput = new AtomicReference<>();
 
-  private LayerReader(Builder b, long sourceSize) {
+  private LayerReader(Builder b) {
     this.ztoc = b.ztoc;
     this.source = b.source;
     int spans = ztoc.spanCount();
@@ -312,10 +312,6 @@ public final class LayerReader implements Closeable {
 
   byte[] span(int i) throws IOException {
     return cache.get(i, loader);
-  }
-
-  boolean isCached(int span) {
-    return cache.contains(span);
   }
 
   private static byte[] join(CompletableFuture<byte[]> f) throws IOException {
@@ -627,7 +623,7 @@ public final class LayerReader implements Closeable {
         throw new LayerMismatchException("the layer is " + size + " bytes but the zTOC was built"
             + " from a layer of " + ztoc.compressedArchiveSize() + " bytes");
       }
-      return new LayerReader(this, size);
+      return new LayerReader(this);
     }
   }
 }
