@@ -1,0 +1,75 @@
+package dev.soci.examples;
+
+import dev.soci.core.RangeSource;
+import dev.soci.oci.Platform;
+import dev.soci.oci.build.SociConverter;
+import dev.soci.oci.build.SociIndexCreator;
+import dev.soci.oci.build.SociOptions;
+import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.layout.OciLayoutWriter;
+import dev.soci.ztoc.BuiltZtoc;
+import dev.soci.ztoc.LayerReader;
+import dev.soci.ztoc.ZtocBuilder;
+import dev.soci.ztoc.ZtocView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The README's library examples as compiled code, so that they cannot drift from the API. Each
+ * method is one task an embedding application performs.
+ */
+public final class EmbeddingExamples {
+  private EmbeddingExamples() {}
+
+  /** Builds a layer's zTOC in one pass and stores it next to the layer; returns its digest. */
+  public static String buildZtoc(Path layer) throws IOException {
+    BuiltZtoc z = ZtocBuilder.create()
+        .spanSize(4 << 20)
+        .buildToolIdentifier("AWS SOCI CLI v0.2") // the reference CLI's, for identical bytes
+        .build(layer);
+    Files.write(layer.resolveSibling(layer.getFileName() + ".ztoc"), z.bytes());
+    System.out.println("layer " + z.layerDigest() + " diffID " + z.diffId());
+    return z.digest();
+  }
+
+  /** Reads one file out of a layer through its zTOC, fetching and verifying only its spans. */
+  public static byte[] readFile(Path layer, Path ztocFile, String path) throws IOException {
+    ZtocView ztoc = ZtocView.open(ztocFile);
+    try (LayerReader reader = LayerReader.builder(ztoc, RangeSource.of(layer))
+        .cacheBytes(64 << 20)
+        .build()) {
+      return reader.readFile(path);
+    }
+  }
+
+  /** Streams a large file out of a layer without holding it in memory. */
+  public static long copyFile(Path layer, Path ztocFile, String path, Path target) throws IOException {
+    try (LayerReader reader = LayerReader.open(ZtocView.open(ztocFile), RangeSource.of(layer));
+        InputStream in = reader.openFile(path)) {
+      return Files.copy(in, target);
+    }
+  }
+
+  /** Writes a SOCI-enabled copy (SOCI index v2) of the image in {@code layout} to {@code out}. */
+  public static void convert(Path layout, Path out) throws IOException {
+    SociOptions options = SociOptions.builder()
+        .spanSize(4 << 20)
+        .minLayerSize(10 << 20)
+        .platforms(List.of(Platform.parse("linux/amd64")))
+        .build();
+    try (OciLayout in = OciLayout.open(layout)) {
+      new SociConverter(options, System.err::println)
+          .convert(in, out, OciLayoutWriter.Format.DIRECTORY);
+    }
+  }
+
+  /** Adds a SOCI index v1 (found through its subject) to a layout directory, in place. */
+  public static void create(Path layout) throws IOException {
+    try (OciLayout in = OciLayout.open(layout)) {
+      new SociIndexCreator(SociOptions.defaults(), System.err::println).create(in);
+    }
+  }
+}
