@@ -52,7 +52,15 @@ public final class SociCli {
           err.flush();
           return 2;
         });
-    return cl.execute(args);
+    int exit = cl.execute(args);
+    // PrintWriter swallows write errors (a full disk, a closed pipe); a command whose output was
+    // lost must not report success.
+    if (out.checkError()) {
+      err.println("soci: error: writing to standard output failed");
+      err.flush();
+      return exit == 0 ? 1 : exit;
+    }
+    return exit;
   }
 
   /** A single line describing the failure: the message, or the type when there is none. */

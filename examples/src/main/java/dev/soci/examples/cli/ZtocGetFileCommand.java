@@ -32,19 +32,23 @@ final class ZtocGetFileCommand implements Callable<Integer> {
   @Parameters(index = "2", paramLabel = "PATH", description = "Path of the file inside the layer.")
   String path;
 
-  /** Where binary output goes when no file is named; replaceable by tests. */
-  static OutputStream stdout = System.out;
+  /**
+   * Where binary output goes when no file is named; replaceable by tests. Not {@code System.out}:
+   * a PrintStream swallows write errors, and a failed write must fail the command.
+   */
+  static OutputStream stdout = new java.io.FileOutputStream(java.io.FileDescriptor.out);
 
   @Override
   public Integer call() throws Exception {
-    ZtocView view = ZtocView.open(ztoc);
-    try (LayerReader reader = LayerReader.open(view, RangeSource.of(layer))) {
+    ZtocView view = ZtocView.open(AtomicOutput.input(ztoc, "zTOC"));
+    try (LayerReader reader = LayerReader.open(view, RangeSource.of(AtomicOutput.input(layer, "layer")))) {
       reader.regularFile(path); // fail before creating any output
       if (output != null) {
         AtomicOutput.write(output, out -> copy(reader, out));
       } else {
-        copy(reader, stdout);
-        stdout.flush();
+        java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(stdout, 1 << 16);
+        copy(reader, buffered);
+        buffered.flush();
       }
     }
     return 0;

@@ -162,6 +162,65 @@ class ZtocCliTest {
     assertThat(missingOut).doesNotExist();
   }
 
+  @Test
+  void badPathsAreNamedInOneLine(@TempDir Path dir) throws Exception {
+    String layer = VECTORS.resolve("layers/tiny.tar.gz").toString();
+    String ztoc = VECTORS.resolve("ztoc/tiny.tar.gz.65536.ztoc").toString();
+    Run toRoot = soci("ztoc", "create", "-o", "/", layer);
+    assertThat(toRoot.exit()).isEqualTo(1);
+    assertThat(toRoot.err()).isEqualTo("soci: error: cannot write /: it is a directory" + System.lineSeparator());
+    Run toDir = soci("ztoc", "create", "-o", dir.toString(), layer);
+    assertThat(toDir.err()).contains("is a directory").contains(dir.toString());
+    Run noParent = soci("ztoc", "create", "-o", dir.resolve("nodir/x.ztoc").toString(), layer);
+    assertThat(noParent.exit()).isEqualTo(1);
+    assertThat(noParent.err()).contains("nodir").contains("does not exist").doesNotContain(".tmp");
+    Run dirAsZtoc = soci("ztoc", "info", dir.toString());
+    assertThat(dirAsZtoc.exit()).isEqualTo(1);
+    assertThat(dirAsZtoc.err()).isEqualTo("soci: error: zTOC " + dir + " is not a regular file" + System.lineSeparator());
+    Run missingLayer = soci("ztoc", "get-file", dir.resolve("nope").toString(), ztoc, "app/hello.txt");
+    assertThat(missingLayer.err()).isEqualTo("soci: error: no such layer: " + dir.resolve("nope") + System.lineSeparator());
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aFailedWriteToStandardOutputFailsTheCommand() {
+    StringWriter err = new StringWriter();
+    PrintWriter broken = new PrintWriter(new java.io.Writer() {
+      @Override
+      public void write(char[] cbuf, int off, int len) throws IOException {
+        throw new IOException("No space left on device");
+      }
+
+      @Override
+      public void flush() { }
+
+      @Override
+      public void close() { }
+    });
+    int exit = SociCli.run(new String[] {"ztoc", "list", VECTORS.resolve("ztoc/tiny.tar.gz.65536.ztoc").toString()},
+        broken, new PrintWriter(err, true));
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("writing to standard output failed");
+
+    java.io.OutputStream saved = ZtocGetFileCommand.stdout;
+    ZtocGetFileCommand.stdout = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("No space left on device");
+      }
+    };
+    try {
+      Run r = soci("ztoc", "get-file", VECTORS.resolve("layers/tiny.tar.gz").toString(),
+          VECTORS.resolve("ztoc/tiny.tar.gz.65536.ztoc").toString(), "app/hello.txt");
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err()).contains("No space left on device");
+    } finally {
+      ZtocGetFileCommand.stdout = saved;
+    }
+  }
+
   /** A regular file whose data covers the middle of the layer, where the test corrupts a byte. */
   private static int findSpanningFile(dev.soci.ztoc.ZtocView view) {
     int best = -1;
