@@ -314,7 +314,10 @@ public final class GoJson {
 
   /**
    * Writes a value built from ordered maps (written in iteration order, as Go writes struct
-   * fields), lists, strings and integers, with Go's escaping.
+   * fields), lists, strings, integers ({@code Long}, {@code Integer}, {@code Short}, {@code
+   * Byte}, {@code BigInteger}), booleans and nulls, with Go's escaping.
+   *
+   * @throws IllegalArgumentException for any other value, fractions included: nothing is rounded
    */
   public static byte[] writeValue(Object v) {
     return write(g -> value(g, v));
@@ -391,8 +394,14 @@ public final class GoJson {
   private static void value(JsonGenerator g, Object v) throws IOException {
     if (v instanceof String s) {
       str(g, s);
-    } else if (v instanceof Number n) {
-      g.writeNumber(n.longValue());
+    } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      g.writeNumber(((Number) v).longValue());
+    } else if (v instanceof java.math.BigInteger b) {
+      g.writeNumber(b);
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (v == null) {
+      g.writeNull();
     } else if (v instanceof List<?> l) {
       g.writeStartArray();
       for (Object o : l) {
@@ -407,7 +416,9 @@ public final class GoJson {
       }
       g.writeEndObject();
     } else {
-      throw new IllegalArgumentException("unsupported JSON value " + v);
+      // Fractions included: the structures written here have none, and rounding one silently
+      // (as longValue() would) could change a digest.
+      throw new IllegalArgumentException("unsupported JSON value " + v + " (" + v.getClass().getName() + ")");
     }
   }
 
