@@ -314,6 +314,16 @@ final class DeflateDecoder {
   }
 
   private int headerByte(CRC32 h) throws IOException {
+    int b = wholeByte("in a gzip header");
+    h.update(b);
+    return b;
+  }
+
+  /**
+   * The next whole byte of a byte-aligned stream (gzip header or trailer); {@code where} names
+   * the place in the truncation error.
+   */
+  private int wholeByte(String where) throws IOException {
     if (bitCnt < 8) {
       refillSlow();
     }
@@ -321,9 +331,8 @@ final class DeflateDecoder {
     bitBuf >>>= 8;
     bitCnt -= 8;
     if (fake != 0 && fake * 8 > bitCnt) {
-      throw truncated("in a gzip header");
+      throw truncated(where);
     }
-    h.update(b);
     return b;
   }
 
@@ -343,10 +352,10 @@ final class DeflateDecoder {
     int c = 0;
     int s = 0;
     for (int i = 0; i < 4; i++) {
-      c |= trailerByte() << (8 * i);
+      c |= wholeByte("in a gzip trailer") << (8 * i);
     }
     for (int i = 0; i < 4; i++) {
-      s |= trailerByte() << (8 * i);
+      s |= wholeByte("in a gzip trailer") << (8 * i);
     }
     if (verify) {
       crc.update(out, crcFrom, op - crcFrom);
@@ -362,19 +371,6 @@ final class DeflateDecoder {
             byteOffset() - 4);
       }
     }
-  }
-
-  private int trailerByte() throws IOException {
-    if (bitCnt < 8) {
-      refillSlow();
-    }
-    int b = (int) (bitBuf & 0xFF);
-    bitBuf >>>= 8;
-    bitCnt -= 8;
-    if (fake != 0 && fake * 8 > bitCnt) {
-      throw truncated("in a gzip trailer");
-    }
-    return b;
   }
 
   // ------------------------------------------------------------------ output
