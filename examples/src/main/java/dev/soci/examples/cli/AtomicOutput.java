@@ -22,20 +22,6 @@ final class AtomicOutput {
     void writeTo(OutputStream out) throws IOException;
   }
 
-  /**
-   * Checks that {@code file} is an existing regular file (following links), so that a missing
-   * file or a directory given as input fails with a message naming it and its role.
-   */
-  static Path input(Path file, String role) throws IOException {
-    if (!Files.exists(file)) {
-      throw new IOException("no such " + role + ": " + file);
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new IOException(role + " " + file + " is not a regular file");
-    }
-    return file;
-  }
-
   static void write(Path target, Content content) throws IOException {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();

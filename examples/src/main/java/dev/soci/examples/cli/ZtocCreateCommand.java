@@ -50,7 +50,7 @@ final class ZtocCreateCommand implements Callable<Integer> {
           case gzip -> Compression.GZIP;
           case uncompressed -> Compression.UNCOMPRESSED;
         });
-    BuiltZtoc z = builder.build(AtomicOutput.input(layer, "layer"));
+    BuiltZtoc z = builder.build(InputFiles.require(layer, "layer"));
     Path target = output != null ? output : layer.resolveSibling(layer.getFileName() + ".ztoc");
     AtomicOutput.write(target, z::writeTo);
     spec.commandLine().getOut().println(z.digest() + " " + z.size());

@@ -40,8 +40,8 @@ final class ZtocGetFileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ZtocView view = ZtocView.open(AtomicOutput.input(ztoc, "zTOC"));
-    try (LayerReader reader = LayerReader.open(view, RangeSource.of(AtomicOutput.input(layer, "layer")))) {
+    ZtocView view = ZtocView.open(InputFiles.require(ztoc, "zTOC"));
+    try (LayerReader reader = LayerReader.open(view, RangeSource.of(InputFiles.require(layer, "layer")))) {
       reader.regularFile(path); // fail before creating any output
       if (output != null) {
         AtomicOutput.write(output, out -> copy(reader, out));

@@ -28,7 +28,7 @@ final class ZtocInfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ZtocView view = ZtocView.open(AtomicOutput.input(ztoc, "zTOC"));
+    ZtocView view = ZtocView.open(InputFiles.require(ztoc, "zTOC"));
     byte[] json = GoJson.indent(GoJson.writeValue(toJsonValue(ZtocInfo.of(view))), "  ");
     spec.commandLine().getOut().println(new String(json, StandardCharsets.UTF_8));
     return 0;

@@ -23,7 +23,7 @@ final class ZtocListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ZtocView view = ZtocView.open(AtomicOutput.input(ztoc, "zTOC"));
+    ZtocView view = ZtocView.open(InputFiles.require(ztoc, "zTOC"));
     PrintWriter out = spec.commandLine().getOut();
     StringBuilder line = new StringBuilder(160);
     for (int i = 0; i < view.entryCount(); i++) {
