@@ -248,7 +248,7 @@ public final class ZtocBuilder {
     long spansBySize = Math.max(1, (maxZtocSize - fixed - zinfoBase) / perSpan);
     long spanLimit = Math.min(maxSpans, spansBySize);
 
-    TarTocBuilder tar = new TarTocBuilder(maxEntries, Math.max(1, maxZtocSize - fixed));
+    TarTocBuilder tar = new TarTocBuilder(maxEntries, maxZtocSize);
     LayerIndex index;
     try {
       index = LayerIndexer.index(in, c, spanSize, tar::write, parallelHashing, spanLimit);

@@ -121,15 +121,26 @@ public final class ZtocEncoder {
     return utf8Length + 8;
   }
 
+  /** Upper bound of the UTF-8 length of {@code s}, exact for ASCII (modification times, digests). */
+  private static long utf8Length(String s) {
+    long n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        n += 2; // at most 3 bytes per char (a surrogate pair's 4 bytes are 2 chars)
+      }
+    }
+    return n;
+  }
+
   /** Upper bound of the bytes outside the TOC entries, span digests and zinfo blob. */
   static long fixedSize(String version, String buildTool) {
     // The root and compression-info tables, their vtables, the vectors' lengths and padding.
-    return 256 + stringSize(3L * version.length()) + stringSize(3L * buildTool.length());
+    return 256 + stringSize(utf8Length(version)) + stringSize(utf8Length(buildTool));
   }
 
   /** Upper bound of what one span digest adds: its string and its offset in the digest vector. */
   static long spanDigestSize(String digest) {
-    return stringSize(3L * digest.length()) + 4;
+    return stringSize(utf8Length(digest)) + 4;
   }
 
   /** Upper bound of what one TOC entry adds: its table, vtable, strings, xattrs and vector slot. */
@@ -139,7 +150,7 @@ public final class ZtocEncoder {
     long n = 88 + 32 + 4 + 8;
     n += stringSize(e.rawName().length()) + stringSize(e.type().wireName().length())
         + stringSize(e.rawLinkname().length()) + stringSize(e.rawUname().length())
-        + stringSize(e.rawGname().length()) + stringSize(3L * e.modTime().length());
+        + stringSize(e.rawGname().length()) + stringSize(utf8Length(e.modTime()));
     for (Map.Entry<ByteString, ByteString> r : e.paxRecords().entrySet()) {
       // Key and value strings, a table of 2 offsets with its vtable (20), its vector slot (4).
       n += stringSize(r.getKey().length()) + stringSize(r.getValue().length()) + 24;
