@@ -106,10 +106,17 @@ public final class GzipZinfo {
     return b.array();
   }
 
+  /**
+   * Length in bytes of a version 2 zinfo of {@code checkpoints} checkpoints: what a zTOC built
+   * now stores for them (a header and 32,785 bytes per checkpoint).
+   */
+  public static long serializedSize(long checkpoints) {
+    return HEADER + checkpoints * RECORD;
+  }
+
   /** Length in bytes of {@link #toBytes()}, without building it. */
   public int serializedSize() {
-    int records = checkpoints.size() - (version == VERSION_1 ? 1 : 0);
-    long len = HEADER + (long) records * RECORD;
+    long len = serializedSize(checkpoints.size() - (version == VERSION_1 ? 1 : 0));
     if (len > Integer.MAX_VALUE - 16) {
       throw new IllegalStateException("too many checkpoints to serialise: " + checkpoints.size());
     }

@@ -14,7 +14,10 @@ import java.util.Objects;
  * uncompressed bytes to a sink (the zTOC builder's tar reader).
  *
  * <p>Memory use is bounded (a few hundred KiB of buffers) whatever the layer size, apart from the
- * checkpoints themselves (32 KiB each).
+ * checkpoints themselves (32 KiB each) and the span digests, whose number is bounded by a span
+ * limit ({@link #DEFAULT_MAX_SPANS} unless told otherwise): a layer that would need more fails
+ * with {@link IndexLimitException} before the next checkpoint is allocated. Checkpoints at the
+ * same uncompressed offset (empty blocks or members before any data) share one window array.
  */
 public final class LayerIndexer {
 
@@ -36,6 +39,15 @@ public final class LayerIndexer {
   }
 
   /**
+   * The span limit of the overloads that take none: 65,536 spans. No zTOC can hold more gzip
+   * checkpoints (65,536 records of 32,785 bytes exceed the 2 GiB a FlatBuffer can address), and
+   * it is 256 GiB of data at the default 4 MiB spans. The checkpoints of that many gzip spans
+   * take 2 GiB of heap: callers with less pass a smaller limit (the zTOC builder derives one from
+   * its zTOC size limit).
+   */
+  public static final long DEFAULT_MAX_SPANS = 1L << 16;
+
+  /**
    * Whether {@link #index(InputStream, Compression, long, UncompressedSink)} hashes on a helper
    * thread: yes when the JVM has more than one processor. The three SHA-256 streams cost about
    * as much as decoding, so a second core nearly halves the time of one pass; on one processor
@@ -52,9 +64,27 @@ public final class LayerIndexer {
    */
   public static LayerIndex index(InputStream layer, Compression compression, long spanSize, UncompressedSink sink,
       boolean parallelHashing) throws IOException {
+    return index(layer, compression, spanSize, sink, parallelHashing, DEFAULT_MAX_SPANS);
+  }
+
+  /**
+   * As {@link #index(InputStream, Compression, long, UncompressedSink, boolean)}, with at most
+   * {@code maxSpans} spans: gzip checkpoints, or fixed spans of an uncompressed layer. The limit
+   * is checked as the layer streams, before a checkpoint beyond it is allocated, so a hostile
+   * layer (a million empty deflate blocks, each a checkpoint) cannot make this hold more than
+   * {@code maxSpans} windows.
+   *
+   * @param maxSpans the most spans accepted, positive
+   * @throws IndexLimitException (limit {@code maxSpans}) when the layer needs more spans
+   */
+  public static LayerIndex index(InputStream layer, Compression compression, long spanSize, UncompressedSink sink,
+      boolean parallelHashing, long maxSpans) throws IOException {
     Objects.requireNonNull(layer, "layer");
     if (spanSize <= 0) {
       throw new IllegalArgumentException("span size must be positive: " + spanSize);
+    }
+    if (maxSpans <= 0) {
+      throw new IllegalArgumentException("span limit must be positive: " + maxSpans);
     }
     byte[] first = new byte[64 * 1024];
     int n = 0;
@@ -67,12 +97,19 @@ public final class LayerIndexer {
     }
     Compression c = compression != null ? compression : Compression.detect(first, n);
     return c == Compression.GZIP
-        ? new GzipPass(spanSize, sink, parallelHashing).run(layer, first, n)
-        : uncompressed(layer, first, n, spanSize, sink);
+        ? new GzipPass(spanSize, maxSpans, sink, parallelHashing).run(layer, first, n)
+        : uncompressed(layer, first, n, spanSize, maxSpans, sink);
   }
 
-  private static LayerIndex uncompressed(InputStream layer, byte[] buf, int n, long spanSize, UncompressedSink sink)
-      throws IOException {
+  /** The one message for a layer over its span limit, for both compressions. */
+  private static IndexLimitException tooManySpans(long maxSpans, long spanSize, long at, String where) {
+    return new IndexLimitException("maxSpans", maxSpans, "layer needs more than maxSpans=" + maxSpans
+        + " spans at span size " + spanSize + " (" + where + " " + at + "); use a larger span size, or raise"
+        + " the limit with ZtocBuilder.maxSpans (LayerIndexer.index's maxSpans argument)");
+  }
+
+  private static LayerIndex uncompressed(InputStream layer, byte[] buf, int n, long spanSize, long maxSpans,
+      UncompressedSink sink) throws IOException {
     MessageDigest blob = Sha256.newDigest();
     MessageDigest span = Sha256.newDigest();
     List<String> digests = new ArrayList<>();
@@ -87,6 +124,9 @@ public final class LayerIndexer {
         inSpan += take;
         off += take;
         if (inSpan == spanSize) {
+          if (digests.size() >= maxSpans) {
+            throw tooManySpans(maxSpans, spanSize, size + off, "at offset");
+          }
           digests.add(Sha256.finish(span));
           inSpan = 0;
         }
@@ -102,6 +142,9 @@ public final class LayerIndexer {
       }
     }
     if (inSpan > 0) {
+      if (digests.size() >= maxSpans) {
+        throw tooManySpans(maxSpans, spanSize, size, "at offset");
+      }
       digests.add(Sha256.finish(span));
     }
     String d = Sha256.finish(blob);
@@ -111,6 +154,7 @@ public final class LayerIndexer {
   /** State of one gzip indexing pass. */
   private static final class GzipPass implements DeflateDecoder.InputTap, DeflateDecoder.Output {
     private final long spanSize;
+    private final long maxSpans;
     private final UncompressedSink sink;
     private final DigestFeed digests;
     private final List<Checkpoint> checkpoints = new ArrayList<>();
@@ -119,8 +163,9 @@ public final class LayerIndexer {
     private long fedTo;
     private DeflateDecoder dec;
 
-    GzipPass(long spanSize, UncompressedSink sink, boolean parallel) {
+    GzipPass(long spanSize, long maxSpans, UncompressedSink sink, boolean parallel) {
       this.spanSize = spanSize;
+      this.maxSpans = maxSpans;
       this.sink = sink;
       this.digests = parallel ? new AsyncLayerDigests() : new LayerDigests();
     }
@@ -181,7 +226,15 @@ public final class LayerIndexer {
       long bitPos = dec.bitPosition();
       long in = (bitPos + 7) >>> 3;
       int bits = (int) (in * 8 - bitPos);
-      checkpoints.add(new Checkpoint(in, totout, bits, dec.window()));
+      // Checked before the window is allocated: each checkpoint holds 32 KiB.
+      if (checkpoints.size() >= maxSpans) {
+        throw tooManySpans(maxSpans, spanSize, in, "checkpoint at compressed offset");
+      }
+      // A window is the 32 KiB of output before totout, so checkpoints at one uncompressed offset
+      // (empty blocks or members before any data) have equal windows: share the array.
+      Checkpoint previous = checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
+      byte[] window = previous != null && previous.out() == totout ? previous.window() : dec.window();
+      checkpoints.add(new Checkpoint(in, totout, bits, window));
       // The span ends at the checkpoint's first whole byte and the next starts there, or a byte
       // earlier when the block begins mid-byte (that byte is in both).
       digests.cut(in, bits != 0 ? in - 1 : in);

@@ -4,9 +4,7 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Random access to the bytes of a blob (a compressed layer), by range.
@@ -63,34 +61,17 @@ public interface RangeSource extends Closeable {
 
   /**
    * A source over a file, read with positional reads (no shared file pointer, so concurrent reads
-   * do not contend). Closing the source closes the file.
+   * do not contend). Closing the source closes the file; reads after that fail with an {@link
+   * IOException} saying so.
+   *
+   * <p>An interrupt does not break the source for other threads (as it would a bare {@link
+   * java.nio.channels.FileChannel}, which an interrupted read closes for everyone): the
+   * interrupted thread's read fails with {@link java.io.InterruptedIOException}, its interrupt
+   * status still set, and the other threads keep reading correct bytes. The size is the file's
+   * size when it was opened (a blob does not change).
    */
   static RangeSource of(Path file) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-    return new RangeSource() {
-      @Override
-      public long size() throws IOException {
-        return channel.size();
-      }
-
-      @Override
-      public void readFully(long offset, ByteBuffer dst) throws IOException {
-        checkRange(offset, dst.remaining(), channel.size());
-        long pos = offset;
-        while (dst.hasRemaining()) {
-          int n = channel.read(dst, pos);
-          if (n < 0) {
-            throw new EOFException(file + " ended at " + pos + " while reading at " + offset);
-          }
-          pos += n;
-        }
-      }
-
-      @Override
-      public void close() throws IOException {
-        channel.close();
-      }
-    };
+    return new FileRangeSource(file);
   }
 
   private static void checkRange(long offset, int len, long size) throws EOFException {

@@ -1,6 +1,7 @@
 package dev.soci.ztoc;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,25 +70,36 @@ final class SpanCache {
   }
 
   private byte[] miss(int span, Loader loader) throws IOException {
-    CompletableFuture<byte[]> pending;
-    boolean mine = false;
-    synchronized (this) {
-      byte[] cached = spans.get(span); // loaded by another thread since the lock-free check
-      if (cached != null) {
-        used[span] = epoch;
-        return cached;
+    while (true) {
+      CompletableFuture<byte[]> pending;
+      boolean mine = false;
+      synchronized (this) {
+        byte[] cached = spans.get(span); // loaded by another thread since the lock-free check
+        if (cached != null) {
+          used[span] = epoch;
+          return cached;
+        }
+        pending = loading.get(span);
+        if (pending == null) {
+          pending = new CompletableFuture<>();
+          loading.put(span, pending);
+          mine = true;
+        }
       }
-      pending = loading.get(span);
-      if (pending == null) {
-        pending = new CompletableFuture<>();
-        loading.put(span, pending);
-        mine = true;
+      if (mine) {
+        return loadAndPublish(span, loader, pending);
+      }
+      try {
+        return await(pending);
+      } catch (InterruptedIOException e) {
+        // The shared load failed because the thread running it was interrupted: that thread's
+        // reason, not this one's. Unless this thread is interrupted too, try again: the failed
+        // load was withdrawn before it failed, so this starts a fresh load or joins a newer one.
+        if (Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
       }
     }
-    if (mine) {
-      return loadAndPublish(span, loader, pending);
-    }
-    return await(pending);
   }
 
   private byte[] loadAndPublish(int span, Loader loader, CompletableFuture<byte[]> pending)

@@ -1,5 +1,7 @@
 package dev.soci.ztoc;
 
+import dev.soci.core.IndexLimitException;
+import dev.soci.core.SociException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,11 @@ import java.util.Map;
  * <p>Deliberate differences, all failing with a typed exception where the reference would write
  * something unusable: negative sizes; modification years outside [0, 9999] (Go's MarshalText
  * fails too); PAX GNU sparse files. Not thread-safe.
+ *
+ * <p>The entries are the one thing it holds that grows with the input (a gzip bomb of tiny tar
+ * headers is millions of them), so their number and their encoded size in the zTOC can be
+ * bounded ({@link #TarTocBuilder(long, long)}): the entry beyond a limit fails with {@link
+ * IndexLimitException} before it is added.
  */
 public final class TarTocBuilder {
 
@@ -59,27 +66,53 @@ public final class TarTocBuilder {
   private byte[] longLink;
 
   private final List<TocEntry> entries = new ArrayList<>();
+  private final long maxEntries;
+  private final long maxEntryBytes;
+  /** Upper bound of the bytes {@link #entries} take in an encoded zTOC. */
+  private long entryBytes;
 
   private static final ByteString GNU_SPARSE = ByteString.utf8("GNU.sparse.");
   private static final ByteString SLASH = ByteString.utf8("/");
 
-  /** Creates a parser positioned at the start of a tar stream. */
-  public TarTocBuilder() {}
+  /** Creates a parser positioned at the start of a tar stream, with no limit on the entries. */
+  public TarTocBuilder() {
+    this(Long.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * Creates a parser that accepts at most {@code maxEntries} entries, taking at most {@code
+   * maxEntryBytes} bytes in the encoded zTOC together (as bounded by the encoder's size rule).
+   * Both are the limits of the same names of {@link ZtocBuilder}, whose messages they use.
+   */
+  public TarTocBuilder(long maxEntries, long maxEntryBytes) {
+    if (maxEntries <= 0 || maxEntryBytes <= 0) {
+      throw new IllegalArgumentException("limits must be positive: " + maxEntries + ", " + maxEntryBytes);
+    }
+    this.maxEntries = maxEntries;
+    this.maxEntryBytes = maxEntryBytes;
+  }
+
+  /** Upper bound of the bytes the entries read so far take in an encoded zTOC. */
+  public long encodedEntryBytes() {
+    return entryBytes;
+  }
 
   /**
    * Consumes the next bytes of the tar stream. Bytes after the end-of-archive marker are ignored.
    *
    * @throws TarFormatException if the stream is malformed or holds an unsupported entry; the
    *     builder is then unusable
+   * @throws IndexLimitException if an entry beyond the builder's limits is met; the builder is
+   *     then unusable
    */
-  public void write(byte[] b, int off, int len) throws TarFormatException {
+  public void write(byte[] b, int off, int len) throws SociException {
     java.util.Objects.checkFromIndexSize(off, len, b.length);
     if (state == State.FAILED || state == State.FINISHED) {
       throw new IllegalStateException("tar parser is " + state.name().toLowerCase());
     }
     try {
       consume(b, off, len);
-    } catch (TarFormatException e) {
+    } catch (SociException e) {
       state = State.FAILED;
       throw e;
     }
@@ -122,7 +155,7 @@ public final class TarTocBuilder {
     return endOffset >= 0;
   }
 
-  private void consume(byte[] b, int off, int len) throws TarFormatException {
+  private void consume(byte[] b, int off, int len) throws SociException {
     int p = off;
     int end = off + len;
     while (p < end) {
@@ -169,7 +202,7 @@ public final class TarTocBuilder {
     }
   }
 
-  private void onBlock() throws TarFormatException {
+  private void onBlock() throws SociException {
     boolean zero = true;
     for (int i = 0; i < BLOCK && zero; i++) {
       zero = block[i] == 0;
@@ -189,7 +222,7 @@ public final class TarTocBuilder {
     onHeader(TarHeader.parse(block, pos - BLOCK));
   }
 
-  private void onHeader(TarHeader h) throws TarFormatException {
+  private void onHeader(TarHeader h) throws SociException {
     byte flag = h.typeFlag;
     if (flag == 'x' || flag == 'g' || flag == 'L' || flag == 'K') {
       if (h.size < 0) {
@@ -239,7 +272,7 @@ public final class TarTocBuilder {
     state = padRemaining == 0 ? State.HEADER : State.SKIP;
   }
 
-  private void onFileHeader(TarHeader h) throws TarFormatException {
+  private void onFileHeader(TarHeader h) throws SociException {
     Map<ByteString, ByteString> records = pax == null ? Map.of() : pax;
     byte[] longNameBytes = longName;
     byte[] longLinkBytes = longLink;
@@ -315,7 +348,7 @@ public final class TarTocBuilder {
       throw new TarFormatException(
           "entry \"" + name + "\" has a modification time outside years 0..9999");
     }
-    entries.add(
+    TocEntry entry =
         new TocEntry(
             name,
             type,
@@ -330,12 +363,31 @@ public final class TarTocBuilder {
             modTime,
             h.devmajor,
             h.devminor,
-            new java.util.TreeMap<>(records)));
+            new java.util.TreeMap<>(records));
+    admit(entry, h.offset);
+    entries.add(entry);
 
     // Go's isHeaderOnlyType: these carry no data, whatever the size field claims.
     dataRemaining = type == EntryType.REG ? size : 0;
     padRemaining = padding(dataRemaining);
     state = dataRemaining + padRemaining == 0 ? State.HEADER : State.SKIP;
+  }
+
+  /** Charges {@code e} against the limits before it is added. */
+  private void admit(TocEntry e, long headerOffset) throws IndexLimitException {
+    if (entries.size() >= maxEntries) {
+      throw new IndexLimitException("maxEntries", maxEntries, "layer has more than maxEntries=" + maxEntries
+          + " tar entries (entry at offset " + headerOffset + "); raise the limit with ZtocBuilder.maxEntries"
+          + " (its default is derived from the maximum heap, -Xmx)");
+    }
+    long size = ZtocEncoder.entrySize(e);
+    if (size > maxEntryBytes - entryBytes) {
+      throw new IndexLimitException("maxZtocSize", maxEntryBytes, "the tar entries of the layer need more than"
+          + " maxZtocSize=" + maxEntryBytes + " bytes of zTOC (" + entries.size() + " entries, entry at offset "
+          + headerOffset + "); raise the limit with ZtocBuilder.maxZtocSize (its default is derived from the"
+          + " maximum heap, -Xmx)");
+    }
+    entryBytes += size;
   }
 
   private static EntryType typeOf(byte flag, ByteString name, long offset)

@@ -38,7 +38,7 @@ class TarTocBuilderTest {
     out.closeArchiveEntry();
   }
 
-  private static TarToc parse(byte[] tar) throws TarFormatException {
+  private static TarToc parse(byte[] tar) throws dev.soci.core.SociException {
     TarTocBuilder b = new TarTocBuilder();
     b.write(tar, 0, tar.length);
     return b.finish();
