@@ -2,6 +2,7 @@ package dev.soci.oci.build;
 
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
@@ -56,6 +57,8 @@ public final class SociIndexCreator {
    * @throws LayoutException when the layout is an archive, or no manifest matches the
    *     platforms
    * @throws NoZtocsException when every layer of a chosen manifest was skipped
+   * @throws DocumentTooLargeException when a SOCI index or the new {@code index.json} would
+   *     exceed the readers' bound; the layout is then left unchanged
    */
   public List<Descriptor> create(OciLayout layout) throws IOException {
     Map<Digest, Descriptor> chosen = new LinkedHashMap<>();
@@ -124,6 +127,16 @@ public final class SociIndexCreator {
 
   private static void store(OciLayout layout, Map<Digest, Descriptor> pending,
       Map<Digest, byte[]> content, List<Descriptor> indexes) throws IOException {
+    ImageIndex current = layout.index();
+    List<Descriptor> entries = new ArrayList<>(current.manifests());
+    for (Descriptor d : indexes) {
+      entries.removeIf(e -> e.digest().equals(d.digest()));
+      entries.add(d);
+    }
+    ImageIndex updated = current.withManifests(entries);
+    // Before any blob is stored: an index.json its readers would refuse is never written.
+    DocumentTooLargeException.check("the new index.json of " + layout.path(),
+        updated.toJson().length);
     List<Digest> added = new ArrayList<>();
     boolean done = false;
     try {
@@ -133,13 +146,7 @@ public final class SociIndexCreator {
           added.add(d.digest());
         }
       }
-      ImageIndex current = layout.index();
-      List<Descriptor> entries = new ArrayList<>(current.manifests());
-      for (Descriptor d : indexes) {
-        entries.removeIf(e -> e.digest().equals(d.digest()));
-        entries.add(d);
-      }
-      layout.writeIndexJson(current.withManifests(entries));
+      layout.writeIndexJson(updated);
       done = true;
     } finally {
       if (!done) {

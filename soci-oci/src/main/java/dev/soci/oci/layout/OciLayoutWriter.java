@@ -2,6 +2,7 @@ package dev.soci.oci.layout;
 
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
@@ -104,9 +105,12 @@ public final class OciLayoutWriter implements Closeable {
    * Streams a blob in, verifying it against {@code expected}.
    *
    * @throws BlobMismatchException when the content does not match; nothing is stored
+   * @throws DocumentTooLargeException when it is a manifest or image index larger than
+   *     {@link OciLayout#MAX_DOCUMENT_SIZE}
    */
   public void putBlob(Descriptor expected, InputStream content) throws IOException {
     checkOpen();
+    OciLayout.checkDocument(expected);
     BlobFiles.write(work, expected, content);
   }
 
@@ -125,9 +129,13 @@ public final class OciLayoutWriter implements Closeable {
    * descriptor {@code indexJson} lists must have been stored.
    *
    * @throws BlobNotFoundException when {@code indexJson} lists a blob that was not stored
+   * @throws DocumentTooLargeException when {@code index.json} would exceed {@link
+   *     OciLayout#MAX_DOCUMENT_SIZE}
    */
   public void commit(ImageIndex indexJson) throws IOException {
     checkOpen();
+    byte[] json = indexJson.toJson();
+    DocumentTooLargeException.check("index.json of " + output, json.length);
     for (Descriptor d : indexJson.manifests()) {
       if (!hasBlob(d.digest())) {
         throw new BlobNotFoundException("index.json lists " + d.digest()
@@ -135,7 +143,7 @@ public final class OciLayoutWriter implements Closeable {
       }
     }
     Files.write(work.resolve("oci-layout"), OciLayout.OCI_LAYOUT_FILE);
-    Files.write(work.resolve("index.json"), indexJson.toJson());
+    Files.write(work.resolve("index.json"), json);
     if (format == Format.DIRECTORY) {
       checkOutput(output, format);
       Files.deleteIfExists(output); // an empty directory, checked just above
