@@ -1,10 +1,16 @@
 package dev.soci.oci.build;
 
 import dev.soci.core.SociException;
+import dev.soci.core.Compression;
 import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.LayerCompression;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.layout.OciLayout;
+import dev.soci.ztoc.ZtocView;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -40,21 +46,75 @@ final class ExistingZtocs {
   }
 
   /**
-   * The stored zTOC for this layer and span size, read and validated; null when there is none,
-   * or when the stored one is unusable (reported to {@code log}: it is then rebuilt).
+   * The stored zTOC for this layer and span size, read, validated and checked against the
+   * layer; null when there is none, or when the stored one is unusable or belongs to another
+   * layer or span size (reported to {@code log}: it is then rebuilt).
+   *
+   * <p>The SOCI index's annotations are only claims (a damaged or hostile index may pair a zTOC
+   * with the wrong layer), so the zTOC's own records are compared with the layer: its
+   * compression, compressed size and span size, and the digest of its first span's compressed
+   * bytes, read from the layer (one span, not the whole layer).
    */
-  ZtocBlob find(Descriptor layer, long spanSize, Consumer<String> log) throws IOException {
+  ZtocBlob find(Descriptor layer, LayerCompression compression, long spanSize,
+      Consumer<String> log) throws IOException {
     Descriptor z = byLayerAndSpan.get(key(layer.digest().toString(), Long.toString(spanSize)));
     if (z == null) {
       return null;
     }
+    ZtocBlob blob;
+    String mismatch;
     try {
-      return ZtocBlob.of(layout.readBlob(z));
+      blob = ZtocBlob.of(layout.readBlob(z));
+      mismatch = mismatch(ZtocView.open(blob.bytes()), layer, compression, spanSize);
     } catch (SociException e) {
       log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest()
           + " is unusable (" + e.getMessage() + "); rebuilding it");
       return null;
     }
+    if (mismatch != null) {
+      log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest()
+          + " does not belong to this layer (" + mismatch + "); rebuilding it");
+      return null;
+    }
+    return blob;
+  }
+
+  /** Why {@code view} is not a zTOC of {@code layer} at {@code spanSize}, or null. */
+  private String mismatch(ZtocView view, Descriptor layer, LayerCompression compression,
+      long spanSize) throws IOException {
+    Compression want = compression == LayerCompression.GZIP ? Compression.GZIP
+        : Compression.UNCOMPRESSED;
+    if (view.compressionAlgorithm() != want) {
+      return "it indexes a " + view.compressionAlgorithm() + " layer, this one is " + want;
+    }
+    if (view.compressedArchiveSize() != layer.size()) {
+      return "it indexes a layer of " + view.compressedArchiveSize() + " bytes, this one has "
+          + layer.size();
+    }
+    if (view.spanSize() != spanSize) {
+      return "its span size is " + view.spanSize() + ", not " + spanSize;
+    }
+    long start = view.spanCompressedStart(0);
+    long end = view.spanCompressedEnd(0);
+    Digest expected = Digest.parse(view.spanDigest(0));
+    MessageDigest md = expected.newMessageDigest();
+    try (InputStream in = layout.openBlob(layer)) {
+      in.skipNBytes(start);
+      byte[] buf = new byte[64 * 1024];
+      long left = end - start;
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          return "the layer ends inside its first span";
+        }
+        md.update(buf, 0, n);
+        left -= n;
+      }
+    }
+    if (!expected.matches(md.digest())) {
+      return "its first span's digest " + expected + " differs from the layer's bytes";
+    }
+    return null;
   }
 
   private static String key(String layerDigest, String spanSize) {

@@ -103,7 +103,7 @@ final class ManifestIndexer implements AutoCloseable {
             + layer.mediaType() + "\"");
         continue;
       }
-      ZtocBlob reused = existing.find(layer, options.spanSize(), log);
+      ZtocBlob reused = existing.find(layer, c, options.spanSize(), log);
       Future<ZtocBlob> result;
       if (reused != null) {
         log.accept("layer " + layer.digest() + ": reusing zTOC " + reused.digest());
