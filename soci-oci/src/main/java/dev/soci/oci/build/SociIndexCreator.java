@@ -30,6 +30,11 @@ import java.util.function.Consumer;
  * <p>The layout is changed only when every chosen manifest was indexed: new blobs are held in
  * memory (zTOCs are small next to their layers) until then, and removed again if storing them
  * or {@code index.json} fails.
+ *
+ * <p>Concurrent creates on one layout (threads or processes) build in parallel and commit one
+ * at a time: each stores its blobs and rewrites {@code index.json} under the layout's lock
+ * ({@link OciLayout#lockForUpdate()}), from {@code index.json} as it is then, so none loses
+ * another's index.
  */
 public final class SociIndexCreator {
   private final ZtocFactory factory;
@@ -126,6 +131,15 @@ public final class SociIndexCreator {
   }
 
   private static void store(OciLayout layout, Map<Digest, Descriptor> pending,
+      Map<Digest, byte[]> content, List<Descriptor> indexes) throws IOException {
+    // Under the layout's lock, from index.json as it is now: another create may have
+    // committed since this one started, and its entries must survive ours.
+    try (java.io.Closeable lock = layout.lockForUpdate()) {
+      storeLocked(layout, pending, content, indexes);
+    }
+  }
+
+  private static void storeLocked(OciLayout layout, Map<Digest, Descriptor> pending,
       Map<Digest, byte[]> content, List<Descriptor> indexes) throws IOException {
     ImageIndex current = layout.index();
     List<Descriptor> entries = new ArrayList<>(current.manifests());

@@ -301,6 +301,32 @@ public final class OciLayout implements Closeable {
   }
 
   /**
+   * Locks this layout directory against other writers (other threads and other processes that
+   * use this library) until the returned lock is closed, then re-reads {@code index.json}, so
+   * that {@link #index()} is current for a read-modify-write of it. Hold it across storing
+   * blobs and {@link #writeIndexJson}: concurrent updates then each add their entries instead
+   * of one overwriting the other's.
+   *
+   * @throws LayoutException when this is an archive, or {@code oci-layout} cannot be opened
+   *     for writing (the lock is taken on it)
+   */
+  public Closeable lockForUpdate() throws IOException {
+    requireDirectory();
+    LayoutLock lock = LayoutLock.acquire(path);
+    try {
+      byte[] idx = readFile("index.json");
+      if (idx == null) {
+        throw new LayoutException(path + " is not an OCI image layout: no index.json");
+      }
+      index = ImageIndex.parse(idx);
+      return lock;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /**
    * Atomically replaces {@code index.json} (directory layouts only).
    *
    * @throws DocumentTooLargeException when the new {@code index.json} would exceed {@link
