@@ -13,8 +13,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * <p>Everything is built in a temporary sibling directory of the output; {@link
  * #commit(ImageIndex)} writes {@code oci-layout} and {@code index.json} and only then moves
  * the result into place (or archives it into a temp file renamed to the output). Closing
- * without committing removes the temporary directory, so a failed run leaves no output. An
+ * without committing removes the temporary directory, so a failed run leaves no output; so
+ * does a JVM shutdown on SIGTERM, SIGINT or SIGHUP mid-write (see {@link TempPaths}). Temp
+ * names fit 255 bytes whatever the output's name. An
  * existing output is refused, except an empty directory for the directory format.
  *
  * <pre>{@code
@@ -68,7 +70,7 @@ public final class OciLayoutWriter implements Closeable {
     if (parent == null || !Files.isDirectory(parent)) {
       throw new LayoutException("output directory " + parent + " does not exist");
     }
-    Path work = BlobFiles.newTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+    Path work = TempPaths.newDirectory(parent, abs.getFileName().toString(), ".tmp");
     return new OciLayoutWriter(abs, format, work);
   }
 
@@ -148,19 +150,21 @@ public final class OciLayoutWriter implements Closeable {
       checkOutput(output, format);
       Files.deleteIfExists(output); // an empty directory, checked just above
       move(work, output);
+      TempPaths.release(work);
     } else {
-      Path tmp = BlobFiles.newTempFile(output.getParent(), "." + output.getFileName() + ".tmp-",
-          ".tar");
+      Path tmp = TempPaths.newFile(output.getParent(), output.getFileName().toString(),
+          ".tar.tmp");
       try {
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        // WRITE without CREATE: a temp file the shutdown hook removed is not recreated.
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
           archive(work, out);
         }
         checkOutput(output, format);
         move(tmp, output);
       } finally {
-        Files.deleteIfExists(tmp);
+        TempPaths.delete(tmp); // gone already after the rename: this just releases it
       }
-      deleteTree(work);
+      TempPaths.delete(work);
     }
     committed = true;
   }
@@ -203,18 +207,7 @@ public final class OciLayoutWriter implements Closeable {
   @Override
   public void close() throws IOException {
     if (!committed) {
-      deleteTree(work);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      TempPaths.delete(work);
     }
   }
 }
