@@ -110,14 +110,8 @@ class InterruptedRunsTest {
     return dev.soci.oci.Digest.parse("sha256:" + java.util.HexFormat.of().formatHex(md.digest()));
   }
 
-  /** Starts {@code soci args...} in a child JVM with the test classpath. */
   private static Process start(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), SociCli.class.getName()));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return CliTestSupport.startChild(args);
   }
 
   /** Waits (bounded) until {@code dir} holds a temp entry with at least one byte written. */
