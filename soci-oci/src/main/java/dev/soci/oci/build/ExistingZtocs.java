@@ -11,7 +11,9 @@ import dev.soci.ztoc.ZtocView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -23,22 +25,27 @@ final class ExistingZtocs {
   static final ExistingZtocs NONE = new ExistingZtocs(null, Map.of());
 
   private final OciLayout layout;
-  private final Map<String, Descriptor> byLayerAndSpan;
+  /** Candidates in listing order: a bad one (damaged, or another layer's) is passed over. */
+  private final Map<String, List<Descriptor>> byLayerAndSpan;
 
-  private ExistingZtocs(OciLayout layout, Map<String, Descriptor> byLayerAndSpan) {
+  private ExistingZtocs(OciLayout layout, Map<String, List<Descriptor>> byLayerAndSpan) {
     this.layout = layout;
     this.byLayerAndSpan = byLayerAndSpan;
   }
 
   /** Scans the SOCI indexes of {@code layout}; only zTOCs whose blob is present count. */
   static ExistingZtocs scan(OciLayout layout) throws IOException {
-    Map<String, Descriptor> map = new HashMap<>();
+    Map<String, List<Descriptor>> map = new HashMap<>();
     for (LayoutSociIndex found : LayoutSociIndex.findAll(layout)) {
       for (Descriptor z : found.index().ztocs()) {
         String layer = z.annotations().get(MediaTypes.ANNOTATION_IMAGE_LAYER_DIGEST);
         String span = z.annotations().get(MediaTypes.ANNOTATION_SPAN_SIZE);
         if (layer != null && span != null && layout.hasBlob(z.digest())) {
-          map.putIfAbsent(key(layer, span), z);
+          List<Descriptor> candidates = map.computeIfAbsent(key(layer, span),
+              k -> new ArrayList<>());
+          if (!candidates.contains(z)) {
+            candidates.add(z);
+          }
         }
       }
     }
@@ -47,8 +54,8 @@ final class ExistingZtocs {
 
   /**
    * The stored zTOC for this layer and span size, read, validated and checked against the
-   * layer; null when there is none, or when the stored one is unusable or belongs to another
-   * layer or span size (reported to {@code log}: it is then rebuilt).
+   * layer: the first of the candidates the layout's SOCI indexes list that passes; null when
+   * none does (each refused one is reported to {@code log}; the zTOC is then rebuilt).
    *
    * <p>The SOCI index's annotations are only claims (a damaged or hostile index may pair a zTOC
    * with the wrong layer), so the zTOC's own records are compared with the layer: its
@@ -57,26 +64,26 @@ final class ExistingZtocs {
    */
   ZtocBlob find(Descriptor layer, LayerCompression compression, long spanSize,
       Consumer<String> log) throws IOException {
-    Descriptor z = byLayerAndSpan.get(key(layer.digest().toString(), Long.toString(spanSize)));
-    if (z == null) {
-      return null;
+    for (Descriptor z : byLayerAndSpan.getOrDefault(
+        key(layer.digest().toString(), Long.toString(spanSize)), List.of())) {
+      ZtocBlob blob;
+      String mismatch;
+      try {
+        blob = ZtocBlob.of(layout.readBlob(z));
+        mismatch = mismatch(ZtocView.open(blob.bytes()), layer, compression, spanSize);
+      } catch (SociException e) {
+        log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest()
+            + " is unusable (" + e.getMessage() + "); not reusing it");
+        continue;
+      }
+      if (mismatch != null) {
+        log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest()
+            + " does not belong to this layer (" + mismatch + "); not reusing it");
+        continue;
+      }
+      return blob;
     }
-    ZtocBlob blob;
-    String mismatch;
-    try {
-      blob = ZtocBlob.of(layout.readBlob(z));
-      mismatch = mismatch(ZtocView.open(blob.bytes()), layer, compression, spanSize);
-    } catch (SociException e) {
-      log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest()
-          + " is unusable (" + e.getMessage() + "); rebuilding it");
-      return null;
-    }
-    if (mismatch != null) {
-      log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest()
-          + " does not belong to this layer (" + mismatch + "); rebuilding it");
-      return null;
-    }
-    return blob;
+    return null;
   }
 
   /** Why {@code view} is not a zTOC of {@code layer} at {@code spanSize}, or null. */

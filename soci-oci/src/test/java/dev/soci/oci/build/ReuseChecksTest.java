@@ -115,6 +115,26 @@ class ReuseChecksTest {
   }
 
   @Test
+  void aGoodCandidateListedAfterABadOneIsReused() throws Exception {
+    List<Descriptor> first = create();
+    List<Descriptor> other;
+    try (OciLayout layout = OciLayout.open(layoutDir)) {
+      other = new SociIndexCreator(counting, SociOptions.builder().spanSize(1 << 20)
+          .minLayerSize(0).allPlatforms(true).force(true).buildTool("other").build(), log::add)
+          .create(layout);
+    }
+    assertThat(other.get(0).digest()).isNotEqualTo(first.get(0).digest());
+    assertThat(builds).hasValue(4);
+    swapZtocs(first.get(0)); // the first listed index now pairs each layer with the other's
+    log.clear();
+
+    create();
+    assertThat(builds).as("the second index's zTOCs are reused").hasValue(4);
+    assertThat(log).filteredOn(s -> s.contains("does not belong")).hasSize(2);
+    assertThat(log).filteredOn(s -> s.contains("reusing zTOC")).hasSize(2);
+  }
+
+  @Test
   void aZtocOfAnotherSizeOrSpanSizeIsNotReused() throws Exception {
     List<Descriptor> first = create();
     // Claim the zTOCs were built with another span size: their zinfo says otherwise.
