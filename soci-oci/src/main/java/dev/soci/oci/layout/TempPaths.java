@@ -45,6 +45,13 @@ public final class TempPaths {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
   private static volatile boolean shuttingDown;
+  /**
+   * Read-held while a temp path is checked against {@link #shuttingDown} and created; the hook
+   * takes the write side to set the flag, so every temp path is either on disk and registered
+   * when the hook looks, or never created.
+   */
+  private static final java.util.concurrent.locks.ReentrantReadWriteLock CREATING =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   private static boolean hookInstalled;
 
   private static final Set<PosixFilePermission> READABLE_FILE =
@@ -101,29 +108,32 @@ public final class TempPaths {
     installHook();
     for (int attempt = 0; ; attempt++) {
       Path p = dir.resolve(tempName(outputName, suffix));
-      // Registered before it exists, so that no moment has it on disk but unknown to the hook.
-      IN_FLIGHT.add(p);
-      if (shuttingDown) {
-        IN_FLIGHT.remove(p);
-        throw new java.io.InterruptedIOException("shutting down: not creating " + p);
-      }
+      CREATING.readLock().lock();
       try {
+        if (shuttingDown) {
+          throw new java.io.InterruptedIOException("shutting down: not creating " + p);
+        }
+        IN_FLIGHT.add(p);
         if (directory) {
           Files.createDirectory(p);
         } else {
           Files.createFile(p);
         }
-        setMode(p, directory ? READABLE_DIRECTORY : READABLE_FILE);
-        return p;
-      } catch (FileAlreadyExistsException e) {
-        IN_FLIGHT.remove(p);
-        if (attempt >= 100) {
-          throw e;
-        }
       } catch (IOException | RuntimeException e) {
         IN_FLIGHT.remove(p);
+        if (e instanceof FileAlreadyExistsException && attempt < 100) {
+          continue;
+        }
+        throw e;
+      } finally {
+        CREATING.readLock().unlock();
+      }
+      try {
+        setMode(p, directory ? READABLE_DIRECTORY : READABLE_FILE);
+        return p;
+      } catch (IOException | RuntimeException e) {
         try {
-          deleteTree(p);
+          delete(p);
         } catch (IOException suppressed) {
           e.addSuppressed(suppressed);
         }
@@ -192,7 +202,20 @@ public final class TempPaths {
 
   /** The shutdown hook: deletes every temp path still in flight. */
   static void deleteInFlight() {
-    shuttingDown = true;
+    boolean locked = false;
+    try {
+      // Bounded: a shutdown must not hang on a writer stuck inside a file system call.
+      locked = CREATING.writeLock().tryLock(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      shuttingDown = true;
+    } finally {
+      if (locked) {
+        CREATING.writeLock().unlock();
+      }
+    }
     for (Path p : IN_FLIGHT.toArray(new Path[0])) {
       // A writer may still be adding entries to a directory: retry until it is gone.
       for (int attempt = 0; attempt < 50; attempt++) {
