@@ -193,7 +193,7 @@ public final class OciLayout implements Closeable {
       raw = Channels.newInputStream(Files.newByteChannel(
           p, Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
     }
-    return new VerifyingInputStream(raw, d);
+    return new VerifyingInputStream(raw, d, "image layout " + path);
   }
 
   /** Reads and verifies a whole blob (for manifests, indexes, configs, zTOCs). */

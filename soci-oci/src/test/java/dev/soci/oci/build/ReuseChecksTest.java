@@ -190,7 +190,8 @@ class ReuseChecksTest {
     try (OciLayout in = OciLayout.open(tar)) {
       Descriptor d = ztoc;
       assertThatThrownBy(() -> in.readBlob(d)).isInstanceOf(BlobMismatchException.class)
-          .hasMessageContaining(ztoc.digest().toString());
+          .hasMessageContaining(ztoc.digest().toString())
+          .hasMessageContaining(tar.toString());
       // convert copies every blob, verified: the damaged one stops it, named, and no output.
       assertThatThrownBy(() -> new SociConverter(counting, options(), log::add)
           .convert(in, tmp.resolve("twice"), OciLayoutWriter.Format.DIRECTORY))
