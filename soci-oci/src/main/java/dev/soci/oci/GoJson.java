@@ -150,6 +150,89 @@ public final class GoJson {
     return write(g -> str(g, s));
   }
 
+  /**
+   * The Go JSON encoding of a Go string holding arbitrary bytes (a tar entry name, say), quotes
+   * included: what {@code json.Marshal} writes for {@code string(bytes)}. Well-formed UTF-8 is
+   * escaped as for {@link #quote(String)} (a real U+FFFD stays raw); every byte that does not
+   * start a well-formed sequence (stray continuation bytes, truncated or overlong sequences,
+   * UTF-16 surrogates encoded as UTF-8, code points above U+10FFFF) becomes the six characters
+   * {@code &#92;ufffd}, one per byte, as Go's encoder does.
+   */
+  public static byte[] quote(dev.soci.ztoc.ByteString bytes) {
+    return quoteBytes(bytes.toByteArray()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The body of {@link #quote(dev.soci.ztoc.ByteString)}, as a Java string of the JSON text. */
+  private static String quoteBytes(byte[] b) {
+    StringBuilder sb = new StringBuilder(b.length + 2).append('"');
+    int i = 0;
+    while (i < b.length) {
+      int n = utf8SequenceLength(b, i);
+      if (n == 0) {
+        sb.append("\\ufffd");
+        i++;
+        continue;
+      }
+      int cp = new String(b, i, n, StandardCharsets.UTF_8).codePointAt(0);
+      i += n;
+      String esc = cp < 0x80 ? goEscapeAscii((char) cp)
+          : cp == 0x2028 ? "\\u2028" : cp == 0x2029 ? "\\u2029" : null;
+      if (esc != null) {
+        sb.append(esc);
+      } else {
+        sb.appendCodePoint(cp);
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  /**
+   * The length of the well-formed UTF-8 sequence starting at {@code i}, or 0 when none starts
+   * there (Go's {@code utf8.DecodeRune} returning {@code RuneError, 1}).
+   */
+  static int utf8SequenceLength(byte[] b, int i) {
+    int c = b[i] & 0xff;
+    if (c < 0x80) {
+      return 1;
+    }
+    int n;
+    int lo = 0x80;
+    int hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 3;
+      if (c == 0xe0) {
+        lo = 0xa0; // overlong below U+0800
+      } else if (c == 0xed) {
+        hi = 0x9f; // U+D800..U+DFFF are not scalar values
+      }
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 4;
+      if (c == 0xf0) {
+        lo = 0x90; // overlong below U+10000
+      } else if (c == 0xf4) {
+        hi = 0x8f; // above U+10FFFF
+      }
+    } else {
+      return 0; // continuation byte, C0/C1 (always overlong) or F5..FF
+    }
+    if (i + n > b.length) {
+      return 0;
+    }
+    int second = b[i + 1] & 0xff;
+    if (second < lo || second > hi) {
+      return 0;
+    }
+    for (int k = 2; k < n; k++) {
+      int cont = b[i + k] & 0xff;
+      if (cont < 0x80 || cont > 0xbf) {
+        return 0;
+      }
+    }
+    return n;
+  }
+
   // ------------------------------------------------------------------ writing
 
   private interface Body {
@@ -314,7 +397,8 @@ public final class GoJson {
 
   /**
    * Writes a value built from ordered maps (written in iteration order, as Go writes struct
-   * fields), lists, strings, integers ({@code Long}, {@code Integer}, {@code Short}, {@code
+   * fields), lists, strings, {@link dev.soci.ztoc.ByteString}s (Go strings of arbitrary bytes,
+   * written as {@link #quote(dev.soci.ztoc.ByteString)} does), integers ({@code Long}, {@code Integer}, {@code Short}, {@code
    * Byte}, {@code BigInteger}), booleans and nulls, with Go's escaping.
    *
    * @throws IllegalArgumentException for any other value, fractions included: nothing is rounded
@@ -394,6 +478,9 @@ public final class GoJson {
   private static void value(JsonGenerator g, Object v) throws IOException {
     if (v instanceof String s) {
       str(g, s);
+    } else if (v instanceof dev.soci.ztoc.ByteString b) {
+      // Raw bytes keep what decoding to a String would lose: which bytes were invalid.
+      g.writeRawValue(quoteBytes(b.toByteArray()));
     } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
       g.writeNumber(((Number) v).longValue());
     } else if (v instanceof java.math.BigInteger b) {

@@ -1,17 +1,32 @@
 package dev.soci.examples.cli;
 
+import dev.soci.oci.layout.TempPaths;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Writes a file so that readers see either nothing or the whole file: the bytes go to a
- * temporary sibling which is renamed into place only once complete.
+ * Writes an output file ({@code -o}) the way a shell redirect would, but atomically where that
+ * is possible:
+ *
+ * <ul>
+ *   <li>a regular file (or a new one): the bytes go to a temporary sibling (a name that fits
+ *       255 bytes whatever the output's, see {@link TempPaths}) which is renamed into place
+ *       only once complete, so readers see nothing or the whole file; an interrupted run
+ *       (SIGTERM, SIGINT, SIGHUP) leaves no temporary file;
+ *   <li>a symbolic link: followed, and the file it resolves to is written by these rules (the
+ *       link stays a link); a link to a missing file is refused;
+ *   <li>a character device or FIFO ({@code /dev/null}, {@code /dev/stdout}, a named pipe):
+ *       opened and written in place, never replaced (not atomic: there is nothing to rename);
+ *   <li>a directory, block device or socket: refused.
+ * </ul>
  */
 final class AtomicOutput {
   private AtomicOutput() {}
@@ -22,23 +37,40 @@ final class AtomicOutput {
     void writeTo(OutputStream out) throws IOException;
   }
 
+  /** {@code st_mode} file-type bits (unix:mode), for telling devices and FIFOs apart. */
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFIFO = 0010000;
+  private static final int S_IFCHR = 0020000;
+  private static final int S_IFBLK = 0060000;
+  private static final int S_IFSOCK = 0140000;
+
   static void write(Path target, Content content) throws IOException {
     Path abs = target.toAbsolutePath();
+    BasicFileAttributes a = attributes(abs);
+    if (a != null && a.isSymbolicLink()) {
+      try {
+        abs = abs.toRealPath();
+      } catch (NoSuchFileException e) {
+        throw new IOException("cannot write " + target
+            + ": it is a symbolic link to a missing file");
+      }
+      a = attributes(abs);
+    }
     Path dir = abs.getParent();
-    if (dir == null || Files.isDirectory(abs)) {
+    if (dir == null || (a != null && a.isDirectory())) {
       throw new IOException("cannot write " + target + ": it is a directory");
+    }
+    if (a != null && !a.isRegularFile()) {
+      writeInPlace(target, abs, content);
+      return;
     }
     if (!Files.isDirectory(dir)) {
       throw new IOException("cannot write " + target + ": directory " + dir + " does not exist");
     }
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-    // createTempFile makes the file owner-only on POSIX; the output should be readable by others
-    // like any file the user creates (a snapshotter or registry often runs as another account).
-    if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-    }
+    Path tmp = TempPaths.newFile(dir, abs.getFileName().toString(), ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      // WRITE without CREATE: a temp file the shutdown hook removed is not recreated.
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
         content.writeTo(out);
       }
       try {
@@ -47,7 +79,36 @@ final class AtomicOutput {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
     } finally {
-      Files.deleteIfExists(tmp);
+      TempPaths.delete(tmp); // gone already after the rename: this just releases it
+    }
+  }
+
+  /** Character devices and FIFOs are written as a shell redirect writes them; others refused. */
+  private static void writeInPlace(Path target, Path abs, Content content) throws IOException {
+    int type;
+    try {
+      type = ((Integer) Files.getAttribute(abs, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & S_IFMT;
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      throw new IOException("cannot write " + target + ": not a regular file");
+    }
+    if (type != S_IFCHR && type != S_IFIFO) {
+      String kind = type == S_IFBLK ? "block device" : type == S_IFSOCK ? "socket"
+          : "special file";
+      throw new IOException("cannot write " + target + ": it is a " + kind
+          + " (outputs may be regular files, character devices or FIFOs)");
+    }
+    // No CREATE, no TRUNCATE (meaningless here); NOFOLLOW: it was resolved above.
+    try (OutputStream out = Files.newOutputStream(abs, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
+      content.writeTo(out);
+    }
+  }
+
+  private static BasicFileAttributes attributes(Path p) throws IOException {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
     }
   }
 }

@@ -31,20 +31,36 @@ public final class SociCli {
 
   /** Runs the CLI with the given streams and returns the exit code (for tests and embedding). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, out, err, new Object[0]);
+  }
+
+  /**
+   * {@link #run(String[], PrintWriter, PrintWriter)} with extra subcommands, so that tests can
+   * drive the real entry point's error handling with failures no input can cause on purpose.
+   */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Object... extraSubcommands) {
+    boolean debug = java.util.Arrays.asList(args).contains("--debug");
+    try {
+      return execute(args, out, err, extraSubcommands);
+    } catch (OutOfMemoryError | StackOverflowError | LinkageError e) {
+      // picocli hands only Exceptions to the handler; these Errors unwind to here, where the
+      // stack (and with it whatever filled the heap) is gone, so reporting them is safe.
+      return reportError(e, debug, err);
+    }
+  }
+
+  private static int execute(String[] args, PrintWriter out, PrintWriter err,
+      Object... extraSubcommands) {
     SociCli root = new SociCli();
     CommandLine cl = new CommandLine(root);
+    for (Object sub : extraSubcommands) {
+      cl.addSubcommand(sub);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          boolean debug = parseResult.originalArgs().contains("--debug");
-          err.println("soci: error: " + oneLine(ex));
-          if (debug) {
-            ex.printStackTrace(err);
-          }
-          err.flush();
-          return 1;
-        });
+        (ex, commandLine, parseResult) ->
+            reportError(ex, parseResult.originalArgs().contains("--debug"), err));
     cl.setParameterExceptionHandler(
         (ex, args2) -> {
           err.println("soci: " + ex.getMessage());
@@ -63,8 +79,37 @@ public final class SociCli {
     return exit;
   }
 
+  /** Prints the one-line form of a failure (and with {@code --debug} its trace); exit 1. */
+  private static int reportError(Throwable ex, boolean debug, PrintWriter err) {
+    err.println("soci: error: " + oneLine(ex));
+    if (debug) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return 1;
+  }
+
   /** A single line describing the failure: the message, or the type when there is none. */
   static String oneLine(Throwable ex) {
+    if (ex instanceof OutOfMemoryError) {
+      return "out of memory (" + ex.getMessage() + "); raise the heap with -Xmx (for ./soci:"
+          + " SOCI_JAVA_OPTS=-Xmx4g), or rerun with --debug for the stack trace";
+    }
+    if (ex instanceof StackOverflowError) {
+      return "stack overflow; raise the thread stack with -Xss (for ./soci:"
+          + " SOCI_JAVA_OPTS=-Xss8m), or rerun with --debug for the stack trace";
+    }
+    if (ex instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+      return oneLine(u.getCause());
+    }
+    if (!(ex instanceof java.io.IOException)) {
+      // Not bad input or a failing disk (those are IOExceptions, SociException included): a
+      // bug, or an environment problem. Still one line, but say what it is.
+      return "internal error: " + ex.getClass().getSimpleName()
+          + (ex.getMessage() == null ? "" : ": " + ex.getMessage()).replace('\n', ' ')
+              .replace('\r', ' ')
+          + " (rerun with --debug for the stack trace)";
+    }
     String msg = ex.getMessage();
     if (msg == null || msg.isBlank()) {
       msg = ex.getClass().getSimpleName();

@@ -27,6 +27,19 @@ final class CliTestSupport {
     return new Result(exit, out.toString(), err.toString());
   }
 
+  /**
+   * Starts the real {@code soci} main class in a child JVM (test classpath, 256 MiB heap), its
+   * output discarded: for what needs a separate process (signals, file locks).
+   */
+  static Process startChild(String... args) throws IOException {
+    List<String> cmd = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), SociCli.class.getName()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
   /** The repository's test data ({@code soci.testdata}). */
   static Path testdata() {
     String td = System.getProperty("soci.testdata");

@@ -3,6 +3,7 @@ package dev.soci.oci.build;
 import dev.soci.core.SociException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.LayerCompression;
 import dev.soci.oci.MediaTypes;
@@ -102,7 +103,7 @@ final class ManifestIndexer implements AutoCloseable {
             + layer.mediaType() + "\"");
         continue;
       }
-      ZtocBlob reused = existing.find(layer, options.spanSize(), log);
+      ZtocBlob reused = existing.find(layer, c, options.spanSize(), log);
       Future<ZtocBlob> result;
       if (reused != null) {
         log.accept("layer " + layer.digest() + ": reusing zTOC " + reused.digest());
@@ -132,8 +133,12 @@ final class ManifestIndexer implements AutoCloseable {
     }
     prefetches.forEach(b::addPrefetch);
     SociIndex index = b.build();
+    byte[] json = index.toJson();
+    // Before anything of this index is stored: a reader would refuse it.
+    DocumentTooLargeException.check("the SOCI index of a manifest with "
+        + manifest.layers().size() + " layers (" + built + " zTOCs)", json.length);
     sink.put(version.artifactType(), SociIndex.CONFIG_BYTES);
-    sink.put(MediaTypes.OCI_MANIFEST, index.toJson());
+    sink.put(MediaTypes.OCI_MANIFEST, json);
     return index;
   }
 

@@ -2,6 +2,7 @@ package dev.soci.oci.build;
 
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
@@ -29,6 +30,11 @@ import java.util.function.Consumer;
  * <p>The layout is changed only when every chosen manifest was indexed: new blobs are held in
  * memory (zTOCs are small next to their layers) until then, and removed again if storing them
  * or {@code index.json} fails.
+ *
+ * <p>Concurrent creates on one layout (threads or processes) build in parallel and commit one
+ * at a time: each stores its blobs and rewrites {@code index.json} under the layout's lock
+ * ({@link OciLayout#lockForUpdate()}), from {@code index.json} as it is then, so none loses
+ * another's index.
  */
 public final class SociIndexCreator {
   private final ZtocFactory factory;
@@ -56,6 +62,8 @@ public final class SociIndexCreator {
    * @throws LayoutException when the layout is an archive, or no manifest matches the
    *     platforms
    * @throws NoZtocsException when every layer of a chosen manifest was skipped
+   * @throws DocumentTooLargeException when a SOCI index or the new {@code index.json} would
+   *     exceed the readers' bound; the layout is then left unchanged
    */
   public List<Descriptor> create(OciLayout layout) throws IOException {
     Map<Digest, Descriptor> chosen = new LinkedHashMap<>();
@@ -124,6 +132,25 @@ public final class SociIndexCreator {
 
   private static void store(OciLayout layout, Map<Digest, Descriptor> pending,
       Map<Digest, byte[]> content, List<Descriptor> indexes) throws IOException {
+    // Under the layout's lock, from index.json as it is now: another create may have
+    // committed since this one started, and its entries must survive ours.
+    try (java.io.Closeable lock = layout.lockForUpdate()) {
+      storeLocked(layout, pending, content, indexes);
+    }
+  }
+
+  private static void storeLocked(OciLayout layout, Map<Digest, Descriptor> pending,
+      Map<Digest, byte[]> content, List<Descriptor> indexes) throws IOException {
+    ImageIndex current = layout.index();
+    List<Descriptor> entries = new ArrayList<>(current.manifests());
+    for (Descriptor d : indexes) {
+      entries.removeIf(e -> e.digest().equals(d.digest()));
+      entries.add(d);
+    }
+    ImageIndex updated = current.withManifests(entries);
+    // Before any blob is stored: an index.json its readers would refuse is never written.
+    DocumentTooLargeException.check("the new index.json of " + layout.path(),
+        updated.toJson().length);
     List<Digest> added = new ArrayList<>();
     boolean done = false;
     try {
@@ -133,13 +160,7 @@ public final class SociIndexCreator {
           added.add(d.digest());
         }
       }
-      ImageIndex current = layout.index();
-      List<Descriptor> entries = new ArrayList<>(current.manifests());
-      for (Descriptor d : indexes) {
-        entries.removeIf(e -> e.digest().equals(d.digest()));
-        entries.add(d);
-      }
-      layout.writeIndexJson(current.withManifests(entries));
+      layout.writeIndexJson(updated);
       done = true;
     } finally {
       if (!done) {

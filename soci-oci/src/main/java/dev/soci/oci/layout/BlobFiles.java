@@ -10,12 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.util.Set;
 
 /** Blob paths and atomic, verified blob writes in a layout directory. */
 final class BlobFiles {
@@ -57,13 +54,13 @@ final class BlobFiles {
    */
   static void write(Path root, Descriptor expected, InputStream in) throws IOException {
     Path target = path(root, expected.digest());
-    Files.createDirectories(target.getParent());
-    Path tmp = newTempFile(target.getParent(), ".tmp-", ".part");
+    TempPaths.createDirectories(root, "blobs", expected.digest().algorithm());
+    Path tmp = TempPaths.newFile(target.getParent(), expected.digest().hex(), ".part");
     boolean done = false;
     try {
       MessageDigest md = expected.digest().newMessageDigest();
       long count = 0;
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
         byte[] buf = new byte[64 * 1024];
         int n;
         while ((n = in.read(buf)) > 0) {
@@ -94,9 +91,10 @@ final class BlobFiles {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
       done = true;
+      TempPaths.release(tmp);
     } finally {
       if (!done) {
-        Files.deleteIfExists(tmp);
+        TempPaths.delete(tmp);
       }
     }
   }
@@ -104,9 +102,10 @@ final class BlobFiles {
   /** Writes a small file atomically (temp file + rename), e.g. {@code index.json}. */
   static void writeSmall(Path target, byte[] content) throws IOException {
     refuseSymlink(target);
-    Path tmp = newTempFile(target.getParent(), ".tmp-", ".part");
+    Path tmp = TempPaths.newFile(target.getParent(), target.getFileName().toString(), ".part");
     try {
-      Files.write(tmp, content);
+      // WRITE without CREATE: a temp file the shutdown hook removed is not recreated.
+      Files.write(tmp, content, StandardOpenOption.WRITE);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
@@ -114,37 +113,7 @@ final class BlobFiles {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
     } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-  /**
-   * A temporary file that, once renamed into place, other users can read. {@code
-   * Files.createTempFile} makes files owner-only (0600) on POSIX systems, and a layout is usually
-   * read by other accounts (a snapshotter, a registry); this gives them the 0644 a file created
-   * the ordinary way gets.
-   */
-  static Path newTempFile(Path dir, String prefix, String suffix) throws IOException {
-    Path tmp = Files.createTempFile(dir, prefix, suffix);
-    setMode(tmp, READABLE_FILE);
-    return tmp;
-  }
-
-  /** A temporary directory with the 0755 an ordinary directory gets (not the owner-only 0700). */
-  static Path newTempDirectory(Path dir, String prefix) throws IOException {
-    Path tmp = Files.createTempDirectory(dir, prefix);
-    setMode(tmp, READABLE_DIRECTORY);
-    return tmp;
-  }
-
-  private static final Set<PosixFilePermission> READABLE_FILE =
-      PosixFilePermissions.fromString("rw-r--r--");
-  private static final Set<PosixFilePermission> READABLE_DIRECTORY =
-      PosixFilePermissions.fromString("rwxr-xr-x");
-
-  private static void setMode(Path p, Set<PosixFilePermission> mode)
-      throws IOException {
-    if (Files.getFileStore(p).supportsFileAttributeView(PosixFileAttributeView.class)) {
-      Files.setPosixFilePermissions(p, mode);
+      TempPaths.delete(tmp); // gone already after the rename: this just releases it
     }
   }
 }

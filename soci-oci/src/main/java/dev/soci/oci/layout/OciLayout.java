@@ -2,6 +2,7 @@ package dev.soci.oci.layout;
 
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.GoJson;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
@@ -192,7 +193,7 @@ public final class OciLayout implements Closeable {
       raw = Channels.newInputStream(Files.newByteChannel(
           p, Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
     }
-    return new VerifyingInputStream(raw, d);
+    return new VerifyingInputStream(raw, d, "image layout " + path);
   }
 
   /** Reads and verifies a whole blob (for manifests, indexes, configs, zTOCs). */
@@ -206,10 +207,10 @@ public final class OciLayout implements Closeable {
   }
 
   /**
-   * Largest manifest or image index this reads (16 MiB): real ones are kilobytes, and a bound
-   * keeps a hostile descriptor from making the reader buffer and parse gigabytes of JSON.
+   * Largest manifest, image index or {@code index.json} this reads, and that this project
+   * writes: {@link DocumentTooLargeException#MAX_SIZE} (16 MiB).
    */
-  public static final long MAX_DOCUMENT_SIZE = 16L << 20;
+  public static final long MAX_DOCUMENT_SIZE = DocumentTooLargeException.MAX_SIZE;
 
   /** Reads a verified blob and parses it as an image manifest. */
   public ImageManifest readManifest(Descriptor d) throws IOException {
@@ -222,10 +223,7 @@ public final class OciLayout implements Closeable {
   }
 
   private byte[] readDocument(Descriptor d) throws IOException {
-    if (d.size() > MAX_DOCUMENT_SIZE) {
-      throw new OciException("refusing " + d.mediaType() + " " + d.digest() + " of " + d.size()
-          + " bytes: JSON documents are limited to " + MAX_DOCUMENT_SIZE + " bytes");
-    }
+    DocumentTooLargeException.check("refusing " + d.mediaType() + " " + d.digest(), d.size());
     return readBlob(d);
   }
 
@@ -264,8 +262,21 @@ public final class OciLayout implements Closeable {
   /** Stores {@code content} as a blob (directory layouts only) and returns its descriptor. */
   public Descriptor putBlob(String mediaType, byte[] content) throws IOException {
     Descriptor d = Descriptor.forContent(mediaType, content);
+    checkDocument(d);
     putBlob(d, new ByteArrayInputStream(content));
     return d;
+  }
+
+  /**
+   * Refuses to store a manifest or image index its readers would refuse (see {@link
+   * #MAX_DOCUMENT_SIZE}).
+   *
+   * @throws DocumentTooLargeException when {@code d} is a manifest or index above the bound
+   */
+  static void checkDocument(Descriptor d) throws DocumentTooLargeException {
+    if (MediaTypes.isManifest(d.mediaType()) || MediaTypes.isIndex(d.mediaType())) {
+      DocumentTooLargeException.check(d.mediaType() + " " + d.digest(), d.size());
+    }
   }
 
   /**
@@ -276,6 +287,7 @@ public final class OciLayout implements Closeable {
    */
   public void putBlob(Descriptor expected, InputStream content) throws IOException {
     requireDirectory();
+    checkDocument(expected);
     BlobFiles.write(path, expected, content);
   }
 
@@ -288,10 +300,43 @@ public final class OciLayout implements Closeable {
     Files.deleteIfExists(BlobFiles.path(path, d));
   }
 
-  /** Atomically replaces {@code index.json} (directory layouts only). */
+  /**
+   * Locks this layout directory against other writers (other threads and other processes that
+   * use this library) until the returned lock is closed, then re-reads {@code index.json}, so
+   * that {@link #index()} is current for a read-modify-write of it. Hold it across storing
+   * blobs and {@link #writeIndexJson}: concurrent updates then each add their entries instead
+   * of one overwriting the other's.
+   *
+   * @throws LayoutException when this is an archive, or {@code oci-layout} cannot be opened
+   *     for writing (the lock is taken on it)
+   */
+  public Closeable lockForUpdate() throws IOException {
+    requireDirectory();
+    LayoutLock lock = LayoutLock.acquire(path);
+    try {
+      byte[] idx = readFile("index.json");
+      if (idx == null) {
+        throw new LayoutException(path + " is not an OCI image layout: no index.json");
+      }
+      index = ImageIndex.parse(idx);
+      return lock;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Atomically replaces {@code index.json} (directory layouts only).
+   *
+   * @throws DocumentTooLargeException when the new {@code index.json} would exceed {@link
+   *     #MAX_DOCUMENT_SIZE}; the old one is kept
+   */
   public void writeIndexJson(ImageIndex newIndex) throws IOException {
     requireDirectory();
-    BlobFiles.writeSmall(path.resolve("index.json"), newIndex.toJson());
+    byte[] json = newIndex.toJson();
+    DocumentTooLargeException.check("index.json of " + path, json.length);
+    BlobFiles.writeSmall(path.resolve("index.json"), json);
     index = newIndex;
   }
 
@@ -308,9 +353,7 @@ public final class OciLayout implements Closeable {
       if (e == null) {
         return null;
       }
-      if (e.size() > 64 << 20) {
-        throw new LayoutException(path + ": " + name + " is implausibly large");
-      }
+      DocumentTooLargeException.check(path + ": " + name, e.size());
       try (InputStream in = Tar.open(path, e)) {
         return in.readAllBytes();
       }
@@ -323,6 +366,7 @@ public final class OciLayout implements Closeable {
     if (!a.isRegularFile()) {
       throw new LayoutException("refusing " + p + ": not a regular file");
     }
+    DocumentTooLargeException.check(p.toString(), a.size());
     return Files.readAllBytes(p);
   }
 

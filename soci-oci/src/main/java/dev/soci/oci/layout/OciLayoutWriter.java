@@ -2,6 +2,7 @@ package dev.soci.oci.layout;
 
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
@@ -12,8 +13,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,7 +24,9 @@ import java.util.stream.Stream;
  * <p>Everything is built in a temporary sibling directory of the output; {@link
  * #commit(ImageIndex)} writes {@code oci-layout} and {@code index.json} and only then moves
  * the result into place (or archives it into a temp file renamed to the output). Closing
- * without committing removes the temporary directory, so a failed run leaves no output. An
+ * without committing removes the temporary directory, so a failed run leaves no output; so
+ * does a JVM shutdown on SIGTERM, SIGINT or SIGHUP mid-write (see {@link TempPaths}). Temp
+ * names fit 255 bytes whatever the output's name. An
  * existing output is refused, except an empty directory for the directory format.
  *
  * <pre>{@code
@@ -67,7 +70,7 @@ public final class OciLayoutWriter implements Closeable {
     if (parent == null || !Files.isDirectory(parent)) {
       throw new LayoutException("output directory " + parent + " does not exist");
     }
-    Path work = BlobFiles.newTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+    Path work = TempPaths.newDirectory(parent, abs.getFileName().toString(), ".tmp");
     return new OciLayoutWriter(abs, format, work);
   }
 
@@ -104,9 +107,12 @@ public final class OciLayoutWriter implements Closeable {
    * Streams a blob in, verifying it against {@code expected}.
    *
    * @throws BlobMismatchException when the content does not match; nothing is stored
+   * @throws DocumentTooLargeException when it is a manifest or image index larger than
+   *     {@link OciLayout#MAX_DOCUMENT_SIZE}
    */
   public void putBlob(Descriptor expected, InputStream content) throws IOException {
     checkOpen();
+    OciLayout.checkDocument(expected);
     BlobFiles.write(work, expected, content);
   }
 
@@ -125,9 +131,13 @@ public final class OciLayoutWriter implements Closeable {
    * descriptor {@code indexJson} lists must have been stored.
    *
    * @throws BlobNotFoundException when {@code indexJson} lists a blob that was not stored
+   * @throws DocumentTooLargeException when {@code index.json} would exceed {@link
+   *     OciLayout#MAX_DOCUMENT_SIZE}
    */
   public void commit(ImageIndex indexJson) throws IOException {
     checkOpen();
+    byte[] json = indexJson.toJson();
+    DocumentTooLargeException.check("index.json of " + output, json.length);
     for (Descriptor d : indexJson.manifests()) {
       if (!hasBlob(d.digest())) {
         throw new BlobNotFoundException("index.json lists " + d.digest()
@@ -135,24 +145,26 @@ public final class OciLayoutWriter implements Closeable {
       }
     }
     Files.write(work.resolve("oci-layout"), OciLayout.OCI_LAYOUT_FILE);
-    Files.write(work.resolve("index.json"), indexJson.toJson());
+    Files.write(work.resolve("index.json"), json);
     if (format == Format.DIRECTORY) {
       checkOutput(output, format);
       Files.deleteIfExists(output); // an empty directory, checked just above
       move(work, output);
+      TempPaths.release(work);
     } else {
-      Path tmp = BlobFiles.newTempFile(output.getParent(), "." + output.getFileName() + ".tmp-",
-          ".tar");
+      Path tmp = TempPaths.newFile(output.getParent(), output.getFileName().toString(),
+          ".tar.tmp");
       try {
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        // WRITE without CREATE: a temp file the shutdown hook removed is not recreated.
+        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
           archive(work, out);
         }
         checkOutput(output, format);
         move(tmp, output);
       } finally {
-        Files.deleteIfExists(tmp);
+        TempPaths.delete(tmp); // gone already after the rename: this just releases it
       }
-      deleteTree(work);
+      TempPaths.delete(work);
     }
     committed = true;
   }
@@ -195,18 +207,7 @@ public final class OciLayoutWriter implements Closeable {
   @Override
   public void close() throws IOException {
     if (!committed) {
-      deleteTree(work);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      TempPaths.delete(work);
     }
   }
 }

@@ -354,14 +354,20 @@ final class Tar {
       out.write(rawHeader(new String(nameBytes, StandardCharsets.UTF_8), type, size, mode));
     }
 
-    private static byte[] rawHeader(String name, char type, long size, int mode) {
+    /** One ustar header block; sizes of 8 GiB and more go in GNU base-256, which the reader takes. */
+    static byte[] rawHeader(String name, char type, long size, int mode) {
       byte[] h = new byte[BLOCK];
       byte[] n = name.getBytes(StandardCharsets.UTF_8);
       System.arraycopy(n, 0, h, 0, Math.min(n.length, 100));
       octal(h, 100, 8, mode);
       octal(h, 108, 8, 0);
       octal(h, 116, 8, 0);
-      octal(h, 124, 12, size);
+      if (size > 077777777777L) {
+        // Eleven octal digits end at 8 GiB - 1; a larger layer blob is not unusual.
+        base256(h, 124, 12, size);
+      } else {
+        octal(h, 124, 12, size);
+      }
       octal(h, 136, 12, 0); // mtime 0: reproducible archives
       h[156] = (byte) type;
       System.arraycopy("ustar\00000".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 8);
@@ -375,6 +381,15 @@ final class Tar {
       octal(h, 148, 7, sum);
       h[155] = ' ';
       return h;
+    }
+
+    /** GNU base-256: the top bit of the first byte set, the value big-endian in the rest. */
+    private static void base256(byte[] h, int off, int len, long v) {
+      for (int i = off + len - 1; i > off; i--) {
+        h[i] = (byte) v;
+        v >>>= 8;
+      }
+      h[off] = (byte) 0x80;
     }
 
     private static void octal(byte[] h, int off, int len, long v) {

@@ -13,13 +13,15 @@ import java.security.MessageDigest;
  */
 final class VerifyingInputStream extends FilterInputStream {
   private final Descriptor expected;
+  private final String where; // for messages: which layout holds the blob
   private final MessageDigest md;
   private long count;
   private boolean verified;
 
-  VerifyingInputStream(InputStream in, Descriptor expected) {
+  VerifyingInputStream(InputStream in, Descriptor expected, String where) {
     super(in);
     this.expected = expected;
+    this.where = where;
     this.md = expected.digest().newMessageDigest();
   }
 
@@ -39,8 +41,8 @@ final class VerifyingInputStream extends FilterInputStream {
     }
     count += n;
     if (count > expected.size()) {
-      throw new BlobMismatchException("blob " + expected.digest() + " is larger than its"
-          + " descriptor's size " + expected.size());
+      throw new BlobMismatchException("blob " + expected.digest() + " in " + where
+          + " is larger than its descriptor's size " + expected.size());
     }
     md.update(b, off, n);
     return n;
@@ -72,12 +74,12 @@ final class VerifyingInputStream extends FilterInputStream {
     }
     verified = true;
     if (count != expected.size()) {
-      throw new BlobMismatchException("blob " + expected.digest() + " has " + count
-          + " bytes, its descriptor says " + expected.size());
+      throw new BlobMismatchException("blob " + expected.digest() + " in " + where + " has "
+          + count + " bytes, its descriptor says " + expected.size());
     }
     if (!expected.digest().matches(md.digest())) {
       throw new BlobMismatchException("blob content does not match digest "
-          + expected.digest());
+          + expected.digest() + " (" + expected.mediaType() + " in " + where + ")");
     }
   }
 }
