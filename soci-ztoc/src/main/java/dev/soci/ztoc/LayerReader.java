@@ -1,6 +1,7 @@
 package dev.soci.ztoc;
 
 import dev.soci.core.Checkpoint;
+import dev.soci.core.CheckpointMismatchException;
 import dev.soci.core.Compression;
 import dev.soci.core.RangeSource;
 import dev.soci.core.Sha256;
@@ -213,8 +214,12 @@ public final class LayerReader implements Closeable {
     }
   }
 
-  /** The span holding {@code offset}, which is inside the stream: the last span, or its next. */
-  private int spanHolding(long offset) {
+  /**
+   * The span holding {@code offset}, which is inside the stream: the last span, or its next.
+   * Validation at open makes the spans cover the stream; the check here keeps a broken promise
+   * a typed error rather than an index out of bounds.
+   */
+  private int spanHolding(long offset) throws ZtocFormatException {
     int guess = lastSpan;
     if (guess < spanStart.length && offset >= spanStart[guess]) {
       if (offset < spanEnd[guess]) {
@@ -226,6 +231,11 @@ public final class LayerReader implements Closeable {
       }
     }
     int found = ztoc.spanHolding(offset);
+    if (found < 0 || found >= spanStart.length || offset < spanStart[found]
+        || offset >= spanEnd[found]) {
+      throw new ZtocFormatException("no span of the zTOC's " + spanStart.length
+          + " covers offset " + offset + " of the tar stream");
+    }
     lastSpan = found;
     return found;
   }
@@ -375,7 +385,20 @@ public final class LayerReader implements Closeable {
     IOException ioFailure = null;
     RuntimeException failure = null;
     try {
-      got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
+      if (i < spanStart.length - 1) {
+        // A span that ends at a checkpoint must hold exactly the bytes up to it: a checkpoint
+        // moved in either stream (the zTOC is not covered by the span digests) would otherwise
+        // place other bytes at these offsets.
+        SpanDecompressor.decompressSpan(compressed, checkpoints.get(i), out, 0, out.length);
+        got = out.length;
+      } else {
+        // The last span may go on past the tar stream (zero padding): only a minimum applies.
+        got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
+      }
+    } catch (CheckpointMismatchException e) {
+      ioFailure = new CheckpointMismatchException("span " + i + ": " + e.getMessage(),
+          e.compressedOffset());
+      ioFailure.initCause(e);
     } catch (IOException e) {
       ioFailure = e;
     } catch (RuntimeException e) {

@@ -333,7 +333,7 @@ public final class TarTocBuilder {
             new java.util.TreeMap<>(records)));
 
     // Go's isHeaderOnlyType: these carry no data, whatever the size field claims.
-    dataRemaining = type == EntryType.REG ? size : 0;
+    dataRemaining = type.hasData() ? size : 0;
     padRemaining = padding(dataRemaining);
     state = dataRemaining + padRemaining == 0 ? State.HEADER : State.SKIP;
   }
