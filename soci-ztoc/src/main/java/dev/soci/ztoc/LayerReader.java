@@ -276,10 +276,11 @@ public final class LayerReader implements Closeable {
   }
 
   /**
-   * The index of the TOC entry holding the data of {@code path}: links resolved, and required to
-   * be a regular file.
+   * The index of the TOC entry holding the data of {@code path}: links resolved, required to be
+   * a regular file, and its tar header found right before its data (see {@link #checkHeader}).
    *
    * @throws NoSuchEntryException if there is no such path or it is not a regular file
+   * @throws LayerMismatchException if the block before the data is not a regular file's header
    */
   public int regularFile(String path) throws IOException {
     OptionalInt found = ztoc.resolve(path);
@@ -297,7 +298,39 @@ public final class LayerReader implements Closeable {
       throw new ZtocFormatException("the zTOC says " + path + " holds " + size + " bytes at offset "
           + offset + ", past the end of the layer's tar stream (" + size() + " bytes)");
     }
+    checkHeader(offset, path);
     return entry;
+  }
+
+  /**
+   * Checks that the 512 bytes before a regular file's data are a valid tar header of a regular
+   * file. In every tar format the builder accepts, the block right before an entry's data is
+   * that entry's own header: PAX records and GNU long names come before it, never between. So
+   * this holds for every honest zTOC, and catches an entry offset, or checkpoints placing the
+   * stream, that are off by whole blocks or more. It is a check of placement, not of content:
+   * the header's name and size may be overridden by those earlier records and are not compared,
+   * and the file's own bytes are only as trustworthy as the zTOC (see {@link ZtocView}).
+   */
+  private void checkHeader(long offset, String path) throws IOException {
+    if (offset < TarHeader.BLOCK) {
+      throw new ZtocFormatException("the zTOC places " + path + " at offset " + offset
+          + ", before the end of any tar header");
+    }
+    byte[] block = new byte[TarHeader.BLOCK];
+    readFully(offset - block.length, block, path);
+    byte flag;
+    try {
+      flag = TarHeader.parse(block, offset - block.length).typeFlag;
+    } catch (TarFormatException e) {
+      throw new LayerMismatchException("the layer has no tar header before the data the zTOC"
+          + " gives for " + path + " at offset " + offset + " (" + e.getMessage() + "): the zTOC"
+          + " does not describe this layer's stream", e);
+    }
+    if (flag != '0' && flag != 0) {
+      throw new LayerMismatchException("the tar header before the data the zTOC gives for "
+          + path + " at offset " + offset + " is of type '" + (char) (flag & 0xff)
+          + "', not a regular file: the zTOC does not describe this layer's stream");
+    }
   }
 
   /** Closes the range source and stops the reader's own threads (not a caller's executor). */

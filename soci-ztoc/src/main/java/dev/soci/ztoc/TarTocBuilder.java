@@ -36,7 +36,7 @@ public final class TarTocBuilder {
    */
   public static final int MAX_SPECIAL_RECORD_SIZE = 1 << 20;
 
-  private static final int BLOCK = 512;
+  private static final int BLOCK = TarHeader.BLOCK;
 
   private enum State { HEADER, SECOND_ZERO, SKIP, SPECIAL, END, FINISHED, FAILED }
 

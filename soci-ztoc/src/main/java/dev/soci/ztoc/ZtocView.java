@@ -367,6 +367,11 @@ public final class ZtocView {
     if (offsets[i] < 0 || sizes[i] < 0 || offsets[i] + sizes[i] < 0) {
       throw new ZtocFormatException("bad offset/size " + offsets[i] + "/" + sizes[i]);
     }
+    // Tar is made of 512-byte blocks and every entry's data (or, for header-only types, the
+    // place it would have) follows its header block.
+    if (offsets[i] < TarHeader.BLOCK || offsets[i] % TarHeader.BLOCK != 0) {
+      throw new ZtocFormatException("offset " + offsets[i] + " does not follow a tar header block");
+    }
     // Data must lie inside the tar stream. Header-only types (directories, links, devices,
     // FIFOs) have none, whatever size they record, so only their offset is bounded.
     if (offsets[i] > uncompressedSize || dataSize(i) > uncompressedSize - offsets[i]) {
@@ -857,7 +862,8 @@ public final class ZtocView {
     return index().children(PathIndex.normalise(dir.internalArray()));
   }
 
-  private PathIndex index() {
+  /** The name index, built on first use. */
+  PathIndex index() {
     PathIndex p = pathIndex;
     if (p == null) {
       synchronized (this) {
