@@ -2,6 +2,7 @@ package dev.soci.ztoc;
 
 import dev.soci.core.Compression;
 import dev.soci.core.CorruptZinfoException;
+import dev.soci.core.GoJsonString;
 import dev.soci.core.GzipZinfo;
 import dev.soci.core.Sha256;
 import java.io.IOException;
@@ -545,6 +546,21 @@ public final class ZtocView {
   /** The producer's free-text identifier (decoded as UTF-8 with replacement). */
   public String buildToolIdentifier() {
     return stringAt(root, Schema.Z_BUILD_TOOL);
+  }
+
+  /** The version string's exact bytes. */
+  ByteString rawVersion() {
+    return rawStringAt(root, Schema.Z_VERSION);
+  }
+
+  /** The build tool identifier's exact bytes. */
+  ByteString rawBuildToolIdentifier() {
+    return rawStringAt(root, Schema.Z_BUILD_TOOL);
+  }
+
+  /** Appends entry {@code i}'s name as a Go JSON string, straight from the zTOC's bytes. */
+  void appendQuotedName(int i, Appendable out) throws java.io.IOException {
+    GoJsonString.appendQuoted(in.array(), in.base() + nameStart[i], nameLength[i], out);
   }
 
   /** Size of the layer blob as stored. */
