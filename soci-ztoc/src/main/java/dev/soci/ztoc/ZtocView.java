@@ -84,6 +84,13 @@ public final class ZtocView {
   private static final int[] ENTRY_FIELD_SIZES = new int[Schema.FM_FIELDS];
   private static final byte[] SHA256_PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
 
+  /**
+   * Most uncompressed bytes deflate can produce per compressed byte: a length-258 match coded
+   * in two bits (one-bit literal/length and distance codes). A span claiming more than this
+   * times its compressed length cannot be right, and would only make a reader allocate for it.
+   */
+  static final long MAX_DEFLATE_RATIO = 1032;
+
   // Gzip zinfo layout (FORMATS.md 1.2).
   private static final int ZINFO_HEADER = 4 + 8;
   private static final int ZINFO_RECORD = 8 + 8 + 1 + 32768;
@@ -518,6 +525,16 @@ public final class ZtocView {
       }
       if (i == 0 ? out != 0 : out < checkpointOut[i - 1]) {
         throw badCheckpoint(i, "out " + out + (i == 0 ? " != 0" : " before the previous"));
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      long cStart = checkpointIn[i] - (checkpointBits[i] != 0 ? 1 : 0);
+      long cEnd = i + 1 < count ? checkpointIn[i + 1] : compressedSize;
+      long uEnd = i + 1 < count ? checkpointOut[i + 1] : Math.max(uncompressedSize, checkpointOut[i]);
+      if (uEnd - checkpointOut[i] > MAX_DEFLATE_RATIO * (cEnd - cStart)) {
+        throw badCheckpoint(i, "span of " + (cEnd - cStart) + " compressed bytes cannot inflate"
+            + " to the " + (uEnd - checkpointOut[i]) + " its checkpoints give (deflate's limit is "
+            + MAX_DEFLATE_RATIO + " times)");
       }
     }
   }

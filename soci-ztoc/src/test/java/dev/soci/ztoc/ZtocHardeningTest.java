@@ -86,6 +86,17 @@ class ZtocHardeningTest {
   }
 
   @Test
+  void aSpanClaimingMoreThanDeflateCanProduceIsRefusedBeforeAnyAllocation() throws Exception {
+    byte[] good = Files.readAllBytes(VECTORS.resolve("ztoc/pystd-named.tar.gz.1048576.ztoc"));
+    int last = ZtocView.open(good).spanCount() - 1;
+    // All later checkpoints move together, so only span last-1 grows: by 2 GB.
+    byte[] bad = shiftCheckpoint(good, last, 2L << 30);
+    assertThatThrownBy(() -> ZtocView.open(bad))
+        .isInstanceOf(ZtocFormatException.class)
+        .hasMessageContaining("cannot inflate");
+  }
+
+  @Test
   void entriesOutsideTheTarStreamAreRefused() throws Exception {
     byte[] z = tarZtoc(4096, List.of(entry("f", EntryType.REG, 512, 4000, "")));
     assertThatThrownBy(() -> ZtocView.open(z))
