@@ -37,8 +37,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * from its checkpoint while another thread checks the copy against the zTOC's span digest, and
  * kept in a bounded cache only once the digest matched: a corrupt or wrong layer yields a
  * {@link SpanDigestMismatchException}, never wrong bytes, and no byte of a span is returned
- * before its digest has been verified. The spans of a read that covers several are fetched and
- * decompressed in parallel. A reader is safe for use by many threads at once.
+ * before its digest has been verified. A span must also inflate to exactly the length its
+ * checkpoints give and end where the next span starts ({@link
+ * dev.soci.core.CheckpointMismatchException} otherwise), and a regular file's data must follow a
+ * regular file's tar header. These checks hold the layer to the zTOC; the zTOC itself is only as
+ * trustworthy as where it came from: open it with its expected digest ({@link
+ * ZtocView#open(java.nio.file.Path, String)}) and see {@link ZtocView} for what a loose zTOC can and cannot
+ * guarantee. The spans of a read that covers several are fetched and decompressed in parallel. A
+ * reader is safe for use by many threads at once.
  *
  * <pre>{@code
  * ZtocView ztoc = ZtocView.open(Path.of("layer.ztoc"));
