@@ -6,6 +6,7 @@ import dev.soci.core.GoJsonString;
 import dev.soci.core.GzipZinfo;
 import dev.soci.core.Sha256;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,6 +91,8 @@ public final class ZtocView {
    * times its compressed length cannot be right, and would only make a reader allocate for it.
    */
   static final long MAX_DEFLATE_RATIO = 1032;
+
+  private static final int READ_SLICE = 1 << 20;
 
   // Gzip zinfo layout (FORMATS.md 1.2).
   private static final int ZINFO_HEADER = 4 + 8;
@@ -334,7 +337,19 @@ public final class ZtocView {
     if (size > Integer.MAX_VALUE - 8) {
       throw new ZtocFormatException("ztoc file too large: " + size + " bytes");
     }
-    return Files.readAllBytes(file);
+    // Read in slices: one read of the whole file would stage it in a native buffer as large.
+    byte[] bytes = new byte[(int) size];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n = 0;
+      int r = 0;
+      while (n < bytes.length && (r = in.read(bytes, n, Math.min(READ_SLICE, bytes.length - n))) >= 0) {
+        n += r;
+      }
+      if (n != bytes.length || in.read() >= 0) {
+        throw new ZtocFormatException("zTOC " + file + " changed size while it was read");
+      }
+    }
+    return bytes;
   }
 
   /** Validates entry {@code i}; messages name the field, the caller adds the entry number. */
