@@ -35,8 +35,9 @@ public record ZtocInfo(
   /**
    * One entry of the view.
    *
-   * @param filename entry name as stored, decoded as UTF-8 (malformed bytes become U+FFFD, as in
-   *     the reference's JSON output)
+   * @param filename entry name as stored, decoded as UTF-8 (malformed bytes become U+FFFD; the
+   *     JSON of {@link #writeJson} works from the raw bytes and, as the reference, writes each
+   *     malformed byte as the escape {@code &#92;ufffd} instead)
    * @param offset uncompressed offset of its data
    * @param size its size
    * @param type the zTOC type string
