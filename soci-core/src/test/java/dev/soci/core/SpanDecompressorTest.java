@@ -104,6 +104,9 @@ class SpanDecompressorTest {
     residues.addAll(checkAllSpans(
         Gz.concat(Gz.gzip(a, 1), Gz.gzip(new byte[0], 6), Gz.member(b, Gz.deflate(b, 6, 0, 0, 0), 31 & ~1)), 1L << 40));
     residues.addAll(checkAllSpans(Gz.concat(Gz.gzip(a, 1), Gz.gzip(b, 9)), 20_000));
+    // members (one empty) crossed inside spans that must end exactly at their checkpoints
+    residues.addAll(checkAllSpans(
+        Gz.concat(Gz.gzip(a, 1), Gz.gzip(new byte[0], 6), Gz.gzip(b, 9), Gz.gzip(a, 6)), 7_000));
     // the spans above started at every possible bit offset within a byte, through both engines
     assertThat(residues).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
   }
