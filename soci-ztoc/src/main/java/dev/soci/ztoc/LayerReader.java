@@ -62,6 +62,7 @@ public final class LayerReader implements Closeable {
   /**
    * Default bound on one span's decompressed size. Spans are normally about the span size plus
    * one deflate block; the bound keeps a hostile zTOC from making the reader allocate gigabytes.
+   * On a small heap the default is lower: see {@link Builder#maxSpanBytes}.
    */
   public static final int DEFAULT_MAX_SPAN_BYTES = 256 << 20;
 
@@ -623,12 +624,17 @@ public final class LayerReader implements Closeable {
     }
   }
 
+  /** The default span bound for a heap of {@code maxHeap} bytes (see {@link Builder#maxSpanBytes}). */
+  static int defaultMaxSpanBytes(long maxHeap) {
+    return (int) Math.max(1 << 20, Math.min(DEFAULT_MAX_SPAN_BYTES, maxHeap / 8));
+  }
+
   /** Options of a {@link LayerReader}. */
   public static final class Builder {
     private final ZtocView ztoc;
     private final RangeSource source;
     private long cacheBytes = DEFAULT_CACHE_BYTES;
-    private int maxSpanBytes = DEFAULT_MAX_SPAN_BYTES;
+    private int maxSpanBytes = defaultMaxSpanBytes(Runtime.getRuntime().maxMemory());
     private Executor executor;
     private int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
@@ -646,7 +652,12 @@ public final class LayerReader implements Closeable {
       return this;
     }
 
-    /** Refuse spans larger than this, compressed or not (default 256 MiB). */
+    /**
+     * Refuse spans larger than this, compressed or not. The default is {@link
+     * #DEFAULT_MAX_SPAN_BYTES}, or an eighth of the maximum heap when that is less (32 MiB under
+     * {@code -Xmx256m}, still eight times the default span size), so that a span a hostile zTOC
+     * claims fails with a typed error rather than exhausting the heap.
+     */
     public Builder maxSpanBytes(int bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("max span size must be positive, got " + bytes);

@@ -97,6 +97,34 @@ class ZtocHardeningTest {
   }
 
   @Test
+  void theDefaultSpanBoundFitsTheHeap() {
+    assertThat(LayerReader.defaultMaxSpanBytes(256L << 20)).isEqualTo(32 << 20);
+    assertThat(LayerReader.defaultMaxSpanBytes(16L << 30)).isEqualTo(LayerReader.DEFAULT_MAX_SPAN_BYTES);
+    assertThat(LayerReader.defaultMaxSpanBytes(1 << 20)).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void aSpanLargerThanTheReadersBoundIsATypedErrorNotAnAllocation() throws Exception {
+    // 48 MiB of zeros inflate from 47 KB: within deflate's ratio, so the zTOC is well formed.
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    tar.writeBytes(header("z", '0', 48 << 20, ""));
+    tar.writeBytes(new byte[(48 << 20) + 1024]);
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(tar.toByteArray());
+    }
+    byte[] layer = gz.toByteArray();
+    ZtocView view = ZtocView.open(
+        ZtocBuilder.create().spanSize(64 << 20).build(new ByteArrayInputStream(layer)).bytes());
+    try (LayerReader reader = LayerReader.builder(view, RangeSource.of(layer))
+        .maxSpanBytes(32 << 20).build()) {
+      assertThatThrownBy(() -> reader.readFile("z"))
+          .isInstanceOf(ZtocFormatException.class)
+          .hasMessageContaining("larger than the reader's bound of " + (32 << 20));
+    }
+  }
+
+  @Test
   void entriesOutsideTheTarStreamAreRefused() throws Exception {
     byte[] z = tarZtoc(4096, List.of(entry("f", EntryType.REG, 512, 4000, "")));
     assertThatThrownBy(() -> ZtocView.open(z))
