@@ -1,5 +1,6 @@
 package dev.soci.benchmarks;
 
+import dev.soci.ztoc.PathTooLongException;
 import dev.soci.ztoc.SymlinkLoopException;
 import dev.soci.ztoc.TocEntry;
 import dev.soci.ztoc.Ztoc;
@@ -78,7 +79,7 @@ public class LookupBenchmark {
 
   /** Like {@link #openAndLookup} but following symbolic and hard links (what a reader does). */
   @Benchmark
-  public long openAndResolve() throws ZtocFormatException, SymlinkLoopException {
+  public long openAndResolve() throws ZtocFormatException, SymlinkLoopException, PathTooLongException {
     ZtocView v = ZtocView.open(ztoc);
     long sum = 0;
     for (String p : paths) {

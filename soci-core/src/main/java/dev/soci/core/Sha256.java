@@ -46,6 +46,20 @@ public final class Sha256 {
     return finish(md);
   }
 
+  /** Whether {@code digest} is {@code sha256:} followed by 64 lowercase hex digits. */
+  public static boolean isValid(String digest) {
+    if (digest == null || digest.length() != PREFIX.length() + 64 || !digest.startsWith(PREFIX)) {
+      return false;
+    }
+    for (int i = PREFIX.length(); i < digest.length(); i++) {
+      char c = digest.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Whether {@code digest} is the string form of {@code raw}: {@code sha256:} followed by its hex.
    * A malformed string never matches (and never throws).

@@ -41,12 +41,46 @@ public final class SpanDecompressor {
     check(checkpoint, skip, dst, off, len);
     Slice s = Slice.of(span);
     try {
-      return withZlib(s, checkpoint, skip, dst, off, len);
+      return withZlib(s, checkpoint, skip, dst, off, len, false);
     } catch (DataFormatException e) {
       // Let our decoder find and name the damage precisely; it should fail too.
       withJava(s, checkpoint, skip, dst, off, len);
       throw new CorruptStreamException("zlib rejected the span data: " + e.getMessage(), -1);
     }
+  }
+
+  /**
+   * Decompresses a whole span that ends at the next checkpoint into {@code dst[off..off+len)},
+   * checking that its compressed bytes hold exactly {@code len} uncompressed bytes (the next
+   * checkpoint's {@code out} minus this one's): inflating them from the checkpoint must give
+   * {@code len} bytes and then nothing more before the input ends, which is where the next
+   * span's deflate block begins. A checkpoint moved in either stream fails here rather than
+   * making later reads return the bytes of another place.
+   *
+   * @param span exactly the span's compressed bytes, from {@code checkpoint.compressedStart()} to
+   *     the next checkpoint's {@code in}; its position is not changed
+   * @throws CheckpointMismatchException if the bytes inflate to fewer or more than {@code len}
+   * @throws SociException (another subclass) when the data is corrupt
+   */
+  public static void decompressSpan(ByteBuffer span, Checkpoint checkpoint, byte[] dst, int off, int len)
+      throws IOException {
+    check(checkpoint, 0, dst, off, len);
+    Slice s = Slice.of(span);
+    try {
+      withZlib(s, checkpoint, 0, dst, off, len, true);
+    } catch (DataFormatException e) {
+      // Name the damage if it lies inside the span; if the span's own length decodes cleanly,
+      // zlib choked on what follows it, which is then not the next checkpoint's block.
+      withJava(s, checkpoint, 0, dst, off, len);
+      throw mismatch(checkpoint, "is not followed by a deflate block boundary after its " + len
+          + " bytes (zlib: " + e.getMessage() + ")");
+    }
+  }
+
+  private static CheckpointMismatchException mismatch(Checkpoint cp, String what) {
+    return new CheckpointMismatchException("the span at compressed offset " + cp.compressedStart()
+        + " (uncompressed offset " + cp.out() + ") " + what + ": its checkpoints are wrong",
+        cp.compressedStart());
   }
 
   private static void check(Checkpoint cp, long skip, byte[] dst, int off, int len) {
@@ -100,7 +134,12 @@ public final class SpanDecompressor {
     }
   }
 
-  static int withZlib(Slice s, Checkpoint cp, long skip, byte[] dst, int off, int len)
+  /**
+   * Inflates {@code len} bytes after skipping {@code skip}. With {@code exact}, the input must
+   * then be used up (with no more output), and ending early is a {@link
+   * CheckpointMismatchException} rather than a truncation.
+   */
+  static int withZlib(Slice s, Checkpoint cp, long skip, byte[] dst, int off, int len, boolean exact)
       throws IOException, DataFormatException {
     long base = cp.compressedStart();
     Inflater inf = new Inflater(true);
@@ -121,14 +160,21 @@ public final class SpanDecompressor {
       byte[] skipBuf = skip > 0 ? new byte[(int) Math.min(skip, 64 * 1024)] : null;
       long toSkip = skip;
       int produced = 0;
-      while (produced < len) {
+      byte[] probe = exact ? new byte[1] : null;
+      while (produced < len || exact) {
         int n;
         if (toSkip > 0) {
           n = inf.inflate(skipBuf, 0, (int) Math.min(toSkip, skipBuf.length));
           toSkip -= n;
-        } else {
+        } else if (produced < len) {
           n = inf.inflate(dst, off + produced, len - produced);
           produced += n;
+        } else {
+          // All promised bytes are out: a correct span has no more before its input ends.
+          n = inf.inflate(probe, 0, 1);
+          if (n > 0) {
+            throw mismatch(cp, "inflates to more than the " + len + " bytes its checkpoints give");
+          }
         }
         if (n > 0) {
           continue;
@@ -140,10 +186,13 @@ public final class SpanDecompressor {
           // Member end: skip the trailer, parse the next header, start afresh (zlib resets its window).
           int next = s.to() - inf.getRemaining() + 8;
           if (next > s.to()) {
+            if (exact) {
+              throw mismatch(cp, "ends inside a gzip trailer");
+            }
             throw new TruncatedStreamException("compressed data ends in a gzip trailer", base + (s.to() - s.from()));
           }
           if (next == s.to()) {
-            return produced;
+            return exactEnd(cp, exact, produced, len);
           }
           DeflateDecoder h = new DeflateDecoder(s.a(), next, s.to(), base + (next - s.from()));
           h.readGzipHeader();
@@ -154,6 +203,8 @@ public final class SpanDecompressor {
           if (inPrefix) {
             inPrefix = false;
             inf.setInput(s.a(), from, s.to() - from);
+          } else if (exact) {
+            return exactEnd(cp, true, produced, len);
           } else {
             throw new TruncatedStreamException("compressed data ends inside a deflate block", base + (s.to() - s.from()));
           }
@@ -165,6 +216,16 @@ public final class SpanDecompressor {
     } finally {
       inf.end();
     }
+  }
+
+  /** The input ended after {@code produced} bytes: fine unless an exact span promised more. */
+  private static int exactEnd(Checkpoint cp, boolean exact, int produced, int len)
+      throws CheckpointMismatchException {
+    if (exact && produced < len) {
+      throw mismatch(cp, "inflates to only " + produced + " of the " + len
+          + " bytes its checkpoints give");
+    }
+    return produced;
   }
 
   static int withJava(Slice s, Checkpoint cp, long skip, byte[] dst, int off, int len) throws IOException {

@@ -24,7 +24,8 @@ class SpanDecompressorTest {
     int run(SpanDecompressor.Slice s, Checkpoint cp, long skip, byte[] dst, int off, int len) throws Exception;
   }
 
-  private static final Engine ZLIB = SpanDecompressor::withZlib;
+  private static final Engine ZLIB =
+      (s, cp, skip, dst, off, len) -> SpanDecompressor.withZlib(s, cp, skip, dst, off, len, false);
   private static final Engine JAVA = SpanDecompressor::withJava;
 
   static Stream<Path> layers() throws IOException {
@@ -61,6 +62,21 @@ class SpanDecompressorTest {
       ByteBuffer direct = ByteBuffer.allocateDirect(to - from).put(gz, from, to - from).flip();
       assertThat(SpanDecompressor.decompress(direct, cp, viaApi, 0, want)).isEqualTo(want);
       assertThat(viaApi).isEqualTo(expected);
+      if (i + 1 < cps.size()) {
+        // A whole span ending at a checkpoint: exactly its length passes, one more or one less
+        // byte is a checkpoint mismatch (the bytes of another place), never silent.
+        byte[] exact = new byte[want];
+        SpanDecompressor.decompressSpan(direct, cp, exact, 0, want);
+        assertThat(exact).isEqualTo(expected);
+        for (int wrong : new int[] {want - 1, want + 1}) {
+          if (wrong >= 0) {
+            assertThatThrownBy(() -> SpanDecompressor.decompressSpan(direct, cp, new byte[wrong], 0, wrong))
+                .as("span %d claimed %d of %d bytes", i, wrong, want)
+                .isInstanceOf(CheckpointMismatchException.class)
+                .hasMessageContaining("compressed offset " + cp.compressedStart());
+          }
+        }
+      }
       residues.add(cp.bits());
     }
     return residues;
@@ -88,6 +104,9 @@ class SpanDecompressorTest {
     residues.addAll(checkAllSpans(
         Gz.concat(Gz.gzip(a, 1), Gz.gzip(new byte[0], 6), Gz.member(b, Gz.deflate(b, 6, 0, 0, 0), 31 & ~1)), 1L << 40));
     residues.addAll(checkAllSpans(Gz.concat(Gz.gzip(a, 1), Gz.gzip(b, 9)), 20_000));
+    // members (one empty) crossed inside spans that must end exactly at their checkpoints
+    residues.addAll(checkAllSpans(
+        Gz.concat(Gz.gzip(a, 1), Gz.gzip(new byte[0], 6), Gz.gzip(b, 9), Gz.gzip(a, 6)), 7_000));
     // the spans above started at every possible bit offset within a byte, through both engines
     assertThat(residues).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
   }

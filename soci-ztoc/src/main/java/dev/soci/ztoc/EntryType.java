@@ -23,6 +23,16 @@ public enum EntryType {
     this.wireName = wireName;
   }
 
+  /**
+   * Whether entries of this type have data in the tar stream. Only regular files do: the others
+   * are header-only types (Go's {@code isHeaderOnlyType}), which occupy no data whatever their
+   * header's size field says, so the size a zTOC records for them (the reference keeps the
+   * header's value) names no bytes of the archive.
+   */
+  public boolean hasData() {
+    return this == REG;
+  }
+
   /** The string stored in the zTOC's {@code type} field. */
   public String wireName() {
     return wireName;

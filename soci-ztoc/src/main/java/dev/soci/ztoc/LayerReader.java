@@ -1,6 +1,7 @@
 package dev.soci.ztoc;
 
 import dev.soci.core.Checkpoint;
+import dev.soci.core.CheckpointMismatchException;
 import dev.soci.core.Compression;
 import dev.soci.core.RangeSource;
 import dev.soci.core.Sha256;
@@ -36,8 +37,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * from its checkpoint while another thread checks the copy against the zTOC's span digest, and
  * kept in a bounded cache only once the digest matched: a corrupt or wrong layer yields a
  * {@link SpanDigestMismatchException}, never wrong bytes, and no byte of a span is returned
- * before its digest has been verified. The spans of a read that covers several are fetched and
- * decompressed in parallel. A reader is safe for use by many threads at once.
+ * before its digest has been verified. A span must also inflate to exactly the length its
+ * checkpoints give and end where the next span starts ({@link
+ * dev.soci.core.CheckpointMismatchException} otherwise), and a regular file's data must follow a
+ * regular file's tar header. These checks hold the layer to the zTOC; the zTOC itself is only as
+ * trustworthy as where it came from: open it with its expected digest ({@link
+ * ZtocView#open(java.nio.file.Path, String)}) and see {@link ZtocView} for what a loose zTOC can and cannot
+ * guarantee. The spans of a read that covers several are fetched and decompressed in parallel. A
+ * reader is safe for use by many threads at once.
  *
  * <pre>{@code
  * ZtocView ztoc = ZtocView.open(Path.of("layer.ztoc"));
@@ -55,6 +62,7 @@ public final class LayerReader implements Closeable {
   /**
    * Default bound on one span's decompressed size. Spans are normally about the span size plus
    * one deflate block; the bound keeps a hostile zTOC from making the reader allocate gigabytes.
+   * On a small heap the default is lower: see {@link Builder#maxSpanBytes}.
    */
   public static final int DEFAULT_MAX_SPAN_BYTES = 256 << 20;
 
@@ -213,8 +221,12 @@ public final class LayerReader implements Closeable {
     }
   }
 
-  /** The span holding {@code offset}, which is inside the stream: the last span, or its next. */
-  private int spanHolding(long offset) {
+  /**
+   * The span holding {@code offset}, which is inside the stream: the last span, or its next.
+   * Validation at open makes the spans cover the stream; the check here keeps a broken promise
+   * a typed error rather than an index out of bounds.
+   */
+  private int spanHolding(long offset) throws ZtocFormatException {
     int guess = lastSpan;
     if (guess < spanStart.length && offset >= spanStart[guess]) {
       if (offset < spanEnd[guess]) {
@@ -226,6 +238,11 @@ public final class LayerReader implements Closeable {
       }
     }
     int found = ztoc.spanHolding(offset);
+    if (found < 0 || found >= spanStart.length || offset < spanStart[found]
+        || offset >= spanEnd[found]) {
+      throw new ZtocFormatException("no span of the zTOC's " + spanStart.length
+          + " covers offset " + offset + " of the tar stream");
+    }
     lastSpan = found;
     return found;
   }
@@ -266,10 +283,11 @@ public final class LayerReader implements Closeable {
   }
 
   /**
-   * The index of the TOC entry holding the data of {@code path}: links resolved, and required to
-   * be a regular file.
+   * The index of the TOC entry holding the data of {@code path}: links resolved, required to be
+   * a regular file, and its tar header found right before its data (see {@link #checkHeader}).
    *
    * @throws NoSuchEntryException if there is no such path or it is not a regular file
+   * @throws LayerMismatchException if the block before the data is not a regular file's header
    */
   public int regularFile(String path) throws IOException {
     OptionalInt found = ztoc.resolve(path);
@@ -287,7 +305,39 @@ public final class LayerReader implements Closeable {
       throw new ZtocFormatException("the zTOC says " + path + " holds " + size + " bytes at offset "
           + offset + ", past the end of the layer's tar stream (" + size() + " bytes)");
     }
+    checkHeader(offset, path);
     return entry;
+  }
+
+  /**
+   * Checks that the 512 bytes before a regular file's data are a valid tar header of a regular
+   * file. In every tar format the builder accepts, the block right before an entry's data is
+   * that entry's own header: PAX records and GNU long names come before it, never between. So
+   * this holds for every honest zTOC, and catches an entry offset, or checkpoints placing the
+   * stream, that are off by whole blocks or more. It is a check of placement, not of content:
+   * the header's name and size may be overridden by those earlier records and are not compared,
+   * and the file's own bytes are only as trustworthy as the zTOC (see {@link ZtocView}).
+   */
+  private void checkHeader(long offset, String path) throws IOException {
+    if (offset < TarHeader.BLOCK) {
+      throw new ZtocFormatException("the zTOC places " + path + " at offset " + offset
+          + ", before the end of any tar header");
+    }
+    byte[] block = new byte[TarHeader.BLOCK];
+    readFully(offset - block.length, block, path);
+    byte flag;
+    try {
+      flag = TarHeader.parse(block, offset - block.length).typeFlag;
+    } catch (TarFormatException e) {
+      throw new LayerMismatchException("the layer has no tar header before the data the zTOC"
+          + " gives for " + path + " at offset " + offset + " (" + e.getMessage() + "): the zTOC"
+          + " does not describe this layer's stream", e);
+    }
+    if (flag != '0' && flag != 0) {
+      throw new LayerMismatchException("the tar header before the data the zTOC gives for "
+          + path + " at offset " + offset + " is of type '" + (char) (flag & 0xff)
+          + "', not a regular file: the zTOC does not describe this layer's stream");
+    }
   }
 
   /** Closes the range source and stops the reader's own threads (not a caller's executor). */
@@ -375,7 +425,20 @@ public final class LayerReader implements Closeable {
     IOException ioFailure = null;
     RuntimeException failure = null;
     try {
-      got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
+      if (i < spanStart.length - 1) {
+        // A span that ends at a checkpoint must hold exactly the bytes up to it: a checkpoint
+        // moved in either stream (the zTOC is not covered by the span digests) would otherwise
+        // place other bytes at these offsets.
+        SpanDecompressor.decompressSpan(compressed, checkpoints.get(i), out, 0, out.length);
+        got = out.length;
+      } else {
+        // The last span may go on past the tar stream (zero padding): only a minimum applies.
+        got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
+      }
+    } catch (CheckpointMismatchException e) {
+      ioFailure = new CheckpointMismatchException("span " + i + ": " + e.getMessage(),
+          e.compressedOffset());
+      ioFailure.initCause(e);
     } catch (IOException e) {
       ioFailure = e;
     } catch (RuntimeException e) {
@@ -561,12 +624,17 @@ public final class LayerReader implements Closeable {
     }
   }
 
+  /** The default span bound for a heap of {@code maxHeap} bytes (see {@link Builder#maxSpanBytes}). */
+  static int defaultMaxSpanBytes(long maxHeap) {
+    return (int) Math.max(1 << 20, Math.min(DEFAULT_MAX_SPAN_BYTES, maxHeap / 8));
+  }
+
   /** Options of a {@link LayerReader}. */
   public static final class Builder {
     private final ZtocView ztoc;
     private final RangeSource source;
     private long cacheBytes = DEFAULT_CACHE_BYTES;
-    private int maxSpanBytes = DEFAULT_MAX_SPAN_BYTES;
+    private int maxSpanBytes = defaultMaxSpanBytes(Runtime.getRuntime().maxMemory());
     private Executor executor;
     private int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
@@ -584,7 +652,12 @@ public final class LayerReader implements Closeable {
       return this;
     }
 
-    /** Refuse spans larger than this, compressed or not (default 256 MiB). */
+    /**
+     * Refuse spans larger than this, compressed or not. The default is {@link
+     * #DEFAULT_MAX_SPAN_BYTES}, or an eighth of the maximum heap when that is less (32 MiB under
+     * {@code -Xmx256m}, still eight times the default span size), so that a span a hostile zTOC
+     * claims fails with a typed error rather than exhausting the heap.
+     */
     public Builder maxSpanBytes(int bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("max span size must be positive, got " + bytes);

@@ -16,6 +16,14 @@ import java.util.List;
  * normalisation ({@code a//b}, {@code a/./b}, {@code ..}) are rare; only those are normalised
  * into a side pool. A name-sorted order, needed only for directory listings, is built on first
  * use.
+ *
+ * <p><b>Hostile names.</b> The hash is keyed with a random per-instance seed, so which names
+ * share a slot cannot be planned ahead. A fast hash can still have collisions that hold for every
+ * seed, so the build also counts its probes: when they exceed {@link #MAX_BUILD_PROBES_PER_ENTRY}
+ * per entry (plus {@link #BUILD_PROBE_SLACK}) or a single insertion exceeds {@link
+ * #MAX_INSERT_PROBES} (ordinary names need a few per entry, and rarely more than a hundred for
+ * one), the build stops and every lookup uses binary search over the name-sorted order instead:
+ * O(log n) comparisons whatever the names, never the quadratic cost of a flooded table.
  */
 final class PathIndex {
   private static final VarHandle I64 =
@@ -24,6 +32,13 @@ final class PathIndex {
   private static final long ONES = 0x0101010101010101L;
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
+  /** Average probes per entry above which the hash table is given up for sorted search. */
+  static final int MAX_BUILD_PROBES_PER_ENTRY = 4;
+  /** Probes any build may use whatever its size, so that small indexes never fall back. */
+  static final int BUILD_PROBE_SLACK = 1024;
+  /** Probes one insertion may take before the hash table is given up for sorted search. */
+  static final int MAX_INSERT_PROBES = 256;
+
   private final ZtocView view;
   private final byte[] buf;
   private final byte[] pool;
@@ -31,16 +46,27 @@ final class PathIndex {
   private final int[] start;
   private final int[] length;
   private final int[] hashes;
-  // Open addressing, linear probing, load factor at most 1/2; -1 marks a free slot.
+  // The hash key: a random seed per index, so that colliding names cannot be prepared ahead.
+  private final long seed;
+  // Open addressing, linear probing, load factor at most 1/2; -1 marks a free slot. Null when
+  // the build gave up on hashing (see the class description): lookups then search `sorted`.
   private final int[] slots;
   private final int mask;
   // The same for the winning entries that are symbolic links only.
   private final int[] linkSlots;
   private final int linkMask;
+  // Probes the build used (for tests: the flooding bound).
+  private final long buildProbes;
   private volatile int[] sorted;
 
   PathIndex(ZtocView view, FlatBufferInput in, int[] nameStart, int[] nameLength) {
+    this(view, in, nameStart, nameLength, java.util.concurrent.ThreadLocalRandom.current().nextLong());
+  }
+
+  /** An index with a given hash seed (tests). */
+  PathIndex(ZtocView view, FlatBufferInput in, int[] nameStart, int[] nameLength, long seed) {
     this.view = view;
+    this.seed = seed;
     this.buf = in.array();
     int base = in.base();
     int n = nameStart.length;
@@ -63,16 +89,35 @@ final class PathIndex {
     }
     pool = slow.toByteArray();
     int cap = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1;
-    slots = new int[cap];
-    Arrays.fill(slots, -1);
-    mask = cap - 1;
-    for (int i = 0; i < n; i++) {
-      int h = hashes[i] & mask;
+    int[] table = new int[cap];
+    Arrays.fill(table, -1);
+    int tableMask = cap - 1;
+    long budget = (long) MAX_BUILD_PROBES_PER_ENTRY * n + BUILD_PROBE_SLACK;
+    long probes = 0;
+    for (int i = 0; i < n && table != null; i++) {
+      int h = hashes[i] & tableMask;
       int e;
-      while ((e = slots[h]) >= 0 && !(hashes[e] == hashes[i] && sameName(e, i))) {
-        h = (h + 1) & mask;
+      int steps = 0;
+      while ((e = table[h]) >= 0 && !(hashes[e] == hashes[i] && sameName(e, i))) {
+        h = (h + 1) & tableMask;
+        if (++steps > MAX_INSERT_PROBES || probes + steps > budget) {
+          table = null; // flooded: give up before the cost grows quadratic
+          break;
+        }
       }
-      slots[h] = i; // a later duplicate replaces the earlier one, as extraction would
+      probes += steps;
+      if (table != null) {
+        table[h] = i; // a later duplicate replaces the earlier one, as extraction would
+      }
+    }
+    buildProbes = probes;
+    slots = table;
+    mask = tableMask;
+    if (slots == null) {
+      linkSlots = null;
+      linkMask = 0;
+      sortedOrder(); // every lookup needs it now
+      return;
     }
     // Symbolic links get a second, small table: resolve asks of every path component whether
     // it is a link, and most are not, so that question is answered without touching the big
@@ -85,18 +130,36 @@ final class PathIndex {
       }
     }
     int linkCap = Integer.highestOneBit(Math.max(4, links * 2 - 1)) << 1;
-    linkSlots = new int[linkCap];
-    Arrays.fill(linkSlots, -1);
+    int[] linkTable = new int[linkCap];
+    Arrays.fill(linkTable, -1);
     linkMask = linkCap - 1;
-    for (int i = 0; links > 0 && i < n; i++) {
+    for (int i = 0; links > 0 && i < n && linkTable != null; i++) {
       if (view.type(i) == EntryType.SYMLINK && winner(i)) {
         int h = hashes[i] & linkMask;
-        while (linkSlots[h] >= 0) {
+        int steps = 0;
+        while (linkTable[h] >= 0) {
           h = (h + 1) & linkMask; // winners have distinct names: no comparison needed
+          if (++steps > MAX_INSERT_PROBES) {
+            linkTable = null; // flooded: links are then found through the main table
+            break;
+          }
         }
-        linkSlots[h] = i;
+        if (linkTable != null) {
+          linkTable[h] = i;
+        }
       }
     }
+    linkSlots = linkTable;
+  }
+
+  /** Probes the build used. */
+  long buildProbes() {
+    return buildProbes;
+  }
+
+  /** Whether lookups use the hash table (false once flooding made the build give up on it). */
+  boolean hashed() {
+    return slots != null;
   }
 
   /** Whether entry {@code i} is the one its name finds (no later entry has the same name). */
@@ -195,29 +258,51 @@ final class PathIndex {
   }
 
   /**
-   * Hash of {@code b[from, from + len)}, eight bytes per step; depends only on the content, so a
-   * name in the zTOC, in the pool or in a query hashes alike.
+   * Keyed hash of {@code b[from, from + len)}: the state after each whole eight-byte word
+   * ({@link #round}), then the tail and the length ({@link #finish}). It depends only on the
+   * seed and the content, so a name in the zTOC, in the pool or in a query hashes alike; and
+   * since the state after a prefix's words does not depend on what follows, {@link #resolve}
+   * extends it segment by segment instead of rehashing the path so far.
    */
-  static int hash(byte[] b, int from, int len) {
-    long h = len * K;
-    int p = from;
-    int end = from + len;
-    for (; p + 8 <= end; p += 8) {
-      h = (h ^ (long) I64.get(b, p)) * K;
-      h ^= h >>> 29;
+  int hash(byte[] b, int from, int len) {
+    return hash(seed, b, from, len);
+  }
+
+  /** {@link #hash(byte[], int, int)} with the given seed. */
+  static int hash(long seed, byte[] b, int from, int len) {
+    return finish(words(seed, b, from, from + (len & ~7)), b, from, len);
+  }
+
+  /** The state after the words {@code b[from, to)} ({@code to - from} a multiple of 8). */
+  private static long words(long h, byte[] b, int from, int to) {
+    for (int p = from; p < to; p += 8) {
+      h = round(h, (long) I64.get(b, p));
     }
-    if (p < end) {
+    return h;
+  }
+
+  private static long round(long h, long w) {
+    h = (h ^ w) * K;
+    return h ^ (h >>> 29);
+  }
+
+  /** The hash of {@code b[from, from + len)} given the state after its whole words. */
+  private static int finish(long h, byte[] b, int from, int len) {
+    int r = len & 7;
+    if (r != 0) {
+      int end = from + len;
       long w;
       if (len >= 8) {
-        w = (long) I64.get(b, end - 8); // the last eight bytes, overlapping the previous step
+        w = (long) I64.get(b, end - 8) >>> (8 * (8 - r)); // the last r bytes, one load
       } else {
         w = 0;
-        for (int k = end - 1; k >= p; k--) {
+        for (int k = end - 1; k >= from; k--) {
           w = (w << 8) | (b[k] & 0xff);
         }
       }
-      h = (h ^ w) * K;
+      h = round(h, w);
     }
+    h = (h ^ len) * K;
     h ^= h >>> 32;
     h *= K;
     return (int) (h ^ (h >>> 32));
@@ -307,16 +392,46 @@ final class PathIndex {
 
   /** Entry index for the already normalised name {@code key[from, from + len)}, or -1. */
   private int find(byte[] key, int from, int len) {
-    return probe(slots, mask, key, from, len);
+    return find(hash(key, from, len), key, from, len);
+  }
+
+  /** {@link #find(byte[], int, int)} given the key's {@link #hash}. */
+  private int find(int hash, byte[] key, int from, int len) {
+    if (slots == null) {
+      return search(key, from, len);
+    }
+    return probe(slots, mask, hash, key, from, len);
   }
 
   /** The symbolic link named by the normalised {@code key[from, from + len)}, or -1. */
-  private int findLink(byte[] key, int from, int len) {
-    return probe(linkSlots, linkMask, key, from, len);
+  private int findLink(int hash, byte[] key, int from, int len) {
+    if (linkSlots == null) {
+      int e = find(hash, key, from, len);
+      return e >= 0 && view.type(e) == EntryType.SYMLINK ? e : -1;
+    }
+    return probe(linkSlots, linkMask, hash, key, from, len);
   }
 
-  private int probe(int[] table, int tableMask, byte[] key, int from, int len) {
-    int hash = hash(key, from, len);
+  /**
+   * Binary search of the name-sorted order: the last entry (in archive order) named {@code
+   * key[from, from + len)}, or -1. Duplicates sort by index, so that is the last equal one.
+   */
+  private int search(byte[] key, int from, int len) {
+    int[] order = sortedOrder();
+    int lo = 0;
+    int hi = order.length;
+    while (lo < hi) { // first entry whose name is > key
+      int mid = (lo + hi) >>> 1;
+      if (compareToKey(order[mid], key, from, len) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo > 0 && compareToKey(order[lo - 1], key, from, len) == 0 ? order[lo - 1] : -1;
+  }
+
+  private int probe(int[] table, int tableMask, int hash, byte[] key, int from, int len) {
     int h = hash & tableMask;
     int e;
     while ((e = table[h]) >= 0) {
@@ -352,14 +467,22 @@ final class PathIndex {
 
   /**
    * See {@link ZtocView#resolve}. Walks the path one segment at a time, keeping the normalised
-   * path so far in one reusable array, so a resolve without links allocates almost nothing; the
-   * rest of the path is re-assembled only when a link is followed.
+   * path so far in one reusable array together with its hash state at every segment end, so
+   * each segment costs its own length (hashing extends the state instead of rehashing the path
+   * so far, and going back up a directory restores a saved state); the rest of the path is
+   * re-assembled only when a link is followed. Work is thus linear in the path length times the
+   * links followed, both bounded ({@link ZtocView#MAX_PATH_BYTES}, {@code maxHops}).
    */
-  int resolve(byte[] path, int maxHops) throws SymlinkLoopException {
-    byte[] cur = new byte[Math.max(32, path.length)];
+  int resolve(byte[] path, int maxHops) throws SymlinkLoopException, PathTooLongException {
+    if (path.length > ZtocView.MAX_PATH_BYTES) {
+      throw new PathTooLongException("path", path.length);
+    }
+    byte[] cur = new byte[Math.max(32, path.length + 1)];
     int curLen = 0;
     int[] segStart = new int[8]; // where each segment of cur starts
+    long[] segState = new long[8]; // hash state after the whole words up to each segment's end
     int depth = 0;
+    long h = seed; // hash state after the whole words of cur[0, curLen)
     byte[] rest = path; // segments still to walk, from pos
     int pos = 0;
     int hops = 0;
@@ -379,6 +502,7 @@ final class PathIndex {
           if (depth > 0) {
             depth--;
             curLen = Math.max(0, segStart[depth] - 1);
+            h = depth == 0 ? seed : segState[depth - 1];
           }
           continue;
         }
@@ -388,24 +512,30 @@ final class PathIndex {
         }
         if (depth == segStart.length) {
           segStart = Arrays.copyOf(segStart, depth * 2);
+          segState = Arrays.copyOf(segState, depth * 2);
         }
         if (depth > 0) {
           cur[curLen] = '/';
         }
         System.arraycopy(rest, from, cur, s, len);
-        segStart[depth++] = s;
-        curLen = s + len;
-        int idx = findLink(cur, 0, curLen);
+        int newLen = s + len;
+        h = words(h, cur, curLen & ~7, newLen & ~7);
+        segStart[depth] = s;
+        segState[depth++] = h;
+        curLen = newLen;
+        int idx = findLink(finish(h, cur, 0, curLen), cur, 0, curLen);
         if (idx >= 0) {
           if (++hops > maxHops) {
             throw new SymlinkLoopException(ByteString.wrap(path).toString());
           }
           depth--; // targets are relative to the link's directory
           curLen = Math.max(0, segStart[depth] - 1);
-          byte[] target = view.rawLinkname(idx).internalArray();
+          h = depth == 0 ? seed : segState[depth - 1];
+          byte[] target = linkTarget(idx);
           if (target.length > 0 && target[0] == '/') {
             depth = 0;
             curLen = 0;
+            h = seed;
           }
           // Walk the target, then what followed the link.
           int tail = Math.max(0, rest.length - pos);
@@ -417,7 +547,7 @@ final class PathIndex {
           pos = 0;
         }
       }
-      int idx = find(cur, 0, curLen);
+      int idx = find(finish(h, cur, 0, curLen), cur, 0, curLen);
       if (idx < 0 || view.type(idx) != EntryType.HARDLINK) {
         return idx;
       }
@@ -427,9 +557,19 @@ final class PathIndex {
       // A hard link names its target by archive path, from the layer root.
       depth = 0;
       curLen = 0;
-      rest = view.rawLinkname(idx).internalArray();
+      h = seed;
+      rest = linkTarget(idx);
       pos = 0;
     }
+  }
+
+  /** The link target of entry {@code idx}, at most {@link ZtocView#MAX_PATH_BYTES} long. */
+  private byte[] linkTarget(int idx) throws PathTooLongException {
+    byte[] target = view.rawLinkname(idx).internalArray();
+    if (target.length > ZtocView.MAX_PATH_BYTES) {
+      throw new PathTooLongException("link target of \"" + view.rawName(idx) + "\"", target.length);
+    }
+    return target;
   }
 
   /** Direct children of a normalised directory name, in name order. */
@@ -490,8 +630,12 @@ final class PathIndex {
   }
 
   private int compareToKey(int e, byte[] key) {
+    return compareToKey(e, key, 0, key.length);
+  }
+
+  private int compareToKey(int e, byte[] key, int from, int len) {
     int f = from(e);
-    return Arrays.compareUnsigned(arrayOf(e), f, f + length[e], key, 0, key.length);
+    return Arrays.compareUnsigned(arrayOf(e), f, f + length[e], key, from, from + len);
   }
 
   private boolean hasPrefix(int e, byte[] prefix) {

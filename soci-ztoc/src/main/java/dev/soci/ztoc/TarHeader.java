@@ -10,6 +10,9 @@ import java.util.Arrays;
  */
 final class TarHeader {
   final long offset;
+  /** Size of a tar block, and so of a header. */
+  static final int BLOCK = 512;
+
   final byte typeFlag;
   final byte[] name;
   final byte[] linkname;

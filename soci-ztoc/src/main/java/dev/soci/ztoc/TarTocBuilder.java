@@ -43,7 +43,7 @@ public final class TarTocBuilder {
    */
   public static final int MAX_SPECIAL_RECORD_SIZE = 1 << 20;
 
-  private static final int BLOCK = 512;
+  private static final int BLOCK = TarHeader.BLOCK;
 
   private enum State { HEADER, SECOND_ZERO, SKIP, SPECIAL, END, FINISHED, FAILED }
 
@@ -368,7 +368,7 @@ public final class TarTocBuilder {
     entries.add(entry);
 
     // Go's isHeaderOnlyType: these carry no data, whatever the size field claims.
-    dataRemaining = type == EntryType.REG ? size : 0;
+    dataRemaining = type.hasData() ? size : 0;
     padRemaining = padding(dataRemaining);
     state = dataRemaining + padRemaining == 0 ? State.HEADER : State.SKIP;
   }

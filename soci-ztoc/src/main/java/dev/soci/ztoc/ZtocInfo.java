@@ -1,6 +1,8 @@
 package dev.soci.ztoc;
 
 import dev.soci.core.Compression;
+import dev.soci.core.GoJsonString;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,8 +35,9 @@ public record ZtocInfo(
   /**
    * One entry of the view.
    *
-   * @param filename entry name as stored, decoded as UTF-8 (malformed bytes become U+FFFD, as in
-   *     the reference's JSON output)
+   * @param filename entry name as stored, decoded as UTF-8 (malformed bytes become U+FFFD; the
+   *     JSON of {@link #writeJson} works from the raw bytes and, as the reference, writes each
+   *     malformed byte as the escape {@code &#92;ufffd} instead)
    * @param offset uncompressed offset of its data
    * @param size its size
    * @param type the zTOC type string
@@ -46,7 +49,8 @@ public record ZtocInfo(
 
   /**
    * Computes the view of a zTOC of either compression: span size and span starts come from its
-   * zinfo ({@link ZtocView#spanSize()}, {@link ZtocView#spanStarts()}).
+   * zinfo ({@link ZtocView#spanSize()}, {@link ZtocView#spanStarts()}). This holds an object per
+   * entry; to print the view, {@link #writeJson} streams it instead.
    */
   public static ZtocInfo of(ZtocView ztoc) {
     long[] spanStarts = ztoc.spanStarts();
@@ -71,6 +75,58 @@ public record ZtocInfo(
         files.size(),
         multi,
         files);
+  }
+
+  /**
+   * Writes the view as the reference CLI's {@code ztoc info} prints it ({@code
+   * json.MarshalIndent} with two-space indentation, no final newline), streaming: one pass over
+   * the entries counts the multi-span files the header needs, a second writes the list, and
+   * nothing proportional to the entry count is held. Strings are written from their raw bytes
+   * by Go's rules ({@link GoJsonString}): an invalid UTF-8 byte becomes {@code &#92;ufffd}.
+   */
+  public static void writeJson(ZtocView ztoc, Appendable out) throws IOException {
+    int n = ztoc.entryCount();
+    int multi = 0;
+    for (int i = 0; i < n; i++) {
+      if (startSpan(ztoc, i) != endSpan(ztoc, i)) {
+        multi++;
+      }
+    }
+    out.append("{\n  \"version\": ");
+    quote(ztoc.rawVersion(), out);
+    out.append(",\n  \"build_tool\": ");
+    quote(ztoc.rawBuildToolIdentifier(), out);
+    out.append(",\n  \"size\": ").append(Integer.toString(ztoc.byteSize()));
+    out.append(",\n  \"span_size\": ").append(Long.toString(ztoc.spanSize()));
+    out.append(",\n  \"num_spans\": ").append(Integer.toString(ztoc.spanCount()));
+    out.append(",\n  \"num_files\": ").append(Integer.toString(n));
+    out.append(",\n  \"num_multi_span_files\": ").append(Integer.toString(multi));
+    out.append(",\n  \"files\": [");
+    for (int i = 0; i < n; i++) {
+      out.append(i == 0 ? "\n    {\n      \"filename\": " : ",\n    {\n      \"filename\": ");
+      ztoc.appendQuotedName(i, out);
+      out.append(",\n      \"offset\": ").append(Long.toString(ztoc.uncompressedOffset(i)));
+      out.append(",\n      \"size\": ").append(Long.toString(ztoc.uncompressedSize(i)));
+      out.append(",\n      \"type\": \"").append(ztoc.type(i).wireName());
+      out.append("\",\n      \"start_span\": ").append(Integer.toString(startSpan(ztoc, i)));
+      out.append(",\n      \"end_span\": ").append(Integer.toString(endSpan(ztoc, i)));
+      out.append("\n    }");
+    }
+    out.append(n == 0 ? "]\n}" : "\n  ]\n}");
+  }
+
+  private static void quote(ByteString s, Appendable out) throws IOException {
+    byte[] b = s.internalArray();
+    GoJsonString.appendQuoted(b, 0, b.length, out);
+  }
+
+  private static int startSpan(ZtocView ztoc, int i) {
+    return ztoc.spanHolding(ztoc.uncompressedOffset(i));
+  }
+
+  /** As the reference: the span holding the exclusive end {@code offset + size}. */
+  private static int endSpan(ZtocView ztoc, int i) {
+    return ztoc.spanHolding(ztoc.uncompressedOffset(i) + ztoc.uncompressedSize(i));
   }
 
   /**

@@ -2,8 +2,11 @@ package dev.soci.ztoc;
 
 import dev.soci.core.Compression;
 import dev.soci.core.CorruptZinfoException;
+import dev.soci.core.GoJsonString;
 import dev.soci.core.GzipZinfo;
+import dev.soci.core.Sha256;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +40,20 @@ import java.util.TreeMap;
  * one in archive order wins, as when extracting the tar. The name index is built on the first
  * lookup. Instances are immutable apart from lazily built indexes, and safe for concurrent use.
  *
+ * <p><b>What a loose zTOC guarantees.</b> Opening checks that a zTOC is well formed and
+ * self-consistent: every entry's data lies inside the tar stream and no two overlap, checkpoints
+ * ascend inside the layer, spans cover the stream, and no shared structure lets a small zTOC make
+ * a reader allocate or work beyond a small multiple of its size. Reading through {@link
+ * LayerReader} checks each span's compressed bytes against the zTOC's span digest, and that the
+ * span inflates from its checkpoint to exactly the length its checkpoints give and ends where the
+ * next span starts. What no check can catch is a zTOC that is consistent but lies: the span
+ * digests are part of the zTOC, so they vouch for the layer's bytes only as far as the zTOC itself
+ * is trusted; a changed checkpoint window, for instance, yields other bytes with no error. A
+ * zTOC is trusted when its digest is the one recorded where it was found (the SOCI index that
+ * lists it): open it with {@link #open(byte[], String)} or {@link #open(Path, String)}, and a
+ * read then returns the layer's bytes or fails. Without an expected digest, treat what a loose
+ * zTOC yields as no more trustworthy than the zTOC file itself.
+ *
  * <p><b>Spans.</b> Span {@code i} covers compressed bytes {@code [spanCompressedStart(i),
  * spanCompressedEnd(i))} and uncompressed bytes {@code [spanUncompressedStart(i),
  * spanUncompressedEnd(i))} (FORMATS.md 1.3 and 1.4).
@@ -46,12 +63,36 @@ public final class ZtocView {
   /** Maximum number of links (symbolic or hard) followed by {@link #resolve}. */
   public static final int MAX_LINK_HOPS = 40;
 
+  /**
+   * Longest path {@link #resolve} accepts, and longest link target it follows, in bytes: Linux's
+   * {@code PATH_MAX}. Longer ones fail with {@link PathTooLongException}.
+   */
+  public static final int MAX_PATH_BYTES = 4096;
+
+  /**
+   * Bound on the bytes the entries of a zTOC may reference, as a multiple of its size: the sum
+   * over all entries of their strings (4-byte length, content and NUL) and xattr offsets. A
+   * producer that writes every string once (the reference, this library) stays below 1; only
+   * strings or xattr vectors shared between entries go beyond, and they would let a few bytes
+   * make {@link #entry}, listings and validation itself do unbounded work.
+   */
+  static final int MAX_REFERENCED_BYTES_FACTOR = 2;
+
   // Each entry type's wire name, packed little-endian into a long (all are at most 8 bytes).
   private static final long[] TYPE_KEYS;
   private static final EntryType[] TYPES = EntryType.values();
   // Byte width of each FileMetadata field, in slot order (offsets are 4 bytes).
   private static final int[] ENTRY_FIELD_SIZES = new int[Schema.FM_FIELDS];
   private static final byte[] SHA256_PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Most uncompressed bytes deflate can produce per compressed byte: a length-258 match coded
+   * in two bits (one-bit literal/length and distance codes). A span claiming more than this
+   * times its compressed length cannot be right, and would only make a reader allocate for it.
+   */
+  static final long MAX_DEFLATE_RATIO = 1032;
+
+  private static final int READ_SLICE = 1 << 20;
 
   // Gzip zinfo layout (FORMATS.md 1.2).
   private static final int ZINFO_HEADER = 4 + 8;
@@ -90,6 +131,8 @@ public final class ZtocView {
   private final long[] checkpointOut;
   private final byte[] checkpointBits;
   // Per-entry facts read during validation; kept because lookups and info need them often.
+  // What entries may still reference during validation (see MAX_REFERENCED_BYTES_FACTOR).
+  private long referenceBudget;
   private final int[] tables;
   private final int[] nameStart;
   private final int[] nameLength;
@@ -101,6 +144,7 @@ public final class ZtocView {
 
   private ZtocView(ByteBuffer buffer) throws ZtocFormatException {
     in = new FlatBufferInput(buffer);
+    referenceBudget = (long) MAX_REFERENCED_BYTES_FACTOR * in.limit();
     root = in.root("ztoc");
     checkString(in.ref(root, Schema.Z_VERSION, "ztoc.version"), "ztoc.version", true);
     checkString(in.ref(root, Schema.Z_BUILD_TOOL, "ztoc"), "ztoc.build_tool_identifier", false);
@@ -117,6 +161,10 @@ public final class ZtocView {
     in.table(toc, "toc");
     int metadata = in.ref(toc, Schema.TOC_METADATA, "toc");
     int n = metadata == 0 ? 0 : in.vectorLength(metadata, 4, "toc.metadata");
+    // Entry tables must be distinct: shared ones would let four bytes of offset name one more
+    // entry, so that a small zTOC could make every reader allocate per-entry state without
+    // bound. No producer shares tables (the reference builds each entry separately).
+    long[] seenTables = new long[(in.limit() >> 6) + 1];
     tables = new int[n];
     nameStart = new int[n];
     nameLength = new int[n];
@@ -127,7 +175,12 @@ public final class ZtocView {
     FlatBufferInput.Layout xattr = new FlatBufferInput.Layout(4, 4);
     for (int i = 0; i < n; i++) {
       try {
-        checkEntry(i, in.element(metadata, i, "metadata"), entry, xattr);
+        int t = in.element(metadata, i, "metadata");
+        if ((seenTables[t >> 6] & (1L << t)) != 0) {
+          throw new ZtocFormatException("shares its table with an earlier entry");
+        }
+        seenTables[t >> 6] |= 1L << t;
+        checkEntry(i, t, entry, xattr);
       } catch (ZtocFormatException e) {
         // Messages are built only on failure, so the happy path allocates nothing per entry.
         throw new ZtocFormatException("toc entry " + i + ": " + e.getMessage(), e);
@@ -169,6 +222,12 @@ public final class ZtocView {
       if (tarZinfo.size() != compressedSize) {
         throw new ZtocFormatException(
             "tar zinfo: size " + tarZinfo.size() + " != archive size " + compressedSize);
+      }
+      // The spans cover the blob, and the tar stream is a prefix of it: a larger stream would
+      // hold offsets that no span covers.
+      if (uncompressedSize > compressedSize) {
+        throw new ZtocFormatException("tar zinfo: uncompressed archive size " + uncompressedSize
+            + " exceeds the " + compressedSize + " bytes the spans cover");
       }
       spanSize = tarZinfo.spanSize();
       checkpointIn = null;
@@ -224,11 +283,73 @@ public final class ZtocView {
    * @throws IOException if the file cannot be read
    */
   public static ZtocView open(Path file) throws IOException {
+    return open(readFile(file));
+  }
+
+  /**
+   * Opens a zTOC held in an array after checking that its SHA-256 digest is {@code
+   * expectedDigest}, as a SOCI index records it: see the class description for what this adds.
+   *
+   * @param expectedDigest {@code sha256:<64 lowercase hex>}
+   * @throws ZtocDigestMismatchException if the bytes have another digest (they are not parsed)
+   * @throws ZtocFormatException if the bytes are not a valid zTOC
+   * @throws IllegalArgumentException if {@code expectedDigest} is not a well-formed digest
+   */
+  public static ZtocView open(byte[] bytes, String expectedDigest) throws ZtocFormatException,
+      ZtocDigestMismatchException {
+    checkDigest("zTOC", bytes, expectedDigest);
+    return open(bytes);
+  }
+
+  /**
+   * Reads a zTOC file into memory and opens it after checking its digest; see {@link
+   * #open(byte[], String)}.
+   *
+   * @throws ZtocDigestMismatchException if the file has another digest (it is not parsed)
+   * @throws ZtocFormatException if the content is not a valid zTOC
+   * @throws IOException if the file cannot be read
+   */
+  public static ZtocView open(Path file, String expectedDigest) throws IOException {
+    requireDigest(expectedDigest);
+    byte[] bytes = readFile(file);
+    checkDigest("zTOC " + file, bytes, expectedDigest);
+    return open(bytes);
+  }
+
+  private static void requireDigest(String expectedDigest) {
+    if (!Sha256.isValid(expectedDigest)) {
+      throw new IllegalArgumentException(
+          "expected zTOC digest \"" + expectedDigest + "\" is not sha256:<64 lowercase hex>");
+    }
+  }
+
+  private static void checkDigest(String what, byte[] bytes, String expectedDigest)
+      throws ZtocDigestMismatchException {
+    requireDigest(expectedDigest);
+    String actual = Sha256.of(bytes, 0, bytes.length);
+    if (!actual.equals(expectedDigest)) {
+      throw new ZtocDigestMismatchException(what, expectedDigest, actual);
+    }
+  }
+
+  private static byte[] readFile(Path file) throws IOException {
     long size = Files.size(file);
     if (size > Integer.MAX_VALUE - 8) {
       throw new ZtocFormatException("ztoc file too large: " + size + " bytes");
     }
-    return open(Files.readAllBytes(file));
+    // Read in slices: one read of the whole file would stage it in a native buffer as large.
+    byte[] bytes = new byte[(int) size];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n = 0;
+      int r = 0;
+      while (n < bytes.length && (r = in.read(bytes, n, Math.min(READ_SLICE, bytes.length - n))) >= 0) {
+        n += r;
+      }
+      if (n != bytes.length || in.read() >= 0) {
+        throw new ZtocFormatException("zTOC " + file + " changed size while it was read");
+      }
+    }
+    return bytes;
   }
 
   /** Validates entry {@code i}; messages name the field, the caller adds the entry number. */
@@ -242,13 +363,13 @@ public final class ZtocView {
     if (name == 0) {
       throw new ZtocFormatException("missing name");
     }
-    nameLength[i] = in.checkString(name, "name");
+    nameLength[i] = checkString(name, "name", true);
     nameStart[i] = name + 4;
     int type = in.ref(t, entry, Schema.FM_TYPE, "type");
     if (type == 0) {
       throw new ZtocFormatException("missing type");
     }
-    int typeLength = in.checkString(type, "type");
+    int typeLength = checkString(type, "type", true);
     types[i] = -1;
     if (typeLength <= 8) {
       // Type names are at most eight bytes: compare them as one packed long each rather than
@@ -269,6 +390,17 @@ public final class ZtocView {
     if (offsets[i] < 0 || sizes[i] < 0 || offsets[i] + sizes[i] < 0) {
       throw new ZtocFormatException("bad offset/size " + offsets[i] + "/" + sizes[i]);
     }
+    // Tar is made of 512-byte blocks and every entry's data (or, for header-only types, the
+    // place it would have) follows its header block.
+    if (offsets[i] < TarHeader.BLOCK || offsets[i] % TarHeader.BLOCK != 0) {
+      throw new ZtocFormatException("offset " + offsets[i] + " does not follow a tar header block");
+    }
+    // Data must lie inside the tar stream. Header-only types (directories, links, devices,
+    // FIFOs) have none, whatever size they record, so only their offset is bounded.
+    if (offsets[i] > uncompressedSize || dataSize(i) > uncompressedSize - offsets[i]) {
+      throw new ZtocFormatException("data at offset " + offsets[i] + " of " + dataSize(i)
+          + " bytes lies outside the tar stream of " + uncompressedSize + " bytes");
+    }
     checkString(in.ref(t, entry, Schema.FM_LINKNAME, "linkname"), "linkname", false);
     checkString(in.ref(t, entry, Schema.FM_UNAME, "uname"), "uname", false);
     checkString(in.ref(t, entry, Schema.FM_GNAME, "gname"), "gname", false);
@@ -276,6 +408,7 @@ public final class ZtocView {
     int xattrs = in.ref(t, entry, Schema.FM_XATTRS, "xattrs");
     if (xattrs != 0) {
       int count = in.vectorLength(xattrs, 4, "xattrs");
+      spend(4L * count);
       for (int k = 0; k < count; k++) {
         int x = in.table(in.element(xattrs, k, "xattrs"), xattr, "xattr");
         checkString(in.ref(x, xattr, Schema.X_KEY, "xattr key"), "xattr key", true);
@@ -284,14 +417,32 @@ public final class ZtocView {
     }
   }
 
-  private void checkString(int s, String what, boolean required) throws ZtocFormatException {
+  /** Checks an entry string (see {@link #checkEntry}) and returns its length (0 if absent). */
+  private int checkString(int s, String what, boolean required) throws ZtocFormatException {
     if (s == 0) {
       if (required) {
         throw new ZtocFormatException(what + ": missing");
       }
-      return;
+      return 0;
     }
-    in.checkString(s, what);
+    int n = in.checkString(s, what);
+    spend(n + 5L);
+    return n;
+  }
+
+  /** Charges what an entry references against the budget (only while validating entries). */
+  private void spend(long bytes) throws ZtocFormatException {
+    referenceBudget -= bytes;
+    if (referenceBudget < 0) {
+      throw new ZtocFormatException("entries reference more than " + MAX_REFERENCED_BYTES_FACTOR
+          + " times the zTOC's " + in.limit() + " bytes: strings or xattrs are shared between"
+          + " entries");
+    }
+  }
+
+  /** Bytes of tar data entry {@code i} occupies: its size for regular files, else 0. */
+  private long dataSize(int i) {
+    return TYPES[types[i]].hasData() ? sizes[i] : 0;
   }
 
   /**
@@ -311,7 +462,7 @@ public final class ZtocView {
     for (int k = 1; k < n; k++) {
       int prev = order == null ? k - 1 : order[k - 1];
       int cur = order == null ? k : order[k];
-      long end = offsets[prev] + sizes[prev];
+      long end = offsets[prev] + dataSize(prev);
       long roundedEnd = (end + 511) & ~511L;
       if (roundedEnd < 0 || offsets[cur] < roundedEnd) {
         throw new ZtocFormatException(
@@ -391,6 +542,16 @@ public final class ZtocView {
         throw badCheckpoint(i, "out " + out + (i == 0 ? " != 0" : " before the previous"));
       }
     }
+    for (int i = 0; i < count; i++) {
+      long cStart = checkpointIn[i] - (checkpointBits[i] != 0 ? 1 : 0);
+      long cEnd = i + 1 < count ? checkpointIn[i + 1] : compressedSize;
+      long uEnd = i + 1 < count ? checkpointOut[i + 1] : Math.max(uncompressedSize, checkpointOut[i]);
+      if (uEnd - checkpointOut[i] > MAX_DEFLATE_RATIO * (cEnd - cStart)) {
+        throw badCheckpoint(i, "span of " + (cEnd - cStart) + " compressed bytes cannot inflate"
+            + " to the " + (uEnd - checkpointOut[i]) + " its checkpoints give (deflate's limit is "
+            + MAX_DEFLATE_RATIO + " times)");
+      }
+    }
   }
 
   private static ZtocFormatException badCheckpoint(int i, String why) {
@@ -417,6 +578,21 @@ public final class ZtocView {
   /** The producer's free-text identifier (decoded as UTF-8 with replacement). */
   public String buildToolIdentifier() {
     return stringAt(root, Schema.Z_BUILD_TOOL);
+  }
+
+  /** The version string's exact bytes. */
+  ByteString rawVersion() {
+    return rawStringAt(root, Schema.Z_VERSION);
+  }
+
+  /** The build tool identifier's exact bytes. */
+  ByteString rawBuildToolIdentifier() {
+    return rawStringAt(root, Schema.Z_BUILD_TOOL);
+  }
+
+  /** Appends entry {@code i}'s name as a Go JSON string, straight from the zTOC's bytes. */
+  void appendQuotedName(int i, Appendable out) throws java.io.IOException {
+    GoJsonString.appendQuoted(in.array(), in.base() + nameStart[i], nameLength[i], out);
   }
 
   /** Size of the layer blob as stored. */
@@ -692,20 +868,25 @@ public final class ZtocView {
    *
    * @return the entry index, or empty when some component does not exist
    * @throws SymlinkLoopException after {@link #MAX_LINK_HOPS} links
+   * @throws PathTooLongException if the path, or a link target on the way, is longer than {@link
+   *     #MAX_PATH_BYTES}
    */
-  public OptionalInt resolve(String path) throws SymlinkLoopException {
+  public OptionalInt resolve(String path) throws SymlinkLoopException, PathTooLongException {
     return resolve(ByteString.utf8(path));
   }
 
   /**
    * Finds the entry holding the data of {@code path}: symbolic links (in any component) are
    * followed relative to the link's directory (absolute targets from the layer root), and a
-   * final hard link is replaced by its target entry.
+   * final hard link is replaced by its target entry. Work is linear in the path's length times
+   * the links followed.
    *
    * @return the entry index, or empty when some component does not exist
    * @throws SymlinkLoopException after {@link #MAX_LINK_HOPS} links
+   * @throws PathTooLongException if the path, or a link target on the way, is longer than {@link
+   *     #MAX_PATH_BYTES}
    */
-  public OptionalInt resolve(ByteString path) throws SymlinkLoopException {
+  public OptionalInt resolve(ByteString path) throws SymlinkLoopException, PathTooLongException {
     int i = index().resolve(path.internalArray(), MAX_LINK_HOPS);
     return i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
   }
@@ -729,7 +910,8 @@ public final class ZtocView {
     return index().children(PathIndex.normalise(dir.internalArray()));
   }
 
-  private PathIndex index() {
+  /** The name index, built on first use. */
+  PathIndex index() {
     PathIndex p = pathIndex;
     if (p == null) {
       synchronized (this) {

@@ -59,8 +59,8 @@ class PathIndexTest {
       r.nextBytes(b);
       System.arraycopy(content, 0, a, 3, len);
       System.arraycopy(content, 0, b, 11, len);
-      assertThat(PathIndex.hash(a, 3, len)).isEqualTo(PathIndex.hash(content, 0, len));
-      assertThat(PathIndex.hash(b, 11, len)).isEqualTo(PathIndex.hash(content, 0, len));
+      assertThat(PathIndex.hash(42L, a, 3, len)).isEqualTo(PathIndex.hash(42L, content, 0, len));
+      assertThat(PathIndex.hash(42L, b, 11, len)).isEqualTo(PathIndex.hash(42L, content, 0, len));
     }
   }
 

@@ -8,8 +8,11 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code soci ztoc get-file}: extracts one file from a layer by random access through its zTOC,
@@ -20,6 +23,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Extract one file from a layer through its zTOC (only the spans holding it are read and verified).")
 final class ZtocGetFileCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ZtocOptions ztocOptions;
+
   @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write the file here (default: standard output).")
   Path output;
 
@@ -40,7 +47,7 @@ final class ZtocGetFileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ZtocView view = ZtocView.open(InputFiles.require(ztoc, "zTOC"));
+    ZtocView view = ztocOptions.open(spec, ztoc);
     try (LayerReader reader = LayerReader.open(view, RangeSource.of(InputFiles.require(layer, "layer")))) {
       reader.regularFile(path); // fail before creating any output
       if (output != null) {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -18,12 +19,15 @@ import picocli.CommandLine.Spec;
 final class ZtocListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin ZtocOptions ztocOptions;
+
   @Parameters(paramLabel = "ZTOC", description = "The zTOC file.")
   Path ztoc;
 
   @Override
   public Integer call() throws Exception {
-    ZtocView view = ZtocView.open(InputFiles.require(ztoc, "zTOC"));
+    ZtocView view = ztocOptions.open(spec, ztoc);
+    // One line at a time, straight to the output: nothing per entry is kept.
     PrintWriter out = spec.commandLine().getOut();
     StringBuilder line = new StringBuilder(160);
     for (int i = 0; i < view.entryCount(); i++) {

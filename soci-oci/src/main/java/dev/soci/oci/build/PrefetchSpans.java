@@ -5,6 +5,7 @@ import dev.soci.core.CorruptZinfoException;
 import dev.soci.core.GzipZinfo;
 import dev.soci.oci.soci.PrefetchArtifact;
 import dev.soci.oci.soci.PrefetchArtifact.SpanRange;
+import dev.soci.ztoc.PathTooLongException;
 import dev.soci.ztoc.SymlinkLoopException;
 import dev.soci.ztoc.TarZinfo;
 import dev.soci.ztoc.ZtocInfo;
@@ -45,8 +46,8 @@ public final class PrefetchSpans {
       OptionalInt entry;
       try {
         entry = ztoc.resolve(path);
-      } catch (SymlinkLoopException e) {
-        continue; // a link loop holds no data
+      } catch (SymlinkLoopException | PathTooLongException e) {
+        continue; // a link loop, or a path no filesystem could open, holds no data
       }
       if (entry.isEmpty() || out.containsKey(path)) {
         continue;
