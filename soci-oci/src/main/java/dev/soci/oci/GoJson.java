@@ -164,73 +164,13 @@ public final class GoJson {
 
   /** The body of {@link #quote(dev.soci.ztoc.ByteString)}, as a Java string of the JSON text. */
   private static String quoteBytes(byte[] b) {
-    StringBuilder sb = new StringBuilder(b.length + 2).append('"');
-    int i = 0;
-    while (i < b.length) {
-      int n = utf8SequenceLength(b, i);
-      if (n == 0) {
-        sb.append("\\ufffd");
-        i++;
-        continue;
-      }
-      int cp = new String(b, i, n, StandardCharsets.UTF_8).codePointAt(0);
-      i += n;
-      String esc = cp < 0x80 ? goEscapeAscii((char) cp)
-          : cp == 0x2028 ? "\\u2028" : cp == 0x2029 ? "\\u2029" : null;
-      if (esc != null) {
-        sb.append(esc);
-      } else {
-        sb.appendCodePoint(cp);
-      }
+    StringBuilder sb = new StringBuilder(b.length + 2);
+    try {
+      dev.soci.core.GoJsonString.appendQuoted(b, 0, b.length, sb);
+    } catch (IOException e) {
+      throw new UncheckedIOException("appending to a StringBuilder cannot fail", e);
     }
-    return sb.append('"').toString();
-  }
-
-  /**
-   * The length of the well-formed UTF-8 sequence starting at {@code i}, or 0 when none starts
-   * there (Go's {@code utf8.DecodeRune} returning {@code RuneError, 1}).
-   */
-  static int utf8SequenceLength(byte[] b, int i) {
-    int c = b[i] & 0xff;
-    if (c < 0x80) {
-      return 1;
-    }
-    int n;
-    int lo = 0x80;
-    int hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 3;
-      if (c == 0xe0) {
-        lo = 0xa0; // overlong below U+0800
-      } else if (c == 0xed) {
-        hi = 0x9f; // U+D800..U+DFFF are not scalar values
-      }
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 4;
-      if (c == 0xf0) {
-        lo = 0x90; // overlong below U+10000
-      } else if (c == 0xf4) {
-        hi = 0x8f; // above U+10FFFF
-      }
-    } else {
-      return 0; // continuation byte, C0/C1 (always overlong) or F5..FF
-    }
-    if (i + n > b.length) {
-      return 0;
-    }
-    int second = b[i + 1] & 0xff;
-    if (second < lo || second > hi) {
-      return 0;
-    }
-    for (int k = 2; k < n; k++) {
-      int cont = b[i + k] & 0xff;
-      if (cont < 0x80 || cont > 0xbf) {
-        return 0;
-      }
-    }
-    return n;
+    return sb.toString();
   }
 
   // ------------------------------------------------------------------ writing
