@@ -1,6 +1,9 @@
 package dev.soci.examples.cli;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +29,17 @@ public final class SociCli {
   boolean debug;
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // UTF-8 whatever the locale: `ztoc info` must print the reference's bytes, and Java 17 would
+    // otherwise encode with the locale's charset (US-ASCII under LANG=C, so names became '?').
+    // Standard output is buffered without autoflush (a million-line `ztoc list` would otherwise
+    // flush per line); run() flushes it when it checks for write errors.
+    PrintWriter out = new PrintWriter(new BufferedWriter(
+        new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
+    PrintWriter err = new PrintWriter(
+        new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int exit = run(args, out, err);
+    out.flush();
+    System.exit(exit);
   }
 
   /** Runs the CLI with the given streams and returns the exit code (for tests and embedding). */
