@@ -1,14 +1,9 @@
 package dev.soci.oci.build;
 
-import dev.soci.core.Checkpoint;
-import dev.soci.core.CorruptZinfoException;
-import dev.soci.core.GzipZinfo;
 import dev.soci.oci.soci.PrefetchArtifact;
 import dev.soci.oci.soci.PrefetchArtifact.SpanRange;
 import dev.soci.ztoc.PathTooLongException;
 import dev.soci.ztoc.SymlinkLoopException;
-import dev.soci.ztoc.TarZinfo;
-import dev.soci.ztoc.ZtocInfo;
 import dev.soci.ztoc.ZtocView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +21,8 @@ import java.util.OptionalInt;
  * empty files have nothing to prefetch. Its range is the span holding its first data byte
  * ({@code offset}) to the span holding its last ({@code offset + size - 1}), inclusive; unlike
  * {@code ztoc info}'s end span (the span holding {@code offset + size}), this never adds the
- * next span for a file that ends exactly at a span boundary. Span starts come from the zinfo:
- * the checkpoints' uncompressed offsets (gzip) or multiples of the span size (tar).
+ * next span for a file that ends exactly at a span boundary. Spans are found with {@link
+ * ZtocView#spanHolding}, as every reader of the zTOC finds them.
  */
 public final class PrefetchSpans {
   private PrefetchSpans() {}
@@ -35,13 +30,9 @@ public final class PrefetchSpans {
   /**
    * The span range of each path that matches in the layer, in the order given (a path listed
    * twice appears once).
-   *
-   * @throws CorruptZinfoException when the zTOC's gzip zinfo is damaged
    */
-  public static Map<String, SpanRange> find(ZtocView ztoc, List<String> paths)
-      throws CorruptZinfoException {
+  public static Map<String, SpanRange> find(ZtocView ztoc, List<String> paths) {
     Map<String, SpanRange> out = new LinkedHashMap<>();
-    long[] starts = null;
     for (String path : paths) {
       OptionalInt entry;
       try {
@@ -54,41 +45,22 @@ public final class PrefetchSpans {
       }
       int i = entry.getAsInt();
       long size = ztoc.uncompressedSize(i);
-      if (size <= 0) {
+      // Header-only types may carry a size field, but no data follows them in the stream.
+      if (size <= 0 || !ztoc.type(i).hasData()) {
         continue;
       }
-      if (starts == null) {
-        starts = spanStarts(ztoc);
-      }
       long offset = ztoc.uncompressedOffset(i);
-      out.put(path, new SpanRange(ZtocInfo.spanHolding(starts, offset),
-          ZtocInfo.spanHolding(starts, offset + size - 1)));
+      out.put(path, new SpanRange(ztoc.spanHolding(offset), ztoc.spanHolding(offset + size - 1)));
     }
     return out;
   }
 
   /** The prefetch artifact for the paths that match, or empty when none does. */
-  public static Optional<PrefetchArtifact> artifact(ZtocView ztoc, List<String> paths)
-      throws CorruptZinfoException {
+  public static Optional<PrefetchArtifact> artifact(ZtocView ztoc, List<String> paths) {
     Map<String, SpanRange> spans = find(ztoc, paths);
     if (spans.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new PrefetchArtifact(new ArrayList<>(spans.values()), 0));
-  }
-
-  /** The uncompressed start of every span, ascending, the first 0. */
-  static long[] spanStarts(ZtocView ztoc) throws CorruptZinfoException {
-    TarZinfo tar = ztoc.tarZinfo();
-    if (tar != null) {
-      return tar.spanStarts();
-    }
-    List<Checkpoint> cps = GzipZinfo.parse(ztoc.checkpoints()).checkpoints();
-    long[] starts = new long[Math.max(1, cps.size())];
-    for (int i = 0; i < cps.size(); i++) {
-      starts[i] = cps.get(i).out();
-    }
-    starts[0] = 0; // the first span starts at the beginning whatever the header length
-    return starts;
   }
 }
