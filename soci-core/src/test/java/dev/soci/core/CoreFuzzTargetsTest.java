@@ -116,6 +116,11 @@ class CoreFuzzTargetsTest {
       return;
     }
     assertThat(n).isBetween(0, len);
+    if (len == 0) {
+      // Nothing was asked for, so zlib looked at nothing (not even the skipped bytes): there is
+      // no decoding to compare.
+      return;
+    }
     SpanDecompressor.Slice slice = new SpanDecompressor.Slice(span, 0, span.length);
     byte[] viaJava = new byte[len];
     int m;

@@ -91,7 +91,7 @@ final class ZtocFuzzSeeds {
     // layerRoundTrip reads its input through FuzzedDataProvider: a few random starts.
     SplittableRandom r = new SplittableRandom(8);
     for (int i = 0; i < 3; i++) {
-      byte[] b = new byte[400];
+      byte[] b = new byte[8000];
       for (int k = 0; k < b.length; k++) {
         b[k] = (byte) r.nextInt(256);
       }

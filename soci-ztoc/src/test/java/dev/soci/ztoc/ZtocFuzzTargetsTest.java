@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.soci.core.Checkpoint;
 import dev.soci.core.Compression;
 import dev.soci.core.LayerIndexer;
 import dev.soci.core.RangeSource;
@@ -13,7 +14,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +46,28 @@ class ZtocFuzzTargetsTest {
   private static final byte[] MULTI_SPAN_LAYER = resource("multi-span.tar.gz");
   private static final byte[] MULTI_SPAN_TAR = gunzip(MULTI_SPAN_LAYER);
   private static final byte[] PLAIN_TAR = Vectors.read(Vectors.dir().resolve("layers/small-plain.tar"));
+
+  /**
+   * The true decoder window at every deflate block boundary of the two gzip layers, keyed by
+   * compressed bit position. A checkpoint window is the one part of a zTOC that nothing can
+   * verify (no digest covers it, and a wrong one still decodes to the right lengths), so a zTOC
+   * whose windows differ from these is only held to "a typed exception or some bytes". Keyed by
+   * (layer length, bit position).
+   */
+  private static final Map<List<Long>, byte[]> TRUE_WINDOWS = new HashMap<>();
+
+  static {
+    for (byte[] layer : List.of(GZIP_LAYER, MULTI_SPAN_LAYER)) {
+      try {
+        // Span size 1 puts a checkpoint at every block boundary after output.
+        for (Checkpoint c : LayerIndexer.index(new ByteArrayInputStream(layer), Compression.GZIP, 1, null).checkpoints()) {
+          TRUE_WINDOWS.put(List.of((long) layer.length, c.in() * 8 + c.bits()), c.window());
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 
   /** Shared by every reader: one pool rather than one per input. */
   private static final ExecutorService POOL = Executors.newFixedThreadPool(2, r -> {
@@ -332,6 +357,7 @@ class ZtocFuzzTargetsTest {
    * exception only.
    */
   private static void readAgainst(ZtocView view, byte[] layer, byte[] tar) throws IOException {
+    boolean checkBytes = view.compressionAlgorithm() != Compression.GZIP || windowsAreTrue(view, layer.length);
     LayerReader reader;
     try {
       reader = LayerReader.builder(view, RangeSource.of(layer)).executor(POOL).maxSpanBytes(16 << 20).build();
@@ -340,19 +366,32 @@ class ZtocFuzzTargetsTest {
     }
     try (reader) {
       for (int i = 0; i < Math.min(view.entryCount(), MAX_ENTRIES_READ); i++) {
-        checkRange(reader, view.uncompressedOffset(i), view.uncompressedSize(i), tar);
+        checkRange(reader, view.uncompressedOffset(i), view.uncompressedSize(i), checkBytes ? tar : null);
         if (view.type(i) == EntryType.REG && view.rawName(i).isValidUtf8()) {
           try {
             byte[] content = reader.readFile(view.name(i));
             int entry = reader.regularFile(view.name(i));
-            assertSameAsTar(content, view.uncompressedOffset(entry), tar);
+            if (checkBytes) {
+              assertSameAsTar(content, view.uncompressedOffset(entry), tar);
+            }
           } catch (SociException expected) {
             // typed: the contract
           }
         }
       }
-      checkRange(reader, 0, reader.size(), tar);
+      checkRange(reader, 0, reader.size(), checkBytes ? tar : null);
     }
+  }
+
+  /** Whether every checkpoint that sits at a true block boundary carries the true window there. */
+  private static boolean windowsAreTrue(ZtocView view, int layerLength) {
+    for (Checkpoint c : view.gzipZinfo().checkpoints()) {
+      byte[] truth = TRUE_WINDOWS.get(List.of((long) layerLength, c.in() * 8 + c.bits()));
+      if (truth != null && !Arrays.equals(truth, c.window())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void checkRange(LayerReader reader, long offset, long size, byte[] tar) throws IOException {
@@ -363,7 +402,7 @@ class ZtocFuzzTargetsTest {
     } catch (SociException expected) {
       return;
     }
-    if (n > 0) {
+    if (n > 0 && tar != null) {
       assertSameAsTar(Arrays.copyOf(got, n), offset, tar);
     }
   }
