@@ -39,16 +39,8 @@ public record TarZinfo(long spanSize, long size) {
   /** End (exclusive) of span {@code i}. */
   public long spanEnd(int i) {
     checkSpan(i);
-    return Math.min((i + 1) * spanSize, size);
-  }
-
-  /** Start of every span, for {@link ZtocInfo}. */
-  public long[] spanStarts() {
-    long[] starts = new long[numSpans()];
-    for (int i = 0; i < starts.length; i++) {
-      starts[i] = i * spanSize;
-    }
-    return starts;
+    long start = i * spanSize; // <= size, so no overflow; (i + 1) * spanSize could overflow
+    return size - start <= spanSize ? size : start + spanSize;
   }
 
   private void checkSpan(int i) {

@@ -118,10 +118,16 @@ class ZtocFuzzTargetsTest {
       return;
     }
     assertThat(TarZinfo.parse(z.toBytes())).isEqualTo(z);
-    long[] starts = z.spanStarts();
-    assertThat(starts).hasSize(z.numSpans());
-    for (int i = 0; i < z.numSpans(); i++) {
-      assertThat(z.spanEnd(i)).isGreaterThanOrEqualTo(z.spanStart(i));
+    // 48 bytes can declare two billion spans: check the ends and a few between, not each one.
+    int n = z.numSpans();
+    for (int i : new int[] {0, 1, n / 2, n - 2, n - 1}) {
+      if (i >= 0 && i < n) {
+        assertThat(z.spanStart(i)).isEqualTo(i * z.spanSize());
+        assertThat(z.spanEnd(i)).isGreaterThan(z.spanStart(i)).isLessThanOrEqualTo(z.size());
+      }
+    }
+    if (n > 0) {
+      assertThat(z.spanEnd(n - 1)).isEqualTo(z.size());
     }
   }
 
