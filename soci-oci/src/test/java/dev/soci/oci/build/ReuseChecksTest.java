@@ -101,6 +101,24 @@ class ReuseChecksTest {
   }
 
   @Test
+  void theZtocOfAnEmptyLayerHasNoSpanToCompareAndIsReused() throws Exception {
+    layoutDir = tmp.resolve("empty-layer");
+    try (OciLayoutWriter w = OciLayoutWriter.create(layoutDir, OciLayoutWriter.Format.DIRECTORY)) {
+      Descriptor empty = w.putBlob(MediaTypes.OCI_LAYER_TAR, new byte[0]);
+      Descriptor config = w.putBlob(MediaTypes.OCI_CONFIG,
+          "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8));
+      Descriptor md = w.putBlob(MediaTypes.OCI_MANIFEST, new ImageManifest(2,
+          MediaTypes.OCI_MANIFEST, "", config, List.of(empty), null, java.util.Map.of()).toJson());
+      w.commit(ImageIndex.of(List.of(md)));
+    }
+    create();
+    assertThat(builds).hasValue(1);
+    create(); // the zTOC has zero spans: nothing to hash, and no IndexOutOfBoundsException
+    assertThat(builds).hasValue(1);
+    assertThat(log).noneMatch(l -> l.contains("not reusing"));
+  }
+
+  @Test
   void swappedZtocDescriptorsAreDetectedAndRebuilt() throws Exception {
     List<Descriptor> first = create();
     assertThat(builds).hasValue(2);
