@@ -91,12 +91,14 @@ final class SpanCache {
       }
       try {
         return await(pending);
-      } catch (InterruptedIOException e) {
+      } catch (LoaderInterrupted e) {
         // The shared load failed because the thread running it was interrupted: that thread's
         // reason, not this one's. Unless this thread is interrupted too, try again: the failed
         // load was withdrawn before it failed, so this starts a fresh load or joins a newer one.
+        // (Only a real interrupt: a timeout, also an InterruptedIOException, is every waiter's
+        // failure, and retrying it would make each waiter wait out a timeout of its own.)
         if (Thread.currentThread().isInterrupted()) {
-          throw e;
+          throw (IOException) e.getCause();
         }
       }
     }
@@ -111,7 +113,8 @@ final class SpanCache {
       synchronized (this) {
         loading.remove(span);
       }
-      pending.completeExceptionally(e);
+      boolean interrupted = e instanceof InterruptedIOException && Thread.currentThread().isInterrupted();
+      pending.completeExceptionally(interrupted ? new LoaderInterrupted((IOException) e) : e);
       throw e;
     }
     synchronized (this) {
@@ -148,6 +151,15 @@ final class SpanCache {
       }
       bytes -= spans.get(victim).length;
       spans.set(victim, null);
+    }
+  }
+
+  /** What waiters see when the load they shared failed because its thread was interrupted. */
+  private static final class LoaderInterrupted extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LoaderInterrupted(IOException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 

@@ -26,8 +26,9 @@ class SpanCacheInterruptTest {
       try {
         release.await(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        // not expected: release is counted down
       }
+      Thread.currentThread().interrupt(); // as a real interrupt leaves it (RangeSource.of keeps it)
       throw new InterruptedIOException("interrupted while reading");
     };
     SpanCache.Loader good = span -> {
@@ -40,6 +41,8 @@ class SpanCacheInterruptTest {
         return null;
       } catch (Throwable t) {
         return t;
+      } finally {
+        Thread.interrupted(); // a pool thread: leave it as it was
       }
     });
     assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
@@ -56,6 +59,41 @@ class SpanCacheInterruptTest {
     assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedIOException.class);
     assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(data);
     assertThat(loads.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aTimeoutIsEveryWaitersFailureAndIsNotRetried() throws Exception {
+    SpanCache cache = new SpanCache(1 << 20, 4);
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger loads = new AtomicInteger();
+    SpanCache.Loader timingOut = span -> {
+      loads.incrementAndGet();
+      loading.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new java.net.SocketTimeoutException("read timed out"); // an InterruptedIOException
+    };
+    CompletableFuture<Throwable> first = CompletableFuture.supplyAsync(() -> failure(cache, timingOut));
+    assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Throwable> second = CompletableFuture.supplyAsync(() -> failure(cache, timingOut));
+    Thread.sleep(200); // the second thread waits on the first load
+    release.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(java.net.SocketTimeoutException.class);
+    assertThat(second.get(10, TimeUnit.SECONDS)).isInstanceOf(java.net.SocketTimeoutException.class);
+    assertThat(loads.get()).isEqualTo(1);
+  }
+
+  private static Throwable failure(SpanCache cache, SpanCache.Loader loader) {
+    try {
+      cache.get(1, loader);
+      return null;
+    } catch (Throwable t) {
+      return t;
+    }
   }
 
   @Test
