@@ -100,11 +100,12 @@ class ZtocFuzzTargetsTest {
     long size = view.compressedArchiveSize();
     if (view.compressionAlgorithm() != Compression.GZIP) {
       byte[] layer = Arrays.copyOf(PLAIN_TAR, (int) Math.min(size, PLAIN_TAR.length));
-      readAgainst(view, layer, layer);
+      readAgainst(view, layer, layer, layer);
     } else if (size == MULTI_SPAN_LAYER.length || size > GZIP_LAYER.length) {
-      readAgainst(view, Arrays.copyOf(MULTI_SPAN_LAYER, (int) Math.min(size, MULTI_SPAN_LAYER.length)), MULTI_SPAN_TAR);
+      readAgainst(view, Arrays.copyOf(MULTI_SPAN_LAYER, (int) Math.min(size, MULTI_SPAN_LAYER.length)),
+          MULTI_SPAN_LAYER, MULTI_SPAN_TAR);
     } else {
-      readAgainst(view, Arrays.copyOf(GZIP_LAYER, (int) size), GZIP_TAR);
+      readAgainst(view, Arrays.copyOf(GZIP_LAYER, (int) size), GZIP_LAYER, GZIP_TAR);
     }
   }
 
@@ -360,10 +361,11 @@ class ZtocFuzzTargetsTest {
   /**
    * Reads every entry's range, and the whole stream, of {@code view} over {@code layer}: every
    * byte returned must be {@code tar}'s byte at that offset; failing is allowed, with a typed
-   * exception only.
+   * exception only. {@code layer} may be a prefix of {@code original} (a truncated layer): the
+   * true windows are {@code original}'s.
    */
-  private static void readAgainst(ZtocView view, byte[] layer, byte[] tar) throws IOException {
-    boolean checkBytes = view.compressionAlgorithm() != Compression.GZIP || windowsAreTrue(view, layer.length);
+  private static void readAgainst(ZtocView view, byte[] layer, byte[] original, byte[] tar) throws IOException {
+    boolean checkBytes = view.compressionAlgorithm() != Compression.GZIP || windowsAreTrue(view, original.length);
     LayerReader reader;
     try {
       reader = LayerReader.builder(view, RangeSource.of(layer)).executor(POOL).maxSpanBytes(16 << 20).build();
