@@ -23,8 +23,11 @@ import java.nio.file.attribute.BasicFileAttributes;
  *       (SIGTERM, SIGINT, SIGHUP) leaves no temporary file;
  *   <li>a symbolic link: followed, and the file it resolves to is written by these rules (the
  *       link stays a link); a link to a missing file is refused;
- *   <li>a character device or FIFO ({@code /dev/null}, {@code /dev/stdout}, a named pipe):
- *       opened and written in place, never replaced (not atomic: there is nothing to rename);
+ *   <li>a character device or FIFO ({@code /dev/null}, a named pipe): opened and written in
+ *       place, never replaced (not atomic: there is nothing to rename);
+ *   <li>a file descriptor's path ({@code /dev/stdout}, {@code /dev/fd/N}, {@code
+ *       /proc/self/fd/N}): written in place, appending, whatever the descriptor is (a pipe, a
+ *       terminal, a file opened by the shell's {@code >} or {@code >>});
  *   <li>a directory, block device or socket: refused.
  * </ul>
  */
@@ -46,6 +49,10 @@ final class AtomicOutput {
 
   static void write(Path target, Content content) throws IOException {
     Path abs = target.toAbsolutePath();
+    if (isDescriptorPath(abs.normalize())) {
+      writeToDescriptor(target, abs, content);
+      return;
+    }
     BasicFileAttributes a = attributes(abs);
     if (a != null && a.isSymbolicLink()) {
       try {
@@ -80,6 +87,38 @@ final class AtomicOutput {
       }
     } finally {
       TempPaths.delete(tmp); // gone already after the rename: this just releases it
+    }
+  }
+
+  /**
+   * Whether {@code p} names an open file descriptor ({@code /dev/stdout}, {@code /dev/stderr},
+   * {@code /dev/fd/N}, {@code /proc/<pid>/fd/N}): links the kernel resolves to whatever the
+   * descriptor is, which may be a pipe that no path resolves to.
+   */
+  private static boolean isDescriptorPath(Path p) {
+    String s = p.toString();
+    return s.equals("/dev/stdout") || s.equals("/dev/stderr") || s.startsWith("/dev/fd/")
+        || s.matches("/proc/[^/]+/fd/[^/]+");
+  }
+
+  /**
+   * Writes through a descriptor path as a shell redirect to it does: in place, and appending
+   * when it is a regular file, so that {@code -o /dev/stdout >> log} keeps what the log held
+   * (renaming a temporary file over it would replace the file the descriptor names).
+   */
+  private static void writeToDescriptor(Path target, Path abs, Content content) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(abs, BasicFileAttributes.class); // follows the links
+    } catch (NoSuchFileException e) {
+      throw new IOException("cannot write " + target + ": no such open file descriptor");
+    }
+    if (a.isDirectory()) {
+      throw new IOException("cannot write " + target + ": it is a directory");
+    }
+    try (OutputStream out = Files.newOutputStream(abs, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      content.writeTo(out);
     }
   }
 

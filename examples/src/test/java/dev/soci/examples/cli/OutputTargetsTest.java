@@ -64,6 +64,48 @@ class OutputTargetsTest {
     assertThat(Files.isRegularFile(devNull)).isFalse();
   }
 
+  /** Runs the real main in a child JVM whose standard output is {@code stdout}. */
+  private static Process child(ProcessBuilder.Redirect stdout, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), SociCli.class.getName()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectOutput(stdout)
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  @Test
+  void devStdoutOnAPipeIsWrittenInPlace() throws Exception {
+    // /dev/stdout -> /proc/self/fd/1 -> pipe:[N], which no path resolves to.
+    Process p = child(ProcessBuilder.Redirect.PIPE, "ztoc", "get-file", "-o", "/dev/stdout",
+        LAYER, ZTOC, FILE);
+    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+      try {
+        return p.getInputStream().readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(out.get(10, TimeUnit.SECONDS)).isEqualTo(fileBytes);
+  }
+
+  @Test
+  void devStdoutAppendedToAFileKeepsWhatTheFileHeld() throws Exception {
+    Path log = tmp.resolve("log");
+    Files.writeString(log, "before\n");
+    Process p = child(ProcessBuilder.Redirect.appendTo(log.toFile()), "ztoc", "get-file", "-o",
+        "/dev/stdout", LAYER, ZTOC, FILE);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    byte[] before = "before\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] expected = Arrays.copyOf(before, before.length + fileBytes.length);
+    System.arraycopy(fileBytes, 0, expected, before.length, fileBytes.length);
+    assertThat(Files.readAllBytes(log)).isEqualTo(expected);
+    assertThat(listing()).containsExactly("log"); // no temporary file beside it
+  }
+
   @Test
   void aFifoReceivesTheBytesAndStaysAFifo() throws Exception {
     Path fifo = tmp.resolve("pipe");
