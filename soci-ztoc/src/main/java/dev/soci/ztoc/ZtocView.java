@@ -332,24 +332,39 @@ public final class ZtocView {
     }
   }
 
+  /**
+   * The file's bytes, read to its end in slices (one read of the whole file would stage it in a
+   * native buffer as large). The size is only a first capacity: a FIFO or a process
+   * substitution reports 0, and a file may change while it is read.
+   */
   private static byte[] readFile(Path file) throws IOException {
-    long size = Files.size(file);
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new ZtocFormatException("ztoc file too large: " + size + " bytes");
+    final int max = Integer.MAX_VALUE - 8;
+    long hint = Files.size(file);
+    if (hint > max) {
+      throw new ZtocFormatException("zTOC " + file + " is too large: " + hint + " bytes");
     }
-    // Read in slices: one read of the whole file would stage it in a native buffer as large.
-    byte[] bytes = new byte[(int) size];
+    byte[] bytes = new byte[(int) Math.max(hint, 8192)];
+    int n = 0;
     try (InputStream in = Files.newInputStream(file)) {
-      int n = 0;
-      int r = 0;
-      while (n < bytes.length && (r = in.read(bytes, n, Math.min(READ_SLICE, bytes.length - n))) >= 0) {
+      int r;
+      while (true) {
+        if (n == bytes.length) {
+          if (n == max) {
+            if (in.read() < 0) {
+              break;
+            }
+            throw new ZtocFormatException("zTOC " + file + " is too large: more than " + max + " bytes");
+          }
+          bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(max, 2L * n));
+        }
+        r = in.read(bytes, n, Math.min(READ_SLICE, bytes.length - n));
+        if (r < 0) {
+          break;
+        }
         n += r;
       }
-      if (n != bytes.length || in.read() >= 0) {
-        throw new ZtocFormatException("zTOC " + file + " changed size while it was read");
-      }
     }
-    return bytes;
+    return n == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, n);
   }
 
   /** Validates entry {@code i}; messages name the field, the caller adds the entry number. */
