@@ -48,19 +48,18 @@ public record ZtocInfo(
       String filename, long offset, long size, String type, int startSpan, int endSpan) {}
 
   /**
-   * Computes the view of a zTOC of either compression: span size and span starts come from its
-   * zinfo ({@link ZtocView#spanSize()}, {@link ZtocView#spanStarts()}). This holds an object per
+   * Computes the view of a zTOC of either compression, with the spans {@link #writeJson} prints
+   * ({@link ZtocView#spanHolding}). This holds an object per
    * entry; to print the view, {@link #writeJson} streams it instead.
    */
   public static ZtocInfo of(ZtocView ztoc) {
-    long[] spanStarts = ztoc.spanStarts();
     List<FileInfo> files = new ArrayList<>(ztoc.entryCount());
     int multi = 0;
     for (int i = 0; i < ztoc.entryCount(); i++) {
       long offset = ztoc.uncompressedOffset(i);
       long size = ztoc.uncompressedSize(i);
-      int start = spanHolding(spanStarts, offset);
-      int end = spanHolding(spanStarts, offset + size);
+      int start = startSpan(ztoc, i);
+      int end = endSpan(ztoc, i);
       if (start != end) {
         multi++;
       }
