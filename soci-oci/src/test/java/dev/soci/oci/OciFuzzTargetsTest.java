@@ -54,6 +54,27 @@ class OciFuzzTargetsTest {
     assertThat(SociIndex.fromManifest(parseOwn(sociJson, ImageManifest::parse)).toJson()).isEqualTo(sociJson);
   }
 
+  /**
+   * An image reference: it parses to a normal form that parses to itself, or fails with {@link
+   * dev.soci.oci.registry.InvalidReferenceException}.
+   */
+  @FuzzTest(maxDuration = "60s")
+  void imageReference(byte[] data) {
+    String s = new String(data, java.nio.charset.StandardCharsets.UTF_8);
+    dev.soci.oci.registry.ImageReference r;
+    try {
+      r = dev.soci.oci.registry.ImageReference.parse(s);
+    } catch (dev.soci.oci.registry.InvalidReferenceException expected) {
+      return;
+    }
+    try {
+      assertThat(dev.soci.oci.registry.ImageReference.parse(r.toString())).isEqualTo(r);
+    } catch (dev.soci.oci.registry.InvalidReferenceException e) {
+      throw new AssertionError("the normal form " + r + " does not parse", e);
+    }
+    assertThat(r.manifestReference()).isNotEmpty();
+  }
+
   /** An image index, an {@code index.json}, or a referrers response (all image indexes). */
   @FuzzTest(maxDuration = "60s")
   void imageIndex(byte[] json) throws OciException {
