@@ -75,6 +75,20 @@ class OciFuzzTargetsTest {
     assertThat(r.manifestReference()).isNotEmpty();
   }
 
+  /** A {@code WWW-Authenticate} header: challenges, or IllegalArgumentException naming the place. */
+  @FuzzTest(maxDuration = "60s")
+  void authChallenge(byte[] data) {
+    String s = new String(data, java.nio.charset.StandardCharsets.ISO_8859_1);
+    try {
+      for (dev.soci.oci.registry.AuthChallenge c : dev.soci.oci.registry.AuthChallenge.parse(s)) {
+        assertThat(c.scheme()).isNotEmpty();
+      }
+    } catch (IllegalArgumentException expected) {
+      assertThat(expected.getMessage()).contains("WWW-Authenticate header")
+          .doesNotContain("\n");
+    }
+  }
+
   /** An image index, an {@code index.json}, or a referrers response (all image indexes). */
   @FuzzTest(maxDuration = "60s")
   void imageIndex(byte[] json) throws OciException {
