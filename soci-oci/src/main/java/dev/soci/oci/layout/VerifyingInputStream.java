@@ -11,14 +11,19 @@ import java.security.MessageDigest;
  * descriptor's size arrive, and at end of stream when the size or digest is wrong. So a caller
  * that reads to the end has read exactly the described content, or got an exception.
  */
-final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends FilterInputStream {
   private final Descriptor expected;
   private final String where; // for messages: which layout holds the blob
   private final MessageDigest md;
   private long count;
   private boolean verified;
 
-  VerifyingInputStream(InputStream in, Descriptor expected, String where) {
+  /**
+   * @param in the content
+   * @param expected its descriptor (digest and size)
+   * @param where where it comes from, for messages (a layout path, a registry repository)
+   */
+  public VerifyingInputStream(InputStream in, Descriptor expected, String where) {
     super(in);
     this.expected = expected;
     this.where = where;

@@ -1,0 +1,573 @@
+package dev.soci.oci.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.InvalidDigestException;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciException;
+import dev.soci.oci.layout.VerifyingInputStream;
+import dev.soci.oci.registry.DockerConfig.Credential;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A client of one registry's OCI distribution API, on the JDK's {@code java.net.http}.
+ *
+ * <p>Authentication follows the registry's {@code WWW-Authenticate} challenge: anonymous first;
+ * on 401 a {@code Basic} challenge is answered with the credential, a {@code Bearer} one with a
+ * token from its realm (for the challenge's service and scope, with the credential when there
+ * is one), cached per scope; the request is retried once. Manifests are requested with every
+ * manifest and index type in {@code Accept} (registries answer 404, or another manifest, to a
+ * narrower one), bounded at {@link #MAX_MANIFEST_SIZE} and checked against the digest they were
+ * asked by; blobs are streamed and verified against their descriptor. Redirects are followed
+ * for blob reads without forwarding {@code Authorization} to another host. Idempotent requests
+ * are retried on 429, 502, 503, 504 and dropped connections, with backoff.
+ *
+ * <p>Thread-safe; one instance per registry host serves every repository there.
+ */
+public final class RegistryClient {
+  /** Manifests and indexes larger than this are refused (containerd's bound). */
+  public static final int MAX_MANIFEST_SIZE = 4 << 20;
+
+  /** Every manifest type this library reads, for {@code Accept}. */
+  static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST,
+      MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+  private static final int MAX_TOKEN_BODY = 1 << 20;
+  private static final int MAX_REDIRECTS = 10;
+  private static final int ATTEMPTS = 3;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final String registry;
+  private final URI base;
+  private final Credential credential;
+  private final Duration timeout;
+  private final HttpClient http;
+  /** Authorization header per scope ("" for Basic, which is the same for every scope). */
+  private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+
+  private RegistryClient(Builder b) {
+    this.registry = b.registry;
+    this.base = URI.create((b.plainHttp ? "http://" : "https://") + b.registry);
+    this.credential = b.credential;
+    this.timeout = b.timeout;
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(b.timeout)
+        .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, without Authorization
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+  }
+
+  /** A builder for a client of {@code registry} (a host with optional port). */
+  public static Builder builder(String registry) {
+    return new Builder(registry);
+  }
+
+  /** The registry host this client talks to. */
+  public String registry() {
+    return registry;
+  }
+
+  // ------------------------------------------------------------------ manifests
+
+  /** A manifest or index as the registry holds it. */
+  public record Manifest(byte[] bytes, String mediaType, Digest digest) {
+    /** Its descriptor. */
+    public Descriptor descriptor() {
+      return Descriptor.of(mediaType, digest, bytes.length);
+    }
+  }
+
+  /**
+   * The manifest {@code reference} (a tag or a digest) of {@code repository}, or empty when the
+   * registry has none (404).
+   *
+   * @throws RegistryException for other error statuses
+   * @throws OciException if it is larger than {@link #MAX_MANIFEST_SIZE} or does not match the
+   *     digest it was asked by
+   */
+  public Optional<Manifest> getManifest(String repository, String reference) throws IOException {
+    String what = "GET " + registry + "/" + repository + " manifests/" + reference;
+    HttpResponse<InputStream> r = send(repository, false, true, () -> request(repository,
+        "manifests/" + reference).header("Accept", MANIFEST_ACCEPT).GET(), what);
+    try (InputStream body = r.body()) {
+      if (r.statusCode() == 404) {
+        return Optional.empty();
+      }
+      checkStatus(r, body, what, 200);
+      long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (declared > MAX_MANIFEST_SIZE) {
+        throw new OciException("manifest " + reference + " of " + registry + "/" + repository
+            + " is " + declared + " bytes, more than the bound of " + MAX_MANIFEST_SIZE);
+      }
+      byte[] bytes = readBounded(body, MAX_MANIFEST_SIZE, "manifest " + reference);
+      Digest digest = Digest.of(bytes);
+      Optional<Digest> asked = asDigest(reference);
+      if (asked.isPresent() && !asked.get().equals(digest)) {
+        throw new OciException("manifest " + reference + " of " + registry + "/" + repository
+            + " has digest " + digest + ": the registry sent other content");
+      }
+      String type = r.headers().firstValue("Content-Type").map(RegistryClient::mediaType)
+          .orElse("");
+      return Optional.of(new Manifest(bytes, type, digest));
+    }
+  }
+
+  /** The descriptor of manifest {@code reference}, without its body; empty on 404. */
+  public Optional<Descriptor> headManifest(String repository, String reference) throws IOException {
+    String what = "HEAD " + registry + "/" + repository + " manifests/" + reference;
+    HttpResponse<InputStream> r = send(repository, false, true, () -> request(repository,
+        "manifests/" + reference).header("Accept", MANIFEST_ACCEPT)
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()), what);
+    try (InputStream body = r.body()) {
+      if (r.statusCode() == 404) {
+        return Optional.empty();
+      }
+      checkStatus(r, body, what, 200);
+      String digest = r.headers().firstValue("Docker-Content-Digest")
+          .orElseThrow(() -> new OciException(what + ": no Docker-Content-Digest header"));
+      long size = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+      String type = r.headers().firstValue("Content-Type").map(RegistryClient::mediaType).orElse("");
+      return Optional.of(Descriptor.of(type, Digest.parse(digest), size));
+    }
+  }
+
+  /** What a manifest PUT reported. */
+  public record PutResult(Digest digest, boolean subjectProcessed) {}
+
+  /**
+   * Stores a manifest under {@code reference} (its digest, or a tag). {@link
+   * PutResult#subjectProcessed()} says whether the registry answered with {@code OCI-Subject},
+   * i.e. indexed the manifest's {@code subject} for the referrers API itself.
+   */
+  public PutResult putManifest(String repository, String reference, String mediaType, byte[] bytes)
+      throws IOException {
+    if (bytes.length > MAX_MANIFEST_SIZE) {
+      throw new OciException("manifest of " + bytes.length + " bytes is larger than the bound of "
+          + MAX_MANIFEST_SIZE + " registries and readers keep");
+    }
+    String what = "PUT " + registry + "/" + repository + " manifests/" + reference;
+    HttpResponse<InputStream> r = send(repository, true, false, () -> request(repository,
+        "manifests/" + reference).header("Content-Type", mediaType)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), what);
+    try (InputStream body = r.body()) {
+      checkStatus(r, body, what, 201);
+    }
+    return new PutResult(Digest.of(bytes), r.headers().firstValue("OCI-Subject").isPresent());
+  }
+
+  // ------------------------------------------------------------------ blobs
+
+  /** Whether {@code repository} holds blob {@code digest}. */
+  public boolean blobExists(String repository, Digest digest) throws IOException {
+    String what = "HEAD " + registry + "/" + repository + " blobs/" + digest;
+    HttpResponse<InputStream> r = send(repository, false, true, () -> request(repository,
+        "blobs/" + digest).method("HEAD", HttpRequest.BodyPublishers.noBody()), what);
+    try (InputStream body = r.body()) {
+      if (r.statusCode() == 404) {
+        return false;
+      }
+      checkStatus(r, body, what, 200);
+      return true;
+    }
+  }
+
+  /**
+   * The blob's content, streamed; reading it to the end verifies size and digest (a {@link
+   * dev.soci.oci.layout.BlobMismatchException} otherwise).
+   *
+   * @throws RegistryException on an error status, {@code BLOB_UNKNOWN} included
+   */
+  public InputStream openBlob(String repository, Descriptor blob) throws IOException {
+    String what = "GET " + registry + "/" + repository + " blobs/" + blob.digest();
+    HttpResponse<InputStream> r = send(repository, false, true,
+        () -> request(repository, "blobs/" + blob.digest()).GET(), what);
+    r = followRedirects(r, what);
+    InputStream body = r.body();
+    try {
+      checkStatus(r, body, what, 200);
+    } catch (IOException | RuntimeException e) {
+      body.close();
+      throw e;
+    }
+    return new VerifyingInputStream(body, blob, registry + "/" + repository);
+  }
+
+  /**
+   * Uploads a blob (POST, then PUT of the content with its digest) unless the repository has it
+   * already.
+   *
+   * @return whether it was uploaded (false: it was there)
+   */
+  public boolean pushBlob(String repository, Descriptor blob, HttpRequest.BodyPublisher content)
+      throws IOException {
+    if (blobExists(repository, blob.digest())) {
+      return false;
+    }
+    String start = "POST " + registry + "/" + repository + " blobs/uploads/";
+    HttpResponse<InputStream> r = send(repository, true, false, () -> request(repository,
+        "blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()), start);
+    URI location;
+    try (InputStream body = r.body()) {
+      checkStatus(r, body, start, 202);
+      location = uploadLocation(r, start);
+    }
+    String put = "PUT " + registry + "/" + repository + " blob upload of " + blob.digest();
+    URI target = withQuery(location, "digest=" + URLEncoder.encode(blob.digest().toString(),
+        StandardCharsets.UTF_8));
+    HttpResponse<InputStream> done = send(repository, true, false, () -> HttpRequest
+        .newBuilder(target).timeout(timeout).header("Content-Type", "application/octet-stream")
+        .PUT(content), put);
+    try (InputStream body = done.body()) {
+      checkStatus(done, body, put, 201);
+    }
+    return true;
+  }
+
+  /** {@link #pushBlob(String, Descriptor, HttpRequest.BodyPublisher)} from a file. */
+  public boolean pushBlob(String repository, Descriptor blob, Path file) throws IOException {
+    return pushBlob(repository, blob, HttpRequest.BodyPublishers.ofFile(file));
+  }
+
+  /**
+   * Mounts blob {@code digest} from repository {@code from} of the same registry into {@code
+   * repository}, without transferring it.
+   *
+   * @return whether the registry mounted it (false: the caller must upload it)
+   */
+  public boolean mountBlob(String repository, Digest digest, String from) throws IOException {
+    String what = "POST " + registry + "/" + repository + " mount of " + digest + " from " + from;
+    String query = "mount=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8)
+        + "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
+    HttpResponse<InputStream> r = send(repository, true, false, () -> HttpRequest.newBuilder(
+        withQuery(endpoint(repository, "blobs/uploads/"), query)).timeout(timeout)
+        .POST(HttpRequest.BodyPublishers.noBody()), what);
+    try (InputStream body = r.body()) {
+      if (r.statusCode() == 202) {
+        return false; // an upload session was opened instead; it expires unused
+      }
+      checkStatus(r, body, what, 201);
+      return true;
+    }
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  @FunctionalInterface
+  private interface RequestFactory {
+    HttpRequest.Builder create() throws IOException;
+  }
+
+  private HttpRequest.Builder request(String repository, String path) {
+    return HttpRequest.newBuilder(endpoint(repository, path)).timeout(timeout);
+  }
+
+  private URI endpoint(String repository, String path) {
+    return base.resolve("/v2/" + repository + "/" + path);
+  }
+
+  /**
+   * Sends a request, answering an authentication challenge once and retrying idempotent
+   * requests on transient failures.
+   */
+  private HttpResponse<InputStream> send(String repository, boolean push, boolean idempotent,
+      RequestFactory factory, String what) throws IOException {
+    String scope = "repository:" + repository + ":" + (push ? "pull,push" : "pull");
+    boolean challenged = false;
+    for (int attempt = 1; ; attempt++) {
+      HttpRequest.Builder b = factory.create();
+      String auth = authorizations.getOrDefault(scope, authorizations.get(""));
+      if (auth != null) {
+        b.header("Authorization", auth);
+      }
+      HttpResponse<InputStream> r;
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted: " + what);
+      } catch (IOException e) {
+        if (idempotent && attempt < ATTEMPTS) {
+          backoff(attempt, what);
+          continue;
+        }
+        throw new RegistryException(0, null, "no answer from " + registry + ": "
+            + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), what);
+      }
+      int status = r.statusCode();
+      if (status == 401 && !challenged) {
+        challenged = true;
+        String header = r.headers().firstValue("WWW-Authenticate").orElse("");
+        r.body().close();
+        authorize(header, scope, what);
+        continue;
+      }
+      if (idempotent && attempt < ATTEMPTS
+          && (status == 429 || status == 502 || status == 503 || status == 504)) {
+        r.body().close();
+        backoff(attempt, what);
+        continue;
+      }
+      return r;
+    }
+  }
+
+  private static void backoff(int attempt, String what) throws IOException {
+    try {
+      Thread.sleep(100L << (2 * (attempt - 1))); // 100 ms, 400 ms
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted: " + what);
+    }
+  }
+
+  /** Works out the Authorization header a challenge asks for, and caches it. */
+  private void authorize(String header, String scope, String what) throws IOException {
+    List<AuthChallenge> challenges;
+    try {
+      challenges = AuthChallenge.parse(header);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(401, "UNAUTHORIZED", e.getMessage(), what);
+    }
+    for (AuthChallenge c : challenges) {
+      if (c.scheme().equals("bearer")) {
+        String realm = c.param("realm").orElseThrow(() -> new RegistryException(401,
+            "UNAUTHORIZED", "Bearer challenge without a realm", what));
+        String tokenScope = c.param("scope").orElse(scope);
+        authorizations.put(scope, "Bearer " + token(realm, c.param("service").orElse(null),
+            tokenScope, what));
+        return;
+      }
+    }
+    for (AuthChallenge c : challenges) {
+      if (c.scheme().equals("basic")) {
+        if (credential == null || credential.isIdentityToken()) {
+          return; // sent again without credentials: the 401 that follows says so
+        }
+        authorizations.put("", basic(credential));
+        return;
+      }
+    }
+  }
+
+  private static String basic(Credential c) {
+    return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.secret())
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A token from the realm (Docker's token protocol: GET with Basic credentials). */
+  private String token(String realm, String service, String scope, String what)
+      throws IOException {
+    StringBuilder q = new StringBuilder();
+    if (service != null) {
+      q.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
+    }
+    q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+    URI uri;
+    try {
+      uri = withQuery(URI.create(realm), q.toString());
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(401, "UNAUTHORIZED", "invalid token realm " + realm, what);
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    if (credential != null && !credential.isIdentityToken()) {
+      b.header("Authorization", basic(credential));
+    }
+    String tokenWhat = "GET token from " + uri.getHost() + " for " + scope;
+    HttpResponse<InputStream> r;
+    try {
+      r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted: " + tokenWhat);
+    } catch (IOException e) {
+      throw new RegistryException(0, null, "no answer from the token server: " + e.getMessage(),
+          tokenWhat);
+    }
+    try (InputStream body = r.body()) {
+      checkStatus(r, body, tokenWhat, 200);
+      JsonNode json = MAPPER.readTree(readBounded(body, MAX_TOKEN_BODY, "token response"));
+      JsonNode token = json == null ? null : json.has("token") ? json.get("token")
+          : json.get("access_token");
+      if (token == null || !token.isTextual() || token.asText().isEmpty()) {
+        throw new RegistryException(r.statusCode(), null, "the token response holds no token",
+            tokenWhat);
+      }
+      return token.asText();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new RegistryException(r.statusCode(), null, "the token response is not JSON",
+          tokenWhat);
+    }
+  }
+
+  /** Follows blob redirects, dropping Authorization when the host changes. */
+  private HttpResponse<InputStream> followRedirects(HttpResponse<InputStream> r, String what)
+      throws IOException {
+    for (int i = 0; i < MAX_REDIRECTS; i++) {
+      int s = r.statusCode();
+      if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
+        return r;
+      }
+      String location = r.headers().firstValue("Location").orElseThrow(
+          () -> new RegistryException(s, null, "redirect without a Location", what));
+      r.body().close();
+      URI next = r.request().uri().resolve(location);
+      HttpRequest.Builder b = HttpRequest.newBuilder(next).timeout(timeout).GET();
+      boolean sameHost = Objects.equals(next.getHost(), base.getHost())
+          && next.getPort() == base.getPort();
+      String auth = authorizations.get("");
+      if (sameHost && r.request().headers().firstValue("Authorization").isPresent()) {
+        b.header("Authorization", r.request().headers().firstValue("Authorization").get());
+      } else if (sameHost && auth != null) {
+        b.header("Authorization", auth);
+      }
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted: " + what);
+      }
+    }
+    r.body().close();
+    throw new RegistryException(r.statusCode(), null, "more than " + MAX_REDIRECTS + " redirects",
+        what);
+  }
+
+  /** Throws the registry's error unless the status is {@code expected}. */
+  private static void checkStatus(HttpResponse<?> r, InputStream body, String what, int expected)
+      throws IOException {
+    int status = r.statusCode();
+    if (status == expected) {
+      return;
+    }
+    String code = null;
+    String message = "unexpected status";
+    byte[] err;
+    try {
+      err = readBounded(body, MAX_ERROR_BODY, "error response");
+    } catch (OciException tooLong) {
+      err = new byte[0];
+    }
+    try {
+      JsonNode json = err.length == 0 ? null : MAPPER.readTree(err);
+      JsonNode first = json != null && json.has("errors") && json.get("errors").isArray()
+          && json.get("errors").size() > 0 ? json.get("errors").get(0) : null;
+      if (first != null) {
+        code = first.path("code").isTextual() ? first.get("code").asText() : null;
+        message = first.path("message").isTextual() ? first.get("message").asText() : message;
+      }
+    } catch (IOException notJson) {
+      String text = new String(err, StandardCharsets.UTF_8).strip();
+      if (!text.isEmpty()) {
+        message = text.lines().findFirst().orElse(text);
+      }
+    }
+    if (message.length() > 300) {
+      message = message.substring(0, 300) + "…";
+    }
+    throw new RegistryException(status, code, message.replace('\n', ' '), what);
+  }
+
+  private static byte[] readBounded(InputStream in, int max, String what) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[16 * 1024];
+    int n;
+    while ((n = in.read(buf)) >= 0) {
+      if (out.size() + n > max) {
+        throw new OciException(what + " is larger than " + max + " bytes");
+      }
+      out.write(buf, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  private static URI uploadLocation(HttpResponse<?> r, String what) throws RegistryException {
+    String location = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException(
+        r.statusCode(), null, "upload started without a Location", what));
+    try {
+      return r.request().uri().resolve(location);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(r.statusCode(), null, "invalid upload Location " + location, what);
+    }
+  }
+
+  private static URI withQuery(URI uri, String query) {
+    String s = uri.toString();
+    return URI.create(s + (uri.getRawQuery() == null ? "?" : "&") + query);
+  }
+
+  private static Optional<Digest> asDigest(String reference) {
+    if (!reference.contains(":")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Digest.parse(reference));
+    } catch (InvalidDigestException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A Content-Type without its parameters. */
+  private static String mediaType(String contentType) {
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip()
+        .toLowerCase(Locale.ROOT);
+  }
+
+  /** Options of a {@link RegistryClient}. */
+  public static final class Builder {
+    private final String registry;
+    private boolean plainHttp;
+    private Credential credential;
+    private Duration timeout = Duration.ofSeconds(60);
+
+    private Builder(String registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** Plain HTTP instead of TLS (a local test registry); off by default. */
+    public Builder plainHttp(boolean plainHttp) {
+      this.plainHttp = plainHttp;
+      return this;
+    }
+
+    /** The credential to answer challenges with; none (anonymous) by default. */
+    public Builder credential(Credential credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    /** Timeout of connecting and of each request (until its response starts); 60 s by default. */
+    public Builder timeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive: " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** The client. */
+    public RegistryClient build() {
+      return new RegistryClient(this);
+    }
+  }
+}

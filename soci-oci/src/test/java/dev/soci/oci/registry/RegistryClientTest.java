@@ -1,0 +1,164 @@
+package dev.soci.oci.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.layout.BlobMismatchException;
+import dev.soci.oci.registry.DockerConfig.Credential;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link RegistryClient} against a real registry (distribution 2.8.2), with and without auth. */
+class RegistryClientTest {
+  @TempDir static Path dir;
+  private static TestRegistry open;
+  private static TestRegistry basic;
+
+  @BeforeAll
+  static void start() throws Exception {
+    open = TestRegistry.start(dir.resolve("open"));
+    basic = TestRegistry.start(dir.resolve("basic"), "alice", "wonder land");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (open != null) {
+      open.close();
+    }
+    if (basic != null) {
+      basic.close();
+    }
+  }
+
+  private static RegistryClient client(TestRegistry r, Credential c) {
+    return RegistryClient.builder(r.address()).plainHttp(true).credential(c).build();
+  }
+
+  /** Pushes a config, a layer and a manifest tagged {@code tag}; returns the manifest. */
+  private static RegistryClient.Manifest pushImage(RegistryClient c, String repo, String tag)
+      throws Exception {
+    byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] layer = ("layer of " + repo).getBytes(StandardCharsets.UTF_8);
+    Descriptor cd = Descriptor.forContent(MediaTypes.OCI_CONFIG, config);
+    Descriptor ld = Descriptor.forContent(MediaTypes.OCI_LAYER_TAR, layer);
+    assertThat(c.pushBlob(repo, cd, HttpRequest.BodyPublishers.ofByteArray(config))).isTrue();
+    assertThat(c.pushBlob(repo, ld, HttpRequest.BodyPublishers.ofByteArray(layer))).isTrue();
+    assertThat(c.pushBlob(repo, ld, HttpRequest.BodyPublishers.ofByteArray(layer)))
+        .as("a blob already there is not uploaded again").isFalse();
+    byte[] manifest = new ImageManifest(2, MediaTypes.OCI_MANIFEST, "", cd, List.of(ld), null,
+        Map.of()).toJson();
+    RegistryClient.PutResult put = c.putManifest(repo, tag, MediaTypes.OCI_MANIFEST, manifest);
+    assertThat(put.digest()).isEqualTo(Digest.of(manifest));
+    assertThat(put.subjectProcessed()).as("2.8.2 has no referrers support").isFalse();
+    return new RegistryClient.Manifest(manifest, MediaTypes.OCI_MANIFEST, put.digest());
+  }
+
+  @Test
+  void pushThenReadBackManifestsAndBlobs() throws Exception {
+    RegistryClient c = client(open, null);
+    RegistryClient.Manifest m = pushImage(c, "team/app", "v1");
+    RegistryClient.Manifest byTag = c.getManifest("team/app", "v1").orElseThrow();
+    assertThat(byTag.bytes()).isEqualTo(m.bytes());
+    assertThat(byTag.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
+    assertThat(c.getManifest("team/app", m.digest().toString()).orElseThrow().digest())
+        .isEqualTo(m.digest());
+    assertThat(c.headManifest("team/app", "v1")).contains(m.descriptor());
+    assertThat(c.getManifest("team/app", "missing")).isEmpty();
+    assertThat(c.headManifest("team/app", "missing")).isEmpty();
+
+    Descriptor layer = ImageManifest.parse(m.bytes()).layers().get(0);
+    try (InputStream in = c.openBlob("team/app", layer)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("layer of team/app");
+    }
+    assertThat(c.blobExists("team/app", layer.digest())).isTrue();
+    assertThat(c.blobExists("team/app", Digest.of(new byte[] {1}))).isFalse();
+  }
+
+  @Test
+  void anIndexIsReadWithItsOwnMediaType() throws Exception {
+    RegistryClient c = client(open, null);
+    RegistryClient.Manifest m = pushImage(c, "indexed", "img");
+    byte[] index = ImageIndex.of(List.of(m.descriptor())).toJson();
+    c.putManifest("indexed", "idx", MediaTypes.OCI_INDEX, index);
+    RegistryClient.Manifest got = c.getManifest("indexed", "idx").orElseThrow();
+    assertThat(got.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
+    assertThat(got.bytes()).isEqualTo(index);
+  }
+
+  @Test
+  void aBlobWhoseDescriptorLiesFailsVerification() throws Exception {
+    RegistryClient c = client(open, null);
+    RegistryClient.Manifest m = pushImage(c, "liar", "v1");
+    Descriptor layer = ImageManifest.parse(m.bytes()).layers().get(0);
+    Descriptor shorter = Descriptor.of(layer.mediaType(), layer.digest(), layer.size() - 1);
+    try (InputStream in = c.openBlob("liar", shorter)) {
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(BlobMismatchException.class);
+    }
+  }
+
+  @Test
+  void crossRepositoryMount() throws Exception {
+    RegistryClient c = client(open, null);
+    RegistryClient.Manifest m = pushImage(c, "source", "v1");
+    Descriptor layer = ImageManifest.parse(m.bytes()).layers().get(0);
+    assertThat(c.mountBlob("target", layer.digest(), "source")).isTrue();
+    assertThat(c.blobExists("target", layer.digest())).isTrue();
+  }
+
+  @Test
+  void errorsCarryStatusCodeAndOneLine() throws Exception {
+    RegistryClient c = client(open, null);
+    Descriptor config = Descriptor.forContent(MediaTypes.OCI_CONFIG, new byte[] {'{', '}'});
+    byte[] manifest = new ImageManifest(2, MediaTypes.OCI_MANIFEST, "", config, List.of(), null,
+        Map.of()).toJson();
+    assertThatThrownBy(() -> c.putManifest("app", "v1", MediaTypes.OCI_MANIFEST, manifest))
+        .isInstanceOfSatisfying(RegistryException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.errorCode()).isEqualTo("MANIFEST_BLOB_UNKNOWN");
+          assertThat(e.getMessage()).startsWith("manifest_blob_unknown: ")
+              .contains("HTTP 400, PUT " + open.address() + "/app manifests/v1").doesNotContain("\n");
+        });
+    Descriptor missing = Descriptor.forContent(MediaTypes.OCI_LAYER_TAR, new byte[] {9});
+    assertThatThrownBy(() -> c.openBlob("app", missing))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void basicAuthAnsweredFromTheChallenge() throws Exception {
+    RegistryClient alice = client(basic, new Credential("alice", "wonder land"));
+    RegistryClient.Manifest m = pushImage(alice, "private/app", "v1");
+    assertThat(alice.getManifest("private/app", "v1").orElseThrow().digest()).isEqualTo(m.digest());
+
+    assertThatThrownBy(() -> client(basic, null).getManifest("private/app", "v1"))
+        .isInstanceOfSatisfying(RegistryException.class, e -> {
+          assertThat(e.status()).isEqualTo(401);
+          assertThat(e.errorCode()).isEqualTo("UNAUTHORIZED");
+        });
+    assertThatThrownBy(() -> client(basic, new Credential("alice", "wrong")).getManifest("private/app", "v1"))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+  }
+
+  @Test
+  void noRegistryThereIsOneClearError() {
+    RegistryClient c = RegistryClient.builder("127.0.0.1:1").plainHttp(true)
+        .timeout(java.time.Duration.ofSeconds(2)).build();
+    assertThatThrownBy(() -> c.getManifest("app", "v1"))
+        .isInstanceOfSatisfying(RegistryException.class, e -> {
+          assertThat(e.status()).isZero();
+          assertThat(e.getMessage()).contains("no answer from 127.0.0.1:1");
+        });
+  }
+}

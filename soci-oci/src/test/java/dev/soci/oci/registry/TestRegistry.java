@@ -1,0 +1,111 @@
+package dev.soci.oci.registry;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real registry for tests: Debian's {@code docker-registry} (distribution 2.8.2) started on a
+ * free loopback port with its own storage directory, optionally behind htpasswd Basic auth,
+ * and stopped by {@link #close()}. Tests using it are skipped where the package is missing
+ * ({@code .ci/run} installs it).
+ */
+final class TestRegistry implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on (127\\.0\\.0\\.1:\\d+)");
+
+  private final Process process;
+  private final String address;
+
+  private TestRegistry(Process process, String address) {
+    this.process = process;
+    this.address = address;
+  }
+
+  /** Whether the registry binary is installed here. */
+  static boolean available() {
+    return Files.isExecutable(Path.of("/usr/bin/docker-registry"));
+  }
+
+  /** Starts one without authentication. */
+  static TestRegistry start(Path dir) throws Exception {
+    return start(dir, null, null);
+  }
+
+  /** Starts one that requires {@code user}/{@code password} (htpasswd, bcrypt), or none if null. */
+  static TestRegistry start(Path dir, String user, String password) throws Exception {
+    Assumptions.assumeTrue(available(), "docker-registry is not installed");
+    Path storage = Files.createDirectories(dir.resolve("storage"));
+    StringBuilder config = new StringBuilder()
+        .append("version: 0.1\n")
+        .append("log: {level: info, accesslog: {disabled: true}}\n")
+        .append("storage: {filesystem: {rootdirectory: ").append(storage).append("}, delete: {enabled: true}}\n")
+        .append("http: {addr: '127.0.0.1:0', secret: test-only}\n");
+    if (user != null) {
+      Process h = new ProcessBuilder("htpasswd", "-Bbn", user, password)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String line = new String(h.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!h.waitFor(30, TimeUnit.SECONDS) || h.exitValue() != 0 || line.isEmpty()) {
+        throw new IllegalStateException("htpasswd failed");
+      }
+      Path htpasswd = dir.resolve("htpasswd");
+      Files.writeString(htpasswd, line + "\n");
+      config.append("auth: {htpasswd: {realm: test-realm, path: ").append(htpasswd).append("}}\n");
+    }
+    Path yml = dir.resolve("config.yml");
+    Files.writeString(yml, config.toString());
+    Process p = new ProcessBuilder("/usr/bin/docker-registry", "serve", yml.toString())
+        .redirectErrorStream(true).start();
+    CompletableFuture<String> address = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            address.complete(m.group(1));
+          }
+        }
+      } catch (IOException e) {
+        // the process went away
+      }
+      address.complete(null);
+    }, "docker-registry output");
+    reader.setDaemon(true);
+    reader.start();
+    String addr;
+    try {
+      addr = address.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      p.destroyForcibly();
+      throw new IllegalStateException("docker-registry did not start within 30 s", e);
+    }
+    if (addr == null) {
+      p.destroyForcibly();
+      throw new IllegalStateException("docker-registry exited before listening");
+    }
+    return new TestRegistry(p, addr);
+  }
+
+  /** {@code 127.0.0.1:PORT}. */
+  String address() {
+    return address;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy(); // SIGTERM: it exits
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
