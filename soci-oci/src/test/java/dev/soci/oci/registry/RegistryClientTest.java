@@ -26,15 +26,25 @@ class RegistryClientTest {
   @TempDir static Path dir;
   private static TestRegistry open;
   private static TestRegistry basic;
+  private static TokenIssuer issuer;
+  private static TestRegistry token;
 
   @BeforeAll
   static void start() throws Exception {
     open = TestRegistry.start(dir.resolve("open"));
     basic = TestRegistry.start(dir.resolve("basic"), "alice", "wonder land");
+    issuer = TokenIssuer.start(dir.resolve("issuer"), "bob", "builder");
+    token = TestRegistry.start(dir.resolve("token"), issuer);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    if (token != null) {
+      token.close();
+    }
+    if (issuer != null) {
+      issuer.close();
+    }
     if (open != null) {
       open.close();
     }
@@ -149,6 +159,25 @@ class RegistryClientTest {
         });
     assertThatThrownBy(() -> client(basic, new Credential("alice", "wrong")).getManifest("private/app", "v1"))
         .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+  }
+
+  @Test
+  void bearerTokensFromTheChallengesRealmCachedPerScope() throws Exception {
+    RegistryClient bob = client(token, new Credential("bob", "builder"));
+    int before = issuer.tokensIssued.get();
+    RegistryClient.Manifest m = pushImage(bob, "tokened/app", "v1");
+    int afterPush = issuer.tokensIssued.get();
+    assertThat(afterPush - before).as("tokens for the push: pull, then pull,push").isBetween(1, 3);
+    assertThat(issuer.scopes).contains("repository:tokened/app:pull,push");
+    assertThat(bob.getManifest("tokened/app", "v1").orElseThrow().digest()).isEqualTo(m.digest());
+    assertThat(bob.getManifest("tokened/app", m.digest().toString())).isPresent();
+    assertThat(issuer.tokensIssued.get() - afterPush).as("the pull token is reused").isLessThanOrEqualTo(1);
+
+    assertThatThrownBy(() -> client(token, new Credential("bob", "wrong")).getManifest("tokened/app", "v1"))
+        .isInstanceOfSatisfying(RegistryException.class, e -> {
+          assertThat(e.status()).isEqualTo(401);
+          assertThat(e.getMessage()).contains("GET token from 127.0.0.1");
+        });
   }
 
   @Test

@@ -41,7 +41,18 @@ final class TestRegistry implements AutoCloseable {
 
   /** Starts one that requires {@code user}/{@code password} (htpasswd, bcrypt), or none if null. */
   static TestRegistry start(Path dir, String user, String password) throws Exception {
+    return start(dir, user, password, null);
+  }
+
+  /** Starts one that takes Bearer tokens from {@code issuer}. */
+  static TestRegistry start(Path dir, TokenIssuer issuer) throws Exception {
+    return start(dir, null, null, issuer);
+  }
+
+  private static TestRegistry start(Path dir, String user, String password, TokenIssuer issuer)
+      throws Exception {
     Assumptions.assumeTrue(available(), "docker-registry is not installed");
+    Files.createDirectories(dir);
     Path storage = Files.createDirectories(dir.resolve("storage"));
     StringBuilder config = new StringBuilder()
         .append("version: 0.1\n")
@@ -58,6 +69,11 @@ final class TestRegistry implements AutoCloseable {
       Path htpasswd = dir.resolve("htpasswd");
       Files.writeString(htpasswd, line + "\n");
       config.append("auth: {htpasswd: {realm: test-realm, path: ").append(htpasswd).append("}}\n");
+    }
+    if (issuer != null) {
+      config.append("auth: {token: {realm: '").append(issuer.realm()).append("', service: ")
+          .append(TokenIssuer.SERVICE).append(", issuer: ").append(TokenIssuer.ISSUER)
+          .append(", rootcertbundle: ").append(issuer.certificate()).append("}}\n");
     }
     Path yml = dir.resolve("config.yml");
     Files.writeString(yml, config.toString());
