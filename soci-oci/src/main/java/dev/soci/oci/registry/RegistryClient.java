@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
 import dev.soci.oci.InvalidDigestException;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
+import dev.soci.oci.Referrers;
 import dev.soci.oci.layout.VerifyingInputStream;
 import dev.soci.oci.registry.DockerConfig.Credential;
 import java.io.ByteArrayOutputStream;
@@ -173,6 +176,114 @@ public final class RegistryClient {
       checkStatus(r, body, what, 201);
     }
     return new PutResult(Digest.of(bytes), r.headers().firstValue("OCI-Subject").isPresent());
+  }
+
+  /**
+   * Deletes manifest {@code digest}.
+   *
+   * @return false when the registry does not allow deletes (405) or has no such manifest
+   */
+  public boolean deleteManifest(String repository, Digest digest) throws IOException {
+    String what = "DELETE " + registry + "/" + repository + " manifests/" + digest;
+    HttpResponse<InputStream> r = send(repository, true, true, () -> request(repository,
+        "manifests/" + digest).DELETE(), what);
+    try (InputStream body = r.body()) {
+      if (r.statusCode() == 405 || r.statusCode() == 404) {
+        return false;
+      }
+      checkStatus(r, body, what, 202);
+      return true;
+    }
+  }
+
+  // ------------------------------------------------------------------ referrers
+
+  /**
+   * The referrers of manifest {@code subject} whose {@code artifactType} is {@code artifactType}
+   * (all of them when null), as OCI distribution 1.1 defines them and oras-go finds them: the
+   * referrers API first; where the registry has none (404 other than {@code NAME_UNKNOWN}, or an
+   * answer that is not an image index), the index under the fallback tag {@code
+   * <alg>-<hex>}. Filtered here unless the registry says it filtered ({@code
+   * OCI-Filters-Applied}).
+   */
+  public List<Descriptor> referrers(String repository, Digest subject, String artifactType)
+      throws IOException {
+    String what = "GET " + registry + "/" + repository + " referrers/" + subject;
+    String query = artifactType == null || artifactType.isEmpty() ? ""
+        : "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
+    HttpResponse<InputStream> r = send(repository, false, true, () -> HttpRequest.newBuilder(
+        URI.create(endpoint(repository, "referrers/" + subject) + query)).timeout(timeout)
+        .header("Accept", MediaTypes.OCI_INDEX).GET(), what);
+    String type = r.headers().firstValue("Content-Type").map(RegistryClient::mediaType).orElse("");
+    try (InputStream body = r.body()) {
+      if (r.statusCode() == 200 && type.equals(MediaTypes.OCI_INDEX)) {
+        ImageIndex index = ImageIndex.parse(readBounded(body, MAX_MANIFEST_SIZE, "referrers of " + subject));
+        boolean filtered = r.headers().allValues("OCI-Filters-Applied").stream()
+            .anyMatch(v -> List.of(v.split(",")).stream().map(String::strip)
+                .anyMatch("artifactType"::equals));
+        return filtered ? index.manifests() : Referrers.filter(index, artifactType).manifests();
+      }
+      if (r.statusCode() == 404) {
+        if ("NAME_UNKNOWN".equals(error(r, body, what).errorCode())) {
+          return List.of(); // no such repository: nothing refers to anything there
+        }
+      } else if (r.statusCode() != 200) {
+        throw error(r, body, what);
+      }
+    }
+    return fallbackIndex(repository, subject)
+        .map(idx -> Referrers.filter(idx.index(), artifactType).manifests())
+        .orElse(List.of());
+  }
+
+  /** The index under the fallback tag of {@code subject}, with its digest, if there is one. */
+  private Optional<TaggedIndex> fallbackIndex(String repository, Digest subject) throws IOException {
+    Optional<Manifest> m = getManifest(repository, Referrers.fallbackTag(subject));
+    if (m.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new TaggedIndex(ImageIndex.parse(m.get().bytes()), m.get().digest()));
+  }
+
+  private record TaggedIndex(ImageIndex index, Digest digest) {}
+
+  /**
+   * Pushes a manifest that has a {@code subject} (a SOCI index v1) and makes it discoverable as
+   * a referrer: stored by digest; if the registry did not answer with {@code OCI-Subject}, its
+   * descriptor (media type, digest, size, {@code artifactType}: the manifest's, else its config's
+   * media type, and the manifest's annotations) is added to the index under the subject's
+   * fallback tag, which is pushed after the manifest, and the index it replaces deleted where
+   * the registry allows it. So a failure part-way never leaves the tag listing a manifest that
+   * is not there.
+   *
+   * @throws OciException if the manifest has no subject
+   */
+  public Descriptor pushReferrer(String repository, byte[] manifestBytes, String mediaType)
+      throws IOException {
+    ImageManifest m = ImageManifest.parse(manifestBytes);
+    Descriptor subject = m.subjectOptional().orElseThrow(
+        () -> new OciException("manifest has no subject: it cannot be a referrer"));
+    Digest digest = Digest.of(manifestBytes);
+    PutResult put = putManifest(repository, digest.toString(), mediaType, manifestBytes);
+    String artifactType = !m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType();
+    Descriptor entry = Descriptor.builder(mediaType, digest, manifestBytes.length)
+        .artifactType(artifactType).annotations(m.annotations()).build();
+    if (put.subjectProcessed()) {
+      return entry;
+    }
+    Optional<TaggedIndex> old = fallbackIndex(repository, subject.digest());
+    List<Descriptor> entries = new java.util.ArrayList<>(
+        old.map(t -> t.index().manifests()).orElse(List.of()));
+    if (entries.stream().anyMatch(d -> d.digest().equals(digest))) {
+      return entry;
+    }
+    entries.add(entry);
+    byte[] index = ImageIndex.of(entries).toJson();
+    putManifest(repository, Referrers.fallbackTag(subject.digest()), MediaTypes.OCI_INDEX, index);
+    if (old.isPresent() && !old.get().digest().equals(Digest.of(index))) {
+      deleteManifest(repository, old.get().digest());
+    }
+    return entry;
   }
 
   // ------------------------------------------------------------------ blobs
@@ -455,10 +566,15 @@ public final class RegistryClient {
   /** Throws the registry's error unless the status is {@code expected}. */
   private static void checkStatus(HttpResponse<?> r, InputStream body, String what, int expected)
       throws IOException {
-    int status = r.statusCode();
-    if (status == expected) {
-      return;
+    if (r.statusCode() != expected) {
+      throw error(r, body, what);
     }
+  }
+
+  /** The error a response reports: its status and the first error of its body, if any. */
+  private static RegistryException error(HttpResponse<?> r, InputStream body, String what)
+      throws IOException {
+    int status = r.statusCode();
     String code = null;
     String message = "unexpected status";
     byte[] err;
@@ -484,7 +600,7 @@ public final class RegistryClient {
     if (message.length() > 300) {
       message = message.substring(0, 300) + "…";
     }
-    throw new RegistryException(status, code, message.replace('\n', ' '), what);
+    return new RegistryException(status, code, message.replace('\n', ' '), what);
   }
 
   private static byte[] readBounded(InputStream in, int max, String what) throws IOException {
