@@ -2,6 +2,7 @@ package dev.soci.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.soci.core.RangeSource;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
@@ -20,6 +21,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -312,7 +314,7 @@ public final class RegistryClient {
     String what = "GET " + registry + "/" + repository + " blobs/" + blob.digest();
     HttpResponse<InputStream> r = send(repository, false, true,
         () -> request(repository, "blobs/" + blob.digest()).GET(), what);
-    r = followRedirects(r, what);
+    r = followRedirects(r, what, Map.of());
     InputStream body = r.body();
     try {
       checkStatus(r, body, what, 200);
@@ -321,6 +323,74 @@ public final class RegistryClient {
       throw e;
     }
     return new VerifyingInputStream(body, blob, registry + "/" + repository);
+  }
+
+  /**
+   * Random access to a blob by HTTP range requests, for reading spans lazily ({@code LayerReader}
+   * over a registry). The size is the descriptor's. Each read is one {@code GET} with {@code
+   * Range: bytes=a-b} (redirects followed), and must be answered by a 206 whose {@code
+   * Content-Range} is exactly that range of a blob of that size: a server that ignores
+   * {@code Range} (200) or answers another range is refused, never taken for the bytes asked
+   * for. Connections are reused; reads may run concurrently. The bytes are the registry's: a
+   * reader checks them (span digests).
+   */
+  public RangeSource openRanges(String repository, Descriptor blob) {
+    return new RangeSource() {
+      @Override
+      public long size() {
+        return blob.size();
+      }
+
+      @Override
+      public void readFully(long offset, ByteBuffer dst) throws IOException {
+        int len = dst.remaining();
+        if (offset < 0 || offset > blob.size() || len > blob.size() - offset) {
+          throw new java.io.EOFException("range [" + offset + ", " + (offset + len)
+              + ") is outside blob " + blob.digest() + " of " + blob.size() + " bytes");
+        }
+        if (len > 0) {
+          readRange(repository, blob, offset, dst);
+        }
+      }
+    };
+  }
+
+  private void readRange(String repository, Descriptor blob, long offset, ByteBuffer dst)
+      throws IOException {
+    int len = dst.remaining();
+    long last = offset + len - 1;
+    String range = "bytes=" + offset + "-" + last;
+    String what = "GET " + registry + "/" + repository + " blobs/" + blob.digest() + " " + range;
+    Map<String, String> headers = Map.of("Range", range, "Accept-Encoding", "identity");
+    HttpResponse<InputStream> r = send(repository, false, true, () -> {
+      HttpRequest.Builder b = request(repository, "blobs/" + blob.digest()).GET();
+      headers.forEach(b::header);
+      return b;
+    }, what);
+    r = followRedirects(r, what, headers);
+    try (InputStream body = r.body()) {
+      if (r.statusCode() == 200) {
+        throw new RegistryException(200, null, "the registry ignored the Range header and sent"
+            + " the whole blob", what);
+      }
+      checkStatus(r, body, what, 206);
+      String expected = "bytes " + offset + "-" + last + "/" + blob.size();
+      String got = r.headers().firstValue("Content-Range").orElse("");
+      if (!got.strip().equals(expected) && !got.strip().equals("bytes " + offset + "-" + last + "/*")) {
+        throw new RegistryException(206, null, "the registry answered Content-Range \"" + got
+            + "\" for " + expected, what);
+      }
+      int start = dst.position();
+      byte[] buf = new byte[Math.min(len, 64 * 1024)];
+      while (dst.hasRemaining()) {
+        int n = body.read(buf, 0, Math.min(buf.length, dst.remaining()));
+        if (n < 0) {
+          throw new RegistryException(206, null, "the response ended after "
+              + (dst.position() - start) + " of " + len + " bytes", what);
+        }
+        dst.put(buf, 0, n);
+      }
+    }
   }
 
   /**
@@ -531,8 +601,8 @@ public final class RegistryClient {
   }
 
   /** Follows blob redirects, dropping Authorization when the host changes. */
-  private HttpResponse<InputStream> followRedirects(HttpResponse<InputStream> r, String what)
-      throws IOException {
+  private HttpResponse<InputStream> followRedirects(HttpResponse<InputStream> r, String what,
+      Map<String, String> headers) throws IOException {
     for (int i = 0; i < MAX_REDIRECTS; i++) {
       int s = r.statusCode();
       if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
@@ -543,6 +613,7 @@ public final class RegistryClient {
       r.body().close();
       URI next = r.request().uri().resolve(location);
       HttpRequest.Builder b = HttpRequest.newBuilder(next).timeout(timeout).GET();
+      headers.forEach(b::header);
       boolean sameHost = Objects.equals(next.getHost(), base.getHost())
           && next.getPort() == base.getPort();
       String auth = authorizations.get("");

@@ -218,6 +218,43 @@ class RegistryClientTest {
   }
 
   @Test
+  void filesReadLazilyThroughRangeRequestsEqualTheLayers() throws Exception {
+    RegistryClient c = client(open, null);
+    Path layerFile = Path.of(System.getProperty("soci.testdata"), "vectors/layers/go-pax.tar.gz");
+    byte[] layer = java.nio.file.Files.readAllBytes(layerFile);
+    Descriptor ld = Descriptor.forContent(MediaTypes.OCI_LAYER_TAR_GZIP, layer);
+    c.pushBlob("lazy", ld, layerFile);
+    dev.soci.ztoc.BuiltZtoc built = dev.soci.ztoc.ZtocBuilder.create().spanSize(1 << 20).build(layerFile);
+    dev.soci.ztoc.ZtocView ztoc = dev.soci.ztoc.ZtocView.open(built.bytes());
+    byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(layer)).readAllBytes();
+    try (dev.soci.ztoc.LayerReader remote = dev.soci.ztoc.LayerReader.open(ztoc, c.openRanges("lazy", ld))) {
+      int files = 0;
+      for (int i = 0; i < ztoc.entryCount(); i++) {
+        if (ztoc.type(i) == dev.soci.ztoc.EntryType.REG && ztoc.uncompressedSize(i) > 0) {
+          int off = (int) ztoc.uncompressedOffset(i);
+          assertThat(remote.readFile(ztoc.name(i))).as(ztoc.name(i))
+              .isEqualTo(java.util.Arrays.copyOfRange(tar, off, off + (int) ztoc.uncompressedSize(i)));
+          files++;
+        }
+      }
+      assertThat(files).isGreaterThan(5);
+    }
+    dev.soci.core.RangeSource ranges = c.openRanges("lazy", ld);
+    java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(10);
+    ranges.readFully(layer.length - 10, tail);
+    assertThat(tail.array()).isEqualTo(java.util.Arrays.copyOfRange(layer, layer.length - 10, layer.length));
+    assertThatThrownBy(() -> ranges.readFully(layer.length - 5, java.nio.ByteBuffer.allocate(10)))
+        .isInstanceOf(java.io.EOFException.class);
+    // A descriptor claiming more than the registry holds: the registry clamps the range, and a
+    // clamped Content-Range is not taken for the bytes asked for.
+    Descriptor longer = Descriptor.of(ld.mediaType(), ld.digest(), ld.size() + 100);
+    assertThatThrownBy(() -> c.openRanges("lazy", longer).readFully(ld.size() - 10,
+        java.nio.ByteBuffer.allocate(50)))
+        .isInstanceOfSatisfying(RegistryException.class,
+            e -> assertThat(e.getMessage()).contains("Content-Range"));
+  }
+
+  @Test
   void noRegistryThereIsOneClearError() {
     RegistryClient c = RegistryClient.builder("127.0.0.1:1").plainHttp(true)
         .timeout(java.time.Duration.ofSeconds(2)).build();
