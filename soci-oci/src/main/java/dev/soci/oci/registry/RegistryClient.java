@@ -150,7 +150,11 @@ public final class RegistryClient {
       checkStatus(r, body, what, 200);
       String digest = r.headers().firstValue("Docker-Content-Digest")
           .orElseThrow(() -> new OciException(what + ": no Docker-Content-Digest header"));
-      long size = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+      long size = r.headers().firstValueAsLong("Content-Length").orElseThrow(
+          () -> new OciException(what + ": no Content-Length header"));
+      if (size < 0 || size > MAX_MANIFEST_SIZE) {
+        throw new OciException(what + ": Content-Length " + size + " is not a manifest's size");
+      }
       String type = r.headers().firstValue("Content-Type").map(RegistryClient::mediaType).orElse("");
       return Optional.of(Descriptor.of(type, Digest.parse(digest), size));
     }
@@ -355,7 +359,31 @@ public final class RegistryClient {
     };
   }
 
+  /** {@link #readRangeOnce}, again from the start when the body breaks off (a dropped connection). */
   private void readRange(String repository, Descriptor blob, long offset, ByteBuffer dst)
+      throws IOException {
+    int start = dst.position();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        readRangeOnce(repository, blob, offset, dst);
+        return;
+      } catch (RegistryException e) {
+        throw e;
+      } catch (java.io.InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        if (attempt >= ATTEMPTS) {
+          throw new RegistryException(0, null, "the connection broke off reading " + dst.remaining()
+              + " more bytes (" + e.getMessage() + ")", "GET " + registry + "/" + repository
+              + " blobs/" + blob.digest() + " bytes=" + offset + "-");
+        }
+        dst.position(start);
+        backoff(attempt, "range read");
+      }
+    }
+  }
+
+  private void readRangeOnce(String repository, Descriptor blob, long offset, ByteBuffer dst)
       throws IOException {
     int len = dst.remaining();
     long last = offset + len - 1;

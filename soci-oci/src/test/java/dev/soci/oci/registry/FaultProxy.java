@@ -1,0 +1,127 @@
+package dev.soci.oci.registry;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fault-injecting HTTP proxy of our own (nothing installable here does this) between a client
+ * and the real test registry: it forwards each request and, while a fault is set, answers with
+ * that fault instead (a status, a truncated or corrupted body, a 200 that ignores {@code Range}).
+ */
+final class FaultProxy implements AutoCloseable {
+  enum Fault { NONE, STATUS_503, TRUNCATE, CORRUPT, IGNORE_RANGE }
+
+  private static final Set<String> HOP = Set.of("connection", "content-length", "transfer-encoding",
+      "host", "keep-alive", "upgrade");
+
+  private final HttpServer server;
+  private final String upstream;
+  private final HttpClient http = HttpClient.newBuilder()
+      .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+  volatile Fault fault = Fault.NONE;
+  /** How many more requests get the fault (then it clears); negative: all of them. */
+  final AtomicInteger faultsLeft = new AtomicInteger(-1);
+  final AtomicInteger requests = new AtomicInteger();
+
+  FaultProxy(String upstream) throws IOException {
+    this.upstream = upstream;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "fault-proxy");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.start();
+  }
+
+  String address() {
+    return "127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Sets {@code f} for the next {@code count} requests (negative: until changed). */
+  void inject(Fault f, int count) {
+    faultsLeft.set(count);
+    fault = f;
+  }
+
+  private Fault take() {
+    Fault f = fault;
+    if (f == Fault.NONE) {
+      return f;
+    }
+    int left = faultsLeft.getAndDecrement();
+    if (left == 0) {
+      fault = Fault.NONE;
+      return Fault.NONE;
+    }
+    return f;
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    try (x) {
+      requests.incrementAndGet();
+      Fault f = take();
+      if (f == Fault.STATUS_503) {
+        x.sendResponseHeaders(503, -1);
+        return;
+      }
+      byte[] body = x.getRequestBody().readAllBytes();
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + upstream
+          + x.getRequestURI())).method(x.getRequestMethod(), body.length == 0
+              ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+      x.getRequestHeaders().forEach((k, vs) -> {
+        if (!HOP.contains(k.toLowerCase(java.util.Locale.ROOT))
+            && !(f == Fault.IGNORE_RANGE && k.equalsIgnoreCase("Range"))) {
+          vs.forEach(v -> b.header(k, v));
+        }
+      });
+      HttpResponse<byte[]> r;
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      r.headers().map().forEach((k, vs) -> {
+        if (!HOP.contains(k.toLowerCase(java.util.Locale.ROOT)) && !k.startsWith(":")) {
+          x.getResponseHeaders().put(k, List.copyOf(vs));
+        }
+      });
+      byte[] out = r.body();
+      boolean head = x.getRequestMethod().equals("HEAD");
+      if (f == Fault.CORRUPT && out.length > 0) {
+        out = out.clone();
+        out[out.length / 2] ^= 0x20;
+      }
+      if (f == Fault.TRUNCATE && out.length > 1) {
+        // Declare the whole length, send half, and drop the connection.
+        x.sendResponseHeaders(r.statusCode(), out.length);
+        x.getResponseBody().write(out, 0, out.length / 2);
+        x.getResponseBody().flush();
+        throw new IOException("truncated on purpose"); // the server closes the exchange
+      }
+      x.sendResponseHeaders(r.statusCode(), head || out.length == 0 ? -1 : out.length);
+      if (!head && out.length > 0) {
+        try (OutputStream o = x.getResponseBody()) {
+          o.write(out);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
