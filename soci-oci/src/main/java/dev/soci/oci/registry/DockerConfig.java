@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * ({@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}).
  *
  * <p>For a registry, in this order: its {@code credHelpers} entry names a credential helper;
- * else a static {@code auths} entry ({@code auth}: base64 of {@code user:password}, or {@code
- * username}/{@code password}, or an {@code identitytoken}); else the {@code credsStore} helper.
+ * else the {@code credsStore} helper, when one is set and knows the registry; else a static
+ * {@code auths} entry ({@code auth}: base64 of {@code user:password}, or {@code
+ * username}/{@code password}, or an {@code identitytoken}).
  * A helper is the program {@code docker-credential-<name>}, run as {@code get} with the server
  * on standard input, answering {@code {"Username":…,"Secret":…}}. Keys of {@code auths} may be
  * bare hosts or URLs ({@code https://host/v1/}); Docker Hub's key is {@code
@@ -140,14 +141,15 @@ public final class DockerConfig {
     if (helper != null) {
       return runHelper(helper, registry);
     }
-    JsonNode entry = auths.get(key);
-    if (entry != null) {
-      Optional<Credential> c = staticCredential(entry, registry);
-      if (c.isPresent()) {
-        return c;
+    if (credsStore != null) {
+      // As Docker does: with a store configured, auths entries are mostly empty placeholders.
+      Optional<Credential> stored = runHelper(credsStore, registry);
+      if (stored.isPresent()) {
+        return stored;
       }
     }
-    return credsStore != null ? runHelper(credsStore, registry) : Optional.empty();
+    JsonNode entry = auths.get(key);
+    return entry != null ? staticCredential(entry, registry) : Optional.empty();
   }
 
   private static Optional<Credential> staticCredential(JsonNode entry, String registry)
@@ -188,11 +190,15 @@ public final class DockerConfig {
     }
     String program = "docker-credential-" + name;
     String command = helperDir != null ? helperDir.resolve(program).toString() : program;
-    String server = registry.equals(ImageReference.DOCKER_HUB) ? DOCKER_HUB_KEY : registry;
+    String server = normaliseKey(registry).equals(ImageReference.DOCKER_HUB) ? DOCKER_HUB_KEY
+        : registry;
+    Path errors = java.nio.file.Files.createTempFile("docker-credential", ".err");
     Process p;
     try {
-      p = new ProcessBuilder(command, "get").redirectErrorStream(true).start();
+      // Standard error apart: helpers that succeed may still warn there (gcloud's does).
+      p = new ProcessBuilder(command, "get").redirectError(errors.toFile()).start();
     } catch (IOException e) {
+      java.nio.file.Files.deleteIfExists(errors);
       throw new OciException("credential helper " + program + " for " + registry
           + " cannot be run: " + e.getMessage(), e);
     }
@@ -230,7 +236,14 @@ public final class DockerConfig {
     } finally {
       p.destroy();
     }
-    String text = new String(out, StandardCharsets.UTF_8).strip();
+    String stderr;
+    try {
+      byte[] e = java.nio.file.Files.readAllBytes(errors);
+      stderr = new String(e, 0, Math.min(e.length, 4096), StandardCharsets.UTF_8).strip();
+    } finally {
+      java.nio.file.Files.deleteIfExists(errors);
+    }
+    String text = (new String(out, StandardCharsets.UTF_8).strip() + "\n" + stderr).strip();
     if (p.exitValue() != 0) {
       if (text.contains("credentials not found")) {
         return Optional.empty(); // the helpers' own words for "no entry"
@@ -250,7 +263,10 @@ public final class DockerConfig {
     if (secret == null) {
       return Optional.empty();
     }
-    return Optional.of("<token>".equals(user) || user == null ? Credential.identityToken(secret)
+    if (user == null) {
+      throw new OciException("credential helper " + program + " answered no Username");
+    }
+    return Optional.of("<token>".equals(user) ? Credential.identityToken(secret)
         : new Credential(user, secret));
   }
 

@@ -61,6 +61,10 @@ public final class RegistryClient {
   private static final int MAX_REDIRECTS = 10;
   private static final int ATTEMPTS = 3;
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Token scope actions of a request (each its own cached token). */
+  private static final String PULL = "pull";
+  private static final String PUSH = "pull,push";
+  private static final String DELETE = "delete";
 
   private final String registry;
   private final URI base;
@@ -112,14 +116,14 @@ public final class RegistryClient {
    */
   public Optional<Manifest> getManifest(String repository, String reference) throws IOException {
     String what = "GET " + registry + "/" + repository + " manifests/" + reference;
-    HttpResponse<InputStream> r = send(repository, false, true, () -> request(repository,
+    HttpResponse<InputStream> r = send(repository, PULL, true, () -> request(repository,
         "manifests/" + reference).header("Accept", MANIFEST_ACCEPT).GET(), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 404) {
         return Optional.empty();
       }
       checkStatus(r, body, what, 200);
-      long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+      long declared = contentLength(r);
       if (declared > MAX_MANIFEST_SIZE) {
         throw new OciException("manifest " + reference + " of " + registry + "/" + repository
             + " is " + declared + " bytes, more than the bound of " + MAX_MANIFEST_SIZE);
@@ -140,7 +144,7 @@ public final class RegistryClient {
   /** The descriptor of manifest {@code reference}, without its body; empty on 404. */
   public Optional<Descriptor> headManifest(String repository, String reference) throws IOException {
     String what = "HEAD " + registry + "/" + repository + " manifests/" + reference;
-    HttpResponse<InputStream> r = send(repository, false, true, () -> request(repository,
+    HttpResponse<InputStream> r = send(repository, PULL, true, () -> request(repository,
         "manifests/" + reference).header("Accept", MANIFEST_ACCEPT)
         .method("HEAD", HttpRequest.BodyPublishers.noBody()), what);
     try (InputStream body = r.body()) {
@@ -150,13 +154,20 @@ public final class RegistryClient {
       checkStatus(r, body, what, 200);
       String digest = r.headers().firstValue("Docker-Content-Digest")
           .orElseThrow(() -> new OciException(what + ": no Docker-Content-Digest header"));
-      long size = r.headers().firstValueAsLong("Content-Length").orElseThrow(
-          () -> new OciException(what + ": no Content-Length header"));
-      if (size < 0 || size > MAX_MANIFEST_SIZE) {
+      long size = contentLength(r);
+      if (size < 0) {
+        throw new OciException(what + ": no valid Content-Length header");
+      }
+      if (size > MAX_MANIFEST_SIZE) {
         throw new OciException(what + ": Content-Length " + size + " is not a manifest's size");
       }
       String type = r.headers().firstValue("Content-Type").map(RegistryClient::mediaType).orElse("");
-      return Optional.of(Descriptor.of(type, Digest.parse(digest), size));
+      Digest d = Digest.parse(digest);
+      Optional<Digest> asked = asDigest(reference);
+      if (asked.isPresent() && !asked.get().equals(d)) {
+        throw new OciException(what + ": the registry names digest " + d);
+      }
+      return Optional.of(Descriptor.of(type, d, size));
     }
   }
 
@@ -175,7 +186,7 @@ public final class RegistryClient {
           + MAX_MANIFEST_SIZE + " registries and readers keep");
     }
     String what = "PUT " + registry + "/" + repository + " manifests/" + reference;
-    HttpResponse<InputStream> r = send(repository, true, false, () -> request(repository,
+    HttpResponse<InputStream> r = send(repository, PUSH, false, () -> request(repository,
         "manifests/" + reference).header("Content-Type", mediaType)
         .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), what);
     try (InputStream body = r.body()) {
@@ -187,15 +198,17 @@ public final class RegistryClient {
   /**
    * Deletes manifest {@code digest}.
    *
-   * @return false when the registry does not allow deletes (405) or has no such manifest
+   * @return false when the registry does not allow deletes (405), does not permit this one (401,
+   *     403) or has no such manifest
    */
   public boolean deleteManifest(String repository, Digest digest) throws IOException {
     String what = "DELETE " + registry + "/" + repository + " manifests/" + digest;
-    HttpResponse<InputStream> r = send(repository, true, true, () -> request(repository,
+    HttpResponse<InputStream> r = send(repository, DELETE, true, () -> request(repository,
         "manifests/" + digest).DELETE(), what);
     try (InputStream body = r.body()) {
-      if (r.statusCode() == 405 || r.statusCode() == 404) {
-        return false;
+      if (r.statusCode() == 405 || r.statusCode() == 404 || r.statusCode() == 401
+          || r.statusCode() == 403) {
+        return false; // deletes disabled, not permitted, or nothing there
       }
       checkStatus(r, body, what, 202);
       return true;
@@ -217,7 +230,7 @@ public final class RegistryClient {
     String what = "GET " + registry + "/" + repository + " referrers/" + subject;
     String query = artifactType == null || artifactType.isEmpty() ? ""
         : "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
-    HttpResponse<InputStream> r = send(repository, false, true, () -> HttpRequest.newBuilder(
+    HttpResponse<InputStream> r = send(repository, PULL, true, () -> HttpRequest.newBuilder(
         URI.create(endpoint(repository, "referrers/" + subject) + query)).timeout(timeout)
         .header("Accept", MediaTypes.OCI_INDEX).GET(), what);
     String type = r.headers().firstValue("Content-Type").map(RegistryClient::mediaType).orElse("");
@@ -297,11 +310,14 @@ public final class RegistryClient {
   /** Whether {@code repository} holds blob {@code digest}. */
   public boolean blobExists(String repository, Digest digest) throws IOException {
     String what = "HEAD " + registry + "/" + repository + " blobs/" + digest;
-    HttpResponse<InputStream> r = send(repository, false, true, () -> request(repository,
+    HttpResponse<InputStream> r = send(repository, PULL, true, () -> request(repository,
         "blobs/" + digest).method("HEAD", HttpRequest.BodyPublishers.noBody()), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 404) {
         return false;
+      }
+      if (r.statusCode() == 307 || r.statusCode() == 302 || r.statusCode() == 303) {
+        return true; // redirected to its storage: it is there
       }
       checkStatus(r, body, what, 200);
       return true;
@@ -316,7 +332,7 @@ public final class RegistryClient {
    */
   public InputStream openBlob(String repository, Descriptor blob) throws IOException {
     String what = "GET " + registry + "/" + repository + " blobs/" + blob.digest();
-    HttpResponse<InputStream> r = send(repository, false, true,
+    HttpResponse<InputStream> r = send(repository, PULL, true,
         () -> request(repository, "blobs/" + blob.digest()).GET(), what);
     r = followRedirects(r, what, Map.of());
     InputStream body = r.body();
@@ -390,7 +406,7 @@ public final class RegistryClient {
     String range = "bytes=" + offset + "-" + last;
     String what = "GET " + registry + "/" + repository + " blobs/" + blob.digest() + " " + range;
     Map<String, String> headers = Map.of("Range", range, "Accept-Encoding", "identity");
-    HttpResponse<InputStream> r = send(repository, false, true, () -> {
+    HttpResponse<InputStream> r = send(repository, PULL, true, () -> {
       HttpRequest.Builder b = request(repository, "blobs/" + blob.digest()).GET();
       headers.forEach(b::header);
       return b;
@@ -433,7 +449,7 @@ public final class RegistryClient {
       return false;
     }
     String start = "POST " + registry + "/" + repository + " blobs/uploads/";
-    HttpResponse<InputStream> r = send(repository, true, false, () -> request(repository,
+    HttpResponse<InputStream> r = send(repository, PUSH, false, () -> request(repository,
         "blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()), start);
     URI location;
     try (InputStream body = r.body()) {
@@ -443,7 +459,7 @@ public final class RegistryClient {
     String put = "PUT " + registry + "/" + repository + " blob upload of " + blob.digest();
     URI target = withQuery(location, "digest=" + URLEncoder.encode(blob.digest().toString(),
         StandardCharsets.UTF_8));
-    HttpResponse<InputStream> done = send(repository, true, false, () -> HttpRequest
+    HttpResponse<InputStream> done = send(repository, PUSH, false, () -> HttpRequest
         .newBuilder(target).timeout(timeout).header("Content-Type", "application/octet-stream")
         .PUT(content), put);
     try (InputStream body = done.body()) {
@@ -467,7 +483,7 @@ public final class RegistryClient {
     String what = "POST " + registry + "/" + repository + " mount of " + digest + " from " + from;
     String query = "mount=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8)
         + "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
-    HttpResponse<InputStream> r = send(repository, true, false, () -> HttpRequest.newBuilder(
+    HttpResponse<InputStream> r = send(repository, PUSH, false, () -> HttpRequest.newBuilder(
         withQuery(endpoint(repository, "blobs/uploads/"), query)).timeout(timeout)
         .POST(HttpRequest.BodyPublishers.noBody()), what);
     try (InputStream body = r.body()) {
@@ -498,19 +514,21 @@ public final class RegistryClient {
    * Sends a request, answering an authentication challenge once and retrying idempotent
    * requests on transient failures.
    */
-  private HttpResponse<InputStream> send(String repository, boolean push, boolean idempotent,
+  private HttpResponse<InputStream> send(String repository, String actions, boolean idempotent,
       RequestFactory factory, String what) throws IOException {
-    String scope = "repository:" + repository + ":" + (push ? "pull,push" : "pull");
+    String scope = "repository:" + repository + ":" + actions;
     boolean challenged = false;
     for (int attempt = 1; ; attempt++) {
       HttpRequest.Builder b = factory.create();
+      HttpRequest built = b.build();
       String auth = authorizations.getOrDefault(scope, authorizations.get(""));
-      if (auth != null) {
-        b.header("Authorization", auth);
+      if (auth != null && sameOrigin(built.uri())) {
+        // Never to another host (an upload Location may name one), nor over another scheme.
+        built = HttpRequest.newBuilder(built, (k, v) -> true).header("Authorization", auth).build();
       }
       HttpResponse<InputStream> r;
       try {
-        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        r = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted: " + what);
@@ -526,9 +544,11 @@ public final class RegistryClient {
       if (status == 401 && !challenged) {
         challenged = true;
         String header = r.headers().firstValue("WWW-Authenticate").orElse("");
-        r.body().close();
-        authorize(header, scope, what);
-        continue;
+        if (authorize(header, scope, what)) {
+          r.body().close();
+          continue;
+        }
+        return r; // nothing to answer the challenge with: the 401 is the answer
       }
       if (idempotent && attempt < ATTEMPTS
           && (status == 429 || status == 502 || status == 503 || status == 504)) {
@@ -540,6 +560,16 @@ public final class RegistryClient {
     }
   }
 
+  /** Whether {@code uri} is the registry itself: scheme, host and port. */
+  private boolean sameOrigin(URI uri) {
+    return Objects.equals(uri.getScheme(), base.getScheme())
+        && Objects.equals(uri.getHost(), base.getHost()) && port(uri) == port(base);
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+  }
+
   private static void backoff(int attempt, String what) throws IOException {
     try {
       Thread.sleep(100L << (2 * (attempt - 1))); // 100 ms, 400 ms
@@ -549,8 +579,11 @@ public final class RegistryClient {
     }
   }
 
-  /** Works out the Authorization header a challenge asks for, and caches it. */
-  private void authorize(String header, String scope, String what) throws IOException {
+  /**
+   * Works out the Authorization header a challenge asks for, and caches it; false when there is
+   * nothing to send (no challenge this client can answer, or no credential for Basic).
+   */
+  private boolean authorize(String header, String scope, String what) throws IOException {
     List<AuthChallenge> challenges;
     try {
       challenges = AuthChallenge.parse(header);
@@ -564,18 +597,16 @@ public final class RegistryClient {
         String tokenScope = c.param("scope").orElse(scope);
         authorizations.put(scope, "Bearer " + token(realm, c.param("service").orElse(null),
             tokenScope, what));
-        return;
+        return true;
       }
     }
     for (AuthChallenge c : challenges) {
-      if (c.scheme().equals("basic")) {
-        if (credential == null || credential.isIdentityToken()) {
-          return; // sent again without credentials: the 401 that follows says so
-        }
+      if (c.scheme().equals("basic") && credential != null && !credential.isIdentityToken()) {
         authorizations.put("", basic(credential));
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   private static String basic(Credential c) {
@@ -592,12 +623,18 @@ public final class RegistryClient {
     }
     q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
     URI uri;
+    HttpRequest.Builder b;
     try {
       uri = withQuery(URI.create(realm), q.toString());
+      b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
     } catch (IllegalArgumentException e) {
       throw new RegistryException(401, "UNAUTHORIZED", "invalid token realm " + realm, what);
     }
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    if (!"https".equals(uri.getScheme()) && !base.getScheme().equals("http")) {
+      // Credentials of a TLS registry never go to a realm in clear text.
+      throw new RegistryException(401, "UNAUTHORIZED", "the token realm " + realm
+          + " is not https (plain HTTP is used only when asked for)", what);
+    }
     if (credential != null && !credential.isIdentityToken()) {
       b.header("Authorization", basic(credential));
     }
@@ -639,16 +676,21 @@ public final class RegistryClient {
       String location = r.headers().firstValue("Location").orElseThrow(
           () -> new RegistryException(s, null, "redirect without a Location", what));
       r.body().close();
-      URI next = r.request().uri().resolve(location);
-      HttpRequest.Builder b = HttpRequest.newBuilder(next).timeout(timeout).GET();
+      URI next;
+      HttpRequest.Builder b;
+      try {
+        next = r.request().uri().resolve(location);
+        if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme())) {
+          throw new IllegalArgumentException("not http(s)");
+        }
+        b = HttpRequest.newBuilder(next).timeout(timeout).GET();
+      } catch (IllegalArgumentException e) {
+        throw new RegistryException(s, null, "invalid redirect Location " + location, what);
+      }
       headers.forEach(b::header);
-      boolean sameHost = Objects.equals(next.getHost(), base.getHost())
-          && next.getPort() == base.getPort();
-      String auth = authorizations.get("");
-      if (sameHost && r.request().headers().firstValue("Authorization").isPresent()) {
-        b.header("Authorization", r.request().headers().firstValue("Authorization").get());
-      } else if (sameHost && auth != null) {
-        b.header("Authorization", auth);
+      Optional<String> auth = r.request().headers().firstValue("Authorization");
+      if (auth.isPresent() && sameOrigin(next)) {
+        b.header("Authorization", auth.get());
       }
       try {
         r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -679,7 +721,9 @@ public final class RegistryClient {
     byte[] err;
     try {
       err = readBounded(body, MAX_ERROR_BODY, "error response");
-    } catch (OciException tooLong) {
+    } catch (IOException unreadable) {
+      // Too long, or cut short (2.8.2's 416 declares the whole blob's length): the status says
+      // enough.
       err = new byte[0];
     }
     try {
@@ -719,7 +763,11 @@ public final class RegistryClient {
     String location = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException(
         r.statusCode(), null, "upload started without a Location", what));
     try {
-      return r.request().uri().resolve(location);
+      URI uri = r.request().uri().resolve(location);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException("not an http(s) URL");
+      }
+      return uri;
     } catch (IllegalArgumentException e) {
       throw new RegistryException(r.statusCode(), null, "invalid upload Location " + location, what);
     }
@@ -738,6 +786,15 @@ public final class RegistryClient {
       return Optional.of(Digest.parse(reference));
     } catch (InvalidDigestException e) {
       return Optional.empty();
+    }
+  }
+
+  /** The declared Content-Length, or -1 when absent or not a number. */
+  private static long contentLength(HttpResponse<?> r) {
+    try {
+      return r.headers().firstValueAsLong("Content-Length").orElse(-1);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

@@ -93,6 +93,22 @@ class DockerConfigTest {
   }
 
   @Test
+  void aHelperWarningOnStandardErrorStillAnswers() throws Exception {
+    helper("warns", "read server; echo 'WARNING: deprecated' >&2;"
+        + " echo '{\"Username\":\"u\",\"Secret\":\"s\"}'");
+    DockerConfig c = DockerConfig.parse(json("{\"credHelpers\":{\"r.example\":\"warns\"}}"), "t", tmp);
+    assertThat(c.credentialFor("r.example")).contains(new Credential("u", "s"));
+  }
+
+  @Test
+  void theStoreWinsOverPlaceholderAuths() throws Exception {
+    helper("store2", "read server; echo '{\"Username\":\"from-store\",\"Secret\":\"s\"}'");
+    DockerConfig c = DockerConfig.parse(json("{\"auths\":{\"r.example\":{}},\"credsStore\":\"store2\"}"),
+        "t", tmp);
+    assertThat(c.credentialFor("r.example")).contains(new Credential("from-store", "s"));
+  }
+
+  @Test
   void aMissingFileIsAnonymous() throws Exception {
     assertThat(DockerConfig.load(tmp.resolve("none.json")).credentialFor("docker.io")).isEmpty();
   }

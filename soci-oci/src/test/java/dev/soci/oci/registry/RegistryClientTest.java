@@ -174,6 +174,11 @@ class RegistryClientTest {
     assertThat(bob.getManifest("tokened/app", "v1").orElseThrow().digest()).isEqualTo(m.digest());
     assertThat(bob.getManifest("tokened/app", m.digest().toString())).isPresent();
     assertThat(issuer.tokensIssued.get() - afterPush).as("the pull token is reused").isLessThanOrEqualTo(1);
+    // Referrers under token auth: the fallback index is replaced, the old one deleted (a delete token).
+    bob.pushReferrer("tokened/app", referrer(bob, "tokened/app", m.descriptor(), "t1"), MediaTypes.OCI_MANIFEST);
+    bob.pushReferrer("tokened/app", referrer(bob, "tokened/app", m.descriptor(), "t2"), MediaTypes.OCI_MANIFEST);
+    assertThat(bob.referrers("tokened/app", m.digest(), null)).hasSize(2);
+    assertThat(issuer.scopes).contains("repository:tokened/app:delete");
 
     assertThatThrownBy(() -> client(token, new Credential("bob", "wrong")).getManifest("tokened/app", "v1"))
         .isInstanceOfSatisfying(RegistryException.class, e -> {
