@@ -32,12 +32,17 @@ final class CliTestSupport {
    * output discarded: for what needs a separate process (signals, file locks).
    */
   static Process startChild(String... args) throws IOException {
+    return child(args).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** The command line of the real {@code soci} main class in a child JVM, for its caller to set up. */
+  static ProcessBuilder child(String... args) {
     List<String> cmd = new java.util.ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), SociCli.class.getName()));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return new ProcessBuilder(cmd);
   }
 
   /** The repository's test data ({@code soci.testdata}). */

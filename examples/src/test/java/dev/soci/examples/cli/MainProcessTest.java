@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +20,8 @@ class MainProcessTest {
     String name = "go-pax.tar.gz.1048576";
     Path vectors = CliTestSupport.testdata().resolve("vectors");
     Path out = dir.resolve("info.json");
-    ProcessBuilder pb = new ProcessBuilder(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), SociCli.class.getName(),
-        "ztoc", "info", vectors.resolve("ztoc").resolve(name + ".ztoc").toString()))
+    ProcessBuilder pb = CliTestSupport.child(
+        "ztoc", "info", vectors.resolve("ztoc").resolve(name + ".ztoc").toString())
         .redirectOutput(out.toFile())
         .redirectError(dir.resolve("err.txt").toFile());
     pb.environment().remove("LC_CTYPE");

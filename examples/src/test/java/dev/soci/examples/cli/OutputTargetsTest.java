@@ -66,11 +66,7 @@ class OutputTargetsTest {
 
   /** Runs the real main in a child JVM whose standard output is {@code stdout}. */
   private static Process child(ProcessBuilder.Redirect stdout, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), SociCli.class.getName()));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectOutput(stdout)
+    return CliTestSupport.child(args).redirectOutput(stdout)
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 
