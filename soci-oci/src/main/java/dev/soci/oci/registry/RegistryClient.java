@@ -44,7 +44,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * narrower one), bounded at {@link #MAX_MANIFEST_SIZE} and checked against the digest they were
  * asked by; blobs are streamed and verified against their descriptor. Redirects are followed
  * for blob reads without forwarding {@code Authorization} to another host. Idempotent requests
- * are retried on 429, 502, 503, 504 and dropped connections, with backoff.
+ * are retried on 429, 502, 503, 504 and dropped connections, with backoff. The timeout bounds
+ * connecting, the wait for each response, and each read of a body (a server that stalls
+ * mid-body fails the read with {@link java.net.http.HttpTimeoutException}, see {@link TimedBody}).
  *
  * <p>Thread-safe; one instance per registry host serves every repository there.
  */
@@ -528,7 +530,7 @@ public final class RegistryClient {
       }
       HttpResponse<InputStream> r;
       try {
-        r = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
+        r = http.send(built, TimedBody.handler(timeout));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted: " + what);
@@ -641,7 +643,7 @@ public final class RegistryClient {
     String tokenWhat = "GET token from " + uri.getHost() + " for " + scope;
     HttpResponse<InputStream> r;
     try {
-      r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      r = http.send(b.build(), TimedBody.handler(timeout));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted: " + tokenWhat);
@@ -693,7 +695,7 @@ public final class RegistryClient {
         b.header("Authorization", auth.get());
       }
       try {
-        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        r = http.send(b.build(), TimedBody.handler(timeout));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted: " + what);

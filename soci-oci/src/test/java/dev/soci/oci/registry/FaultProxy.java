@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A fault-injecting HTTP proxy of our own (nothing installable here does this) between a client
  * and the real test registry: it forwards each request and, while a fault is set, answers with
- * that fault instead (a status, a truncated or corrupted body, a 200 that ignores {@code Range}).
+ * that fault instead (a status, a truncated or corrupted body, a 200 that ignores {@code Range},
+ * a body that stops half-way and stalls).
  */
 final class FaultProxy implements AutoCloseable {
-  enum Fault { NONE, STATUS_503, TRUNCATE, CORRUPT, IGNORE_RANGE }
+  enum Fault { NONE, STATUS_503, TRUNCATE, CORRUPT, IGNORE_RANGE, STALL }
 
   private static final Set<String> HOP = Set.of("connection", "content-length", "transfer-encoding",
       "host", "keep-alive", "upgrade");
@@ -110,6 +111,18 @@ final class FaultProxy implements AutoCloseable {
         x.getResponseBody().write(out, 0, out.length / 2);
         x.getResponseBody().flush();
         throw new IOException("truncated on purpose"); // the server closes the exchange
+      }
+      if (f == Fault.STALL && out.length > 1) {
+        // Half the body, then silence (bounded: the test's client gives up long before).
+        x.sendResponseHeaders(r.statusCode(), out.length);
+        x.getResponseBody().write(out, 0, out.length / 2);
+        x.getResponseBody().flush();
+        try {
+          Thread.sleep(20_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IOException("stalled on purpose");
       }
       x.sendResponseHeaders(r.statusCode(), head || out.length == 0 ? -1 : out.length);
       if (!head && out.length > 0) {

@@ -122,6 +122,24 @@ class RegistryFaultsTest {
             e -> assertThat(e.getMessage()).contains("broke off"));
   }
 
+  @Test
+  void aStalledBodyTimesOutInsteadOfHanging() throws Exception {
+    RegistryClient impatient = RegistryClient.builder(proxy.address()).plainHttp(true)
+        .timeout(Duration.ofSeconds(1)).build();
+    proxy.inject(Fault.STALL, 1);
+    long t0 = System.nanoTime();
+    try (InputStream in = impatient.openBlob("app", layer)) {
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(java.net.http.HttpTimeoutException.class)
+          .hasMessageContaining("no data for 1.0 s");
+    }
+    proxy.inject(Fault.STALL, 1);
+    ByteBuffer b = ByteBuffer.allocate(4000);
+    impatient.openRanges("app", layer).readFully(0, b); // stalled once: read again
+    assertThat(b.array()).isEqualTo(java.util.Arrays.copyOf(layerBytes, 4000));
+    assertThat(System.nanoTime() - t0).as("bounded by the timeout, not the stall")
+        .isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(15));
+  }
+
   private static String firstFile() {
     for (int i = 0; i < ztoc.entryCount(); i++) {
       if (ztoc.type(i) == dev.soci.ztoc.EntryType.REG && ztoc.uncompressedSize(i) > 1000) {
