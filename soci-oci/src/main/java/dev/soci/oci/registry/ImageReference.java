@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
  * An image reference as Docker and containerd read one: {@code [REGISTRY/]REPOSITORY[:TAG][@DIGEST]}.
  *
  * <p>Parsing normalises as {@code docker pull} does: a first path component is a registry only
- * when it contains a {@code .} or a {@code :} or is {@code localhost} (so {@code
+ * when it contains a {@code .}, a {@code :} or an upper-case letter, or is {@code localhost} (so {@code
  * registry:5000/app} names a registry, {@code team/app} does not); without one the registry is
  * {@code docker.io} ({@code index.docker.io} is an alias of it), where a one-component
  * repository gets the {@code library/} prefix. Repository components are lowercase letters and
- * digits joined by {@code .}, {@code _}, {@code __} or runs of {@code -}; the repository name is
- * at most 255 characters; a tag is at most 128 word characters, dots and dashes, not starting
+ * digits joined by {@code .}, {@code _}, {@code __} or runs of {@code -}; the name as written
+ * (registry included) is at most 255 characters; a tag is at most 128 word characters, dots and dashes, not starting
  * with either; a digest is validated as {@link Digest#parse} does. A reference with neither tag
  * nor digest gets the tag {@code latest}; one with both keeps both (the digest then decides what
  * is fetched, as containerd does).
@@ -96,12 +96,20 @@ public record ImageReference(String registry, String repository, String tag, Dig
         throw new InvalidReferenceException(reference, "invalid tag \"" + tag + "\"");
       }
     }
+    if (rest.length() > MAX_NAME_LENGTH) {
+      // Docker counts the name as written, registry included.
+      throw new InvalidReferenceException(reference, "the repository name is longer than "
+          + MAX_NAME_LENGTH + " characters");
+    }
     String registry = DOCKER_HUB;
     String repository = rest;
     int first = rest.indexOf('/');
     if (first >= 0) {
       String head = rest.substring(0, first);
-      if (head.contains(".") || head.contains(":") || head.equals("localhost")) {
+      // As distribution/reference decides: a dot, a colon, localhost, or an upper-case letter
+      // (repository components are lower-case) make the first component a registry.
+      if (head.contains(".") || head.contains(":") || head.equals("localhost")
+          || !head.equals(head.toLowerCase(java.util.Locale.ROOT))) {
         if (!DOMAIN.matcher(head).matches()) {
           throw new InvalidReferenceException(reference, "invalid registry \"" + head + "\"");
         }

@@ -26,6 +26,7 @@ class ImageReferenceTest {
       "registry.example/a__b/c-d--e.f_g:T_1 | registry.example| a__b/c-d--e.f_g     | T_1    | -",
       "registry:5000                        | docker.io       | library/registry    | 5000   | -",
       "registry:5000/app                    | registry:5000   | app                 | latest | -",
+      "MyRegistry/app                       | MyRegistry      | app                 | latest | -",
   })
   void parsesAndNormalisesAsDockerDoes(String ref, String registry, String repository, String tag,
       String digest) throws Exception {
@@ -67,9 +68,13 @@ class ImageReferenceTest {
   }
 
   @org.junit.jupiter.api.Test
-  void aLongRepositoryNameIsRefused() {
+  void aLongRepositoryNameIsRefused() throws Exception {
     assertThatThrownBy(() -> ImageReference.parse("r.example/" + "a".repeat(256)))
         .isInstanceOf(InvalidReferenceException.class).hasMessageContaining("255");
+    // The registry counts too: 10 + 246 characters.
+    assertThatThrownBy(() -> ImageReference.parse("r.example/" + "a".repeat(246)))
+        .isInstanceOf(InvalidReferenceException.class).hasMessageContaining("255");
+    assertThat(ImageReference.parse("r.example/" + "a".repeat(245)).repository()).hasSize(245);
   }
 
   @org.junit.jupiter.api.Test
