@@ -63,11 +63,7 @@ final class FileRangeSource implements RangeSource {
 
   @Override
   public void readFully(long offset, ByteBuffer dst) throws IOException {
-    int len = dst.remaining();
-    if (offset < 0 || offset > size || len > size - offset) {
-      throw new EOFException(
-          "range [" + offset + ", " + (offset + len) + ") is outside a blob of " + size + " bytes");
-    }
+    RangeSource.checkRange(offset, dst.remaining(), size);
     long pos = offset;
     while (dst.hasRemaining()) {
       // Checked first so that an already interrupted thread does not close the channel for the others.

@@ -74,7 +74,12 @@ public interface RangeSource extends Closeable {
     return new FileRangeSource(file);
   }
 
-  private static void checkRange(long offset, int len, long size) throws EOFException {
+  /**
+   * Checks that {@code len} bytes at {@code offset} lie inside a blob of {@code size} bytes, as
+   * {@link #readFully} requires; the {@link EOFException} every source throws otherwise, so that
+   * implementations (a caller's HTTP source too) fail alike.
+   */
+  static void checkRange(long offset, int len, long size) throws EOFException {
     if (offset < 0 || offset > size || len > size - offset) {
       throw new EOFException(
           "range [" + offset + ", " + (offset + len) + ") is outside a blob of " + size + " bytes");

@@ -365,12 +365,8 @@ public final class RegistryClient {
 
       @Override
       public void readFully(long offset, ByteBuffer dst) throws IOException {
-        int len = dst.remaining();
-        if (offset < 0 || offset > blob.size() || len > blob.size() - offset) {
-          throw new java.io.EOFException("range [" + offset + ", " + (offset + len)
-              + ") is outside blob " + blob.digest() + " of " + blob.size() + " bytes");
-        }
-        if (len > 0) {
+        RangeSource.checkRange(offset, dst.remaining(), blob.size());
+        if (dst.hasRemaining()) {
           readRange(repository, blob, offset, dst);
         }
       }
