@@ -5,11 +5,9 @@ import dev.soci.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -84,12 +82,7 @@ final class BlobFiles {
       if (existing != null && !existing.isRegularFile()) {
         throw new LayoutException("refusing to replace non-regular file " + target);
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      TempPaths.moveIntoPlace(tmp, target);
       done = true;
       TempPaths.release(tmp);
     } finally {
@@ -106,12 +99,7 @@ final class BlobFiles {
     try {
       // WRITE without CREATE: a temp file the shutdown hook removed is not recreated.
       Files.write(tmp, content, StandardOpenOption.WRITE);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      TempPaths.moveIntoPlace(tmp, target);
     } finally {
       TempPaths.delete(tmp); // gone already after the rename: this just releases it
     }
