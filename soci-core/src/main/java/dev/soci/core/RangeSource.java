@@ -75,6 +75,37 @@ public interface RangeSource extends Closeable {
   }
 
   /**
+   * The {@code size} bytes of this source from {@code offset} on, as a source of their own (a
+   * blob stored inside an archive). Closing the slice closes this source.
+   *
+   * @throws EOFException when the slice does not lie inside this source
+   */
+  default RangeSource slice(long offset, long size) throws IOException {
+    RangeSource whole = this;
+    if (offset < 0 || size < 0 || offset > whole.size() || size > whole.size() - offset) {
+      throw new EOFException("slice [" + offset + ", " + (offset + size)
+          + ") is outside a blob of " + whole.size() + " bytes");
+    }
+    return new RangeSource() {
+      @Override
+      public long size() {
+        return size;
+      }
+
+      @Override
+      public void readFully(long at, ByteBuffer dst) throws IOException {
+        checkRange(at, dst.remaining(), size);
+        whole.readFully(offset + at, dst);
+      }
+
+      @Override
+      public void close() throws IOException {
+        whole.close();
+      }
+    };
+  }
+
+  /**
    * Checks that {@code len} bytes at {@code offset} lie inside a blob of {@code size} bytes, as
    * {@link #readFully} requires; the {@link EOFException} every source throws otherwise, so that
    * implementations (a caller's HTTP source too) fail alike.

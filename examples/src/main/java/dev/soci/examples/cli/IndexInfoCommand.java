@@ -2,7 +2,7 @@ package dev.soci.examples.cli;
 
 import dev.soci.oci.Digest;
 import dev.soci.oci.OciException;
-import dev.soci.oci.build.LayoutSociIndex;
+import dev.soci.oci.build.FoundSociIndex;
 import dev.soci.oci.layout.OciLayout;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ final class IndexInfoCommand implements Callable<Integer> {
     Digest want = Digest.parse(digest.contains(":") ? digest : "sha256:" + digest);
     PrintWriter out = spec.commandLine().getOut();
     try (OciLayout l = OciLayout.open(layout)) {
-      for (LayoutSociIndex i : LayoutSociIndex.findAll(l)) {
+      for (FoundSociIndex i : FoundSociIndex.findAll(l)) {
         if (i.descriptor().digest().equals(want)) {
           out.println(new String(l.readBlob(i.descriptor()), StandardCharsets.UTF_8));
           out.flush();

@@ -1,6 +1,6 @@
 package dev.soci.examples.cli;
 
-import dev.soci.oci.build.LayoutSociIndex;
+import dev.soci.oci.build.FoundSociIndex;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.soci.SociIndexVersion;
 import java.io.PrintWriter;
@@ -31,7 +31,7 @@ final class IndexListCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (OciLayout l = OciLayout.open(layout)) {
-      for (LayoutSociIndex i : LayoutSociIndex.findAll(l)) {
+      for (FoundSociIndex i : FoundSociIndex.findAll(l)) {
         out.println(String.join("\t",
             i.descriptor().digest().toString(),
             Long.toString(i.descriptor().size()),

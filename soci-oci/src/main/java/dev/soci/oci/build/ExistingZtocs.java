@@ -7,9 +7,9 @@ import dev.soci.oci.Digest;
 import dev.soci.oci.LayerCompression;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.store.ContentStore;
 import dev.soci.ztoc.ZtocView;
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,29 +18,44 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * zTOCs a layout already holds, found through the zTOC descriptors of its SOCI indexes and
- * keyed by their {@code image-layer-digest} and {@code span-size} annotations.
+ * zTOCs a store already holds, found through the zTOC descriptors of its SOCI indexes and
+ * keyed by their {@code image-layer-digest} and {@code span-size} annotations: every SOCI index
+ * a layout lists, or those of the image being indexed in any other store (a registry cannot be
+ * listed).
  */
 final class ExistingZtocs {
   static final ExistingZtocs NONE = new ExistingZtocs(null, Map.of());
 
-  private final OciLayout layout;
+  private final ContentStore store;
   /** Candidates in listing order: a bad one (damaged, or another layer's) is passed over. */
   private final Map<String, List<Descriptor>> byLayerAndSpan;
 
-  private ExistingZtocs(OciLayout layout, Map<String, List<Descriptor>> byLayerAndSpan) {
-    this.layout = layout;
+  private ExistingZtocs(ContentStore store, Map<String, List<Descriptor>> byLayerAndSpan) {
+    this.store = store;
     this.byLayerAndSpan = byLayerAndSpan;
   }
 
-  /** Scans the SOCI indexes of {@code layout}; only zTOCs whose blob is present count. */
-  static ExistingZtocs scan(OciLayout layout) throws IOException {
+  /**
+   * Scans the SOCI indexes of {@code store} for the images {@code images}: in a layout, every
+   * SOCI index it lists (as before stores: an index of another image of the layout may hold a
+   * shared layer's zTOC); elsewhere those {@link FoundSociIndex#find} finds for the image.
+   * Only zTOCs whose blob is present count.
+   */
+  static ExistingZtocs scan(ContentStore store, List<Descriptor> images) throws IOException {
+    List<FoundSociIndex> indexes = new ArrayList<>();
+    if (store instanceof OciLayout layout) {
+      indexes.addAll(FoundSociIndex.findAll(layout));
+    } else {
+      for (Descriptor image : images) {
+        indexes.addAll(FoundSociIndex.find(store, image));
+      }
+    }
     Map<String, List<Descriptor>> map = new HashMap<>();
-    for (LayoutSociIndex found : LayoutSociIndex.findAll(layout)) {
+    for (FoundSociIndex found : indexes) {
       for (Descriptor z : found.index().ztocs()) {
         String layer = z.annotations().get(MediaTypes.ANNOTATION_IMAGE_LAYER_DIGEST);
         String span = z.annotations().get(MediaTypes.ANNOTATION_SPAN_SIZE);
-        if (layer != null && span != null && layout.hasBlob(z.digest())) {
+        if (layer != null && span != null && store.exists(z)) {
           List<Descriptor> candidates = map.computeIfAbsent(key(layer, span),
               k -> new ArrayList<>());
           if (!candidates.contains(z)) {
@@ -49,7 +64,7 @@ final class ExistingZtocs {
         }
       }
     }
-    return new ExistingZtocs(layout, map);
+    return new ExistingZtocs(store, map);
   }
 
   /**
@@ -69,7 +84,7 @@ final class ExistingZtocs {
       ZtocBlob blob;
       String mismatch;
       try {
-        blob = ZtocBlob.of(layout.readBlob(z));
+        blob = ZtocBlob.of(store.readBlob(z));
         mismatch = mismatch(ZtocView.open(blob.bytes()), layer, compression, spanSize);
       } catch (SociException e) {
         log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest()
@@ -109,18 +124,21 @@ final class ExistingZtocs {
     long end = view.spanCompressedEnd(0);
     Digest expected = Digest.parse(view.spanDigest(0));
     MessageDigest md = expected.newMessageDigest();
-    try (InputStream in = layout.openBlob(layer)) {
-      in.skipNBytes(start);
-      byte[] buf = new byte[64 * 1024];
-      long left = end - start;
-      while (left > 0) {
-        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-        if (n < 0) {
-          return "the layer ends inside its first span";
-        }
-        md.update(buf, 0, n);
-        left -= n;
+    // Range reads of the span (a registry layer is not streamed from its start), a bounded
+    // buffer at a time: the span's length is the zTOC's claim.
+    if (end > layer.size()) {
+      return "its first span [" + start + ", " + end + ") is not inside the layer";
+    }
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(end - start, 1 << 20));
+    try (dev.soci.core.RangeSource source = store.openRanges(layer)) {
+      for (long at = start; at < end; ) {
+        buf.clear().limit((int) Math.min(buf.capacity(), end - at));
+        source.readFully(at, buf);
+        at += buf.position();
+        md.update(buf.flip());
       }
+    } catch (java.io.EOFException e) {
+      return "the layer ends inside its first span";
     }
     if (!expected.matches(md.digest())) {
       return "its first span's digest " + expected + " differs from the layer's bytes";

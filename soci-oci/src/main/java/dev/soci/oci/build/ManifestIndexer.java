@@ -9,7 +9,7 @@ import dev.soci.oci.LayerCompression;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
 import dev.soci.oci.layout.BlobMismatchException;
-import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.soci.PrefetchArtifact;
 import dev.soci.oci.soci.SociIndex;
 import dev.soci.oci.soci.SociIndexVersion;
@@ -77,7 +77,7 @@ final class ManifestIndexer implements AutoCloseable {
    * unsupported ones, in layer order), their prefetch artifacts, the {@code {}} config and the
    * index manifest; returns the index.
    */
-  SociIndex index(OciLayout source, ImageManifest manifest, SociIndexVersion version,
+  SociIndex index(ContentStore source, ImageManifest manifest, SociIndexVersion version,
       Descriptor subject, BlobSink sink) throws IOException {
     SociIndex.Builder b = SociIndex.builder(version).buildTool(options.buildTool());
     if (subject != null) {
@@ -168,7 +168,7 @@ final class ManifestIndexer implements AutoCloseable {
    * a corrupt blob is reported as such ({@link BlobMismatchException}) rather than as the tar
    * or gzip error its damage caused; otherwise the error is wrapped with the layer's digest.
    */
-  private ZtocBlob build(OciLayout source, Descriptor layer, LayerCompression c)
+  private ZtocBlob build(ContentStore source, Descriptor layer, LayerCompression c)
       throws IOException {
     try (InputStream in = source.openBlob(layer)) {
       try {

@@ -1,6 +1,9 @@
 package dev.soci.oci.build;
 
 import dev.soci.oci.Descriptor;
+import dev.soci.oci.DocumentTooLargeException;
+import dev.soci.oci.store.ContentStore;
+import dev.soci.oci.store.ImageGraph;
 import dev.soci.oci.GoJson;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
@@ -66,32 +69,66 @@ public final class SociConverter {
   public ConvertResult convert(OciLayout input, Path output, OciLayoutWriter.Format format)
       throws IOException {
     try (OciLayoutWriter out = OciLayoutWriter.create(output, format)) {
-      for (Descriptor blob : input.blobs()) {
-        out.copyBlob(input, blob);
-      }
-      try (ManifestIndexer indexer = new ManifestIndexer(factory, options, log,
-          options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(input))) {
-        ConvertResult r = rewrite(input, out, indexer);
-        indexer.reportUnmatchedPrefetchPaths();
-        out.commit(ImageIndex.of(List.of(r.imageIndex().withoutExtras())));
-        return r;
-      }
+      ConvertResult r = convert(input, input.image(), out, null);
+      out.commit(ImageIndex.of(List.of(r.imageIndex().withoutExtras())));
+      return r;
     }
   }
 
-  private ConvertResult rewrite(OciLayout input, OciLayoutWriter out, ManifestIndexer indexer)
-      throws IOException {
-    Descriptor image = input.image();
+  /**
+   * Converts the image {@code image} of {@code source} into {@code target}, any pair of stores
+   * (registry to registry, layout to registry, registry to a new layout, ...). Publishes in a
+   * safe order: the blobs the source carries ({@link ContentStore#blobsToCarry}; those the
+   * target has are skipped, those a repository of the same registry has are mounted), the
+   * manifests and indexes below the root, the new zTOCs, prefetch artifacts and SOCI indexes,
+   * the rewritten manifests, and last the new image index, under {@code tag} when it is not
+   * null. So a failure part-way leaves no tag pointing at missing content.
+   *
+   * @throws NoZtocsException when a chosen manifest has no indexable layer
+   * @throws LayoutException when no manifest matches the chosen platforms
+   */
+  public ConvertResult convert(ContentStore source, Descriptor image, ContentStore target,
+      String tag) throws IOException {
+    ImageGraph graph = ImageGraph.walk(source, image);
+    for (Descriptor blob : source.blobsToCarry(graph)) {
+      ImageGraph.copyBlob(source, target, blob);
+    }
+    graph.copyDocumentsBelowRoot(target);
+    try (ManifestIndexer indexer = new ManifestIndexer(factory, options, log,
+        options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(source, List.of(image)))) {
+      Rewritten r = rewrite(source, image, target, indexer);
+      indexer.reportUnmatchedPrefetchPaths();
+      target.putManifest(r.result().imageIndex(), r.imageIndexJson(), tag);
+      return r.result();
+    }
+  }
+
+  /** The result and the new image index's bytes, which the caller stores last. */
+  private record Rewritten(ConvertResult result, byte[] imageIndexJson) {}
+
+  private Rewritten rewrite(ContentStore input, Descriptor image, ContentStore out,
+      ManifestIndexer indexer) throws IOException {
     ImageIndex index;
     if (MediaTypes.isManifest(image.mediaType())) {
       // Single manifest: its platform is only in its config.
       ImageManifest m = input.readManifest(image);
       Platform p = configPlatform(input.readBlob(m.config()));
       index = ImageIndex.of(List.of(image.toBuilder().annotations(null).platform(p).build()));
-    } else {
+    } else if (MediaTypes.isIndex(image.mediaType())) {
       index = input.readImageIndex(image);
+    } else {
+      throw new LayoutException(input.name() + ": " + image.digest() + " has media type \""
+          + image.mediaType() + "\", not an image manifest or index");
     }
     boolean single = MediaTypes.isManifest(image.mediaType());
+    ManifestIndexer.BlobSink sink = (mediaType, bytes) -> {
+      Descriptor d = Descriptor.forContent(mediaType, bytes);
+      if (MediaTypes.isManifest(mediaType)) {
+        out.putManifest(d, bytes, null);
+      } else if (!out.exists(d)) {
+        out.putBlob(mediaType, bytes);
+      }
+    };
 
     List<Descriptor> entries = new ArrayList<>();
     List<Descriptor> sociDescriptors = new ArrayList<>();
@@ -107,14 +144,17 @@ public final class SociConverter {
       SociIndex soci = null;
       if (wanted) {
         chosen++;
-        soci = indexer.index(input, m, SociIndexVersion.V2, null, out::putBlob);
+        soci = indexer.index(input, m, SociIndexVersion.V2, null, sink);
         annotations.put(MediaTypes.ANNOTATION_INDEX_DIGEST,
             soci.toDescriptor().digest().toString());
       }
       ImageManifest rewritten = m.withMediaType(MediaTypes.OCI_MANIFEST)
           .withConfig(m.config().toBuilder().mediaType(MediaTypes.OCI_CONFIG).build())
           .withAnnotations(annotations);
-      Descriptor md = out.putBlob(MediaTypes.OCI_MANIFEST, rewritten.toJson());
+      byte[] json = rewritten.toJson();
+      Descriptor md = Descriptor.forContent(MediaTypes.OCI_MANIFEST, json);
+      DocumentTooLargeException.check("the rewritten manifest " + md.digest(), md.size());
+      out.putManifest(md, json, null);
       entries.add(d.toBuilder()
           .mediaType(MediaTypes.OCI_MANIFEST)
           .content(md.digest(), md.size())
@@ -151,8 +191,10 @@ public final class SociConverter {
     ImageIndex rewrittenIndex = new ImageIndex(
         single ? 2 : index.schemaVersion(), MediaTypes.OCI_INDEX, index.artifactType(),
         entries, index.subject(), index.annotations());
-    Descriptor id = out.putBlob(MediaTypes.OCI_INDEX, rewrittenIndex.toJson());
-    return new ConvertResult(id, sociDescriptors);
+    byte[] json = rewrittenIndex.toJson();
+    Descriptor id = Descriptor.forContent(MediaTypes.OCI_INDEX, json);
+    DocumentTooLargeException.check("the new image index " + id.digest(), id.size());
+    return new Rewritten(new ConvertResult(id, sociDescriptors), json);
   }
 
   private boolean matches(Descriptor d) {

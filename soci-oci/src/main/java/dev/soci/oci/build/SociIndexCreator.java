@@ -6,6 +6,8 @@ import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciException;
+import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.Platform;
 import dev.soci.oci.layout.LayoutException;
 import dev.soci.oci.layout.OciLayout;
@@ -68,7 +70,7 @@ public final class SociIndexCreator {
   public List<Descriptor> create(OciLayout layout) throws IOException {
     Map<Digest, Descriptor> chosen = new LinkedHashMap<>();
     for (Descriptor d : layout.index().manifests()) {
-      if (LayoutSociIndex.isSociIndex(d)) {
+      if (FoundSociIndex.isSociIndex(d)) {
         continue;
       }
       if (MediaTypes.isManifest(d.mediaType())) {
@@ -77,7 +79,7 @@ public final class SociIndexCreator {
         }
       } else if (MediaTypes.isIndex(d.mediaType())) {
         for (Descriptor m : layout.readImageIndex(d).manifests()) {
-          if (MediaTypes.isManifest(m.mediaType()) && !LayoutSociIndex.isSociIndex(m)
+          if (MediaTypes.isManifest(m.mediaType()) && !FoundSociIndex.isSociIndex(m)
               && (options.allPlatforms() || matches(m))) {
             chosen.putIfAbsent(m.digest(), m);
           }
@@ -88,7 +90,8 @@ public final class SociIndexCreator {
       throw new LayoutException("no manifest in " + layout.path() + " matches platforms "
           + options.platforms());
     }
-    return createAll(layout, List.copyOf(chosen.values()));
+    requireWritable(layout);
+    return createAll(layout, layout.index().manifests(), List.copyOf(chosen.values()));
   }
 
   /**
@@ -98,81 +101,82 @@ public final class SociIndexCreator {
    * @throws NoZtocsException when every layer was skipped
    */
   public Descriptor create(OciLayout layout, Descriptor manifest) throws IOException {
-    return createAll(layout, List.of(manifest)).get(0);
+    requireWritable(layout);
+    return createAll(layout, List.of(manifest), List.of(manifest)).get(0);
   }
 
-  private List<Descriptor> createAll(OciLayout layout, List<Descriptor> manifests)
-      throws IOException {
+  /**
+   * Indexes the image {@code image} of any store (a registry repository, a layout, memory):
+   * the image itself when it is a manifest, else the manifests its index lists for the
+   * options' platforms. Each v1 index is published as a referrer of its manifest, after its
+   * zTOCs, prefetch artifacts and config ({@link ContentStore#publishReferrers}).
+   *
+   * @return the descriptors of the index manifests, as listed among the referrers
+   * @throws OciException when no manifest matches the platforms
+   * @throws NoZtocsException when every layer of a chosen manifest was skipped
+   */
+  public List<Descriptor> create(ContentStore store, Descriptor image) throws IOException {
+    if (store instanceof OciLayout layout) {
+      requireWritable(layout);
+    }
+    List<Descriptor> chosen = new ArrayList<>();
+    if (MediaTypes.isManifest(image.mediaType())) {
+      if (FoundSociIndex.isSociIndex(image)) {
+        throw new OciException(image.digest() + " of " + store.name()
+            + " is a SOCI index, not an image");
+      }
+      chosen.add(image);
+    } else if (MediaTypes.isIndex(image.mediaType())) {
+      for (Descriptor m : store.readImageIndex(image).manifests()) {
+        if (MediaTypes.isManifest(m.mediaType()) && !FoundSociIndex.isSociIndex(m)
+            && (options.allPlatforms() || matches(m))
+            && chosen.stream().noneMatch(c -> c.digest().equals(m.digest()))) {
+          chosen.add(m);
+        }
+      }
+      if (chosen.isEmpty()) {
+        throw new OciException("no manifest of " + store.name() + " " + image.digest()
+            + " matches platforms " + options.platforms());
+      }
+    } else {
+      throw new OciException(image.digest() + " of " + store.name() + " has media type \""
+          + image.mediaType() + "\": not an image manifest or index");
+    }
+    return createAll(store, List.of(image), chosen);
+  }
+
+  private static void requireWritable(OciLayout layout) throws LayoutException {
     if (!layout.isDirectory()) {
       throw new LayoutException(layout.path() + " is a layout archive; create needs a layout "
           + "directory (convert writes a new layout from an archive)");
     }
-    ExistingZtocs existing = options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(layout);
-    Map<Digest, Descriptor> pending = new LinkedHashMap<>();
-    Map<Digest, byte[]> content = new LinkedHashMap<>();
+  }
+
+  /** Builds the indexes of {@code manifests} (of the images {@code images}) and publishes them. */
+  private List<Descriptor> createAll(ContentStore store, List<Descriptor> images,
+      List<Descriptor> manifests) throws IOException {
+    ExistingZtocs existing = ExistingZtocs.NONE;
+    if (!options.force()) {
+      existing = ExistingZtocs.scan(store, images);
+    }
+    Map<Digest, ContentStore.Content> content = new LinkedHashMap<>();
     List<Descriptor> indexes = new ArrayList<>();
     try (ManifestIndexer indexer = new ManifestIndexer(factory, options, log, existing)) {
       for (Descriptor manifest : manifests) {
-      ImageManifest m = layout.readManifest(manifest);
-      SociIndex index = indexer.index(layout, m, SociIndexVersion.V1, manifest.withoutExtras(),
-          (mediaType, bytes) -> {
-            Descriptor d = Descriptor.forContent(mediaType, bytes);
-            pending.putIfAbsent(d.digest(), d);
-            content.putIfAbsent(d.digest(), bytes);
-          });
-      indexes.add(index.toDescriptor().toBuilder()
-          .artifactType(SociIndexVersion.V1.artifactType())
-          .build());
+        ImageManifest m = store.readManifest(manifest);
+        SociIndex index = indexer.index(store, m, SociIndexVersion.V1, manifest.withoutExtras(),
+            (mediaType, bytes) -> {
+              ContentStore.Content c = ContentStore.Content.of(mediaType, bytes);
+              content.putIfAbsent(c.descriptor().digest(), c);
+            });
+        indexes.add(index.toDescriptor().toBuilder()
+            .artifactType(SociIndexVersion.V1.artifactType())
+            .build());
       }
       indexer.reportUnmatchedPrefetchPaths();
     }
-    store(layout, pending, content, indexes);
+    store.publishReferrers(new ArrayList<>(content.values()), indexes);
     return List.copyOf(indexes);
-  }
-
-  private static void store(OciLayout layout, Map<Digest, Descriptor> pending,
-      Map<Digest, byte[]> content, List<Descriptor> indexes) throws IOException {
-    // Under the layout's lock, from index.json as it is now: another create may have
-    // committed since this one started, and its entries must survive ours.
-    try (java.io.Closeable lock = layout.lockForUpdate()) {
-      storeLocked(layout, pending, content, indexes);
-    }
-  }
-
-  private static void storeLocked(OciLayout layout, Map<Digest, Descriptor> pending,
-      Map<Digest, byte[]> content, List<Descriptor> indexes) throws IOException {
-    ImageIndex current = layout.index();
-    List<Descriptor> entries = new ArrayList<>(current.manifests());
-    for (Descriptor d : indexes) {
-      entries.removeIf(e -> e.digest().equals(d.digest()));
-      entries.add(d);
-    }
-    ImageIndex updated = current.withManifests(entries);
-    // Before any blob is stored: an index.json its readers would refuse is never written.
-    DocumentTooLargeException.check("the new index.json of " + layout.path(),
-        updated.toJson().length);
-    List<Digest> added = new ArrayList<>();
-    boolean done = false;
-    try {
-      for (Descriptor d : pending.values()) {
-        if (!layout.hasBlob(d.digest())) {
-          layout.putBlob(d.mediaType(), content.get(d.digest()));
-          added.add(d.digest());
-        }
-      }
-      layout.writeIndexJson(updated);
-      done = true;
-    } finally {
-      if (!done) {
-        for (Digest d : added) {
-          try {
-            layout.deleteBlob(d);
-          } catch (IOException | RuntimeException e) {
-            // best effort: the original failure is the one to report
-          }
-        }
-      }
-    }
   }
 
   private boolean matches(Descriptor d) {

@@ -9,6 +9,10 @@ import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
 import dev.soci.oci.Platform;
+import dev.soci.core.RangeSource;
+import dev.soci.oci.store.ContentStore;
+import dev.soci.oci.store.ImageNotFoundException;
+import java.util.ArrayList;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -37,8 +41,13 @@ import java.util.Set;
  *
  * <p>A directory layout can also be updated in place ({@link #putBlob}, {@link
  * #writeIndexJson}), which is how {@code create} stores a v1 SOCI index next to its image.
+ *
+ * <p>As a {@link ContentStore}: tags are {@code index.json} entries annotated {@code
+ * org.opencontainers.image.ref.name}; referrers are the manifests {@code index.json} lists with
+ * an {@code artifactType} whose {@code subject} is the manifest asked about (where {@code
+ * create} lists v1 SOCI indexes).
  */
-public final class OciLayout implements Closeable {
+public final class OciLayout implements ContentStore {
   /** The content of {@code oci-layout}. */
   public static final byte[] OCI_LAYOUT_FILE =
       "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII);
@@ -380,6 +389,188 @@ public final class OciLayout implements Closeable {
   private BlobNotFoundException notFound(Descriptor d) {
     return new BlobNotFoundException("blob " + d.digest() + " (" + d.mediaType()
         + ") is missing from image layout " + path);
+  }
+
+  // ------------------------------------------------------------------ as a content store
+
+  /** The annotation an {@code index.json} entry's tag is written in. */
+  public static final String ANNOTATION_REF_NAME = "org.opencontainers.image.ref.name";
+
+  @Override
+  public String name() {
+    return "image layout " + path;
+  }
+
+  /**
+   * The image {@code reference} names: null for the layout's one image ({@link #image()}); a
+   * digest for an entry of {@code index.json} or of an image index it lists; else a tag, the
+   * {@code org.opencontainers.image.ref.name} of an {@code index.json} entry.
+   */
+  @Override
+  public Descriptor resolve(String reference) throws IOException {
+    if (reference == null) {
+      return image();
+    }
+    if (reference.contains(":")) {
+      Digest want = Digest.parse(reference);
+      for (Descriptor d : index.manifests()) {
+        if (d.digest().equals(want)) {
+          return d;
+        }
+      }
+      for (Descriptor d : index.manifests()) {
+        if (MediaTypes.isIndex(d.mediaType()) && hasBlob(d.digest())) {
+          for (Descriptor child : readImageIndex(d).manifests()) {
+            if (child.digest().equals(want)) {
+              return child;
+            }
+          }
+        }
+      }
+      throw new ImageNotFoundException("no image " + reference + " in " + name());
+    }
+    for (Descriptor d : index.manifests()) {
+      if (reference.equals(d.annotations().get(ANNOTATION_REF_NAME))) {
+        return d;
+      }
+    }
+    throw new ImageNotFoundException("no image tagged " + reference + " in " + name());
+  }
+
+  @Override
+  public boolean exists(Descriptor blob) throws IOException {
+    return hasBlob(blob.digest());
+  }
+
+  @Override
+  public RangeSource openRanges(Descriptor d) throws IOException {
+    if (tarEntries != null) {
+      Tar.Entry e = tarEntries.get(BlobFiles.relativePath(d.digest()));
+      if (e == null) {
+        throw notFound(d);
+      }
+      checkSize(d, e.size());
+      RangeSource archive = RangeSource.of(path);
+      try {
+        return archive.slice(e.offset(), e.size());
+      } catch (IOException | RuntimeException ex) {
+        archive.close();
+        throw ex;
+      }
+    }
+    Path p = BlobFiles.path(path, d.digest());
+    BasicFileAttributes a = BlobFiles.attributes(p);
+    if (a == null) {
+      throw notFound(d);
+    }
+    if (a.isSymbolicLink() || !a.isRegularFile()) {
+      throw new LayoutException("refusing blob " + p + ": not a regular file");
+    }
+    checkSize(d, a.size());
+    return RangeSource.of(p);
+  }
+
+  /**
+   * Stores a manifest or index as a blob; with a tag, also lists it in {@code index.json}
+   * under that tag (replacing the entry the tag was on), under the layout's lock.
+   */
+  @Override
+  public void putManifest(Descriptor descriptor, byte[] bytes, String tag) throws IOException {
+    requireDirectory();
+    if (!hasBlob(descriptor.digest())) {
+      putBlob(descriptor, new java.io.ByteArrayInputStream(bytes));
+    }
+    if (tag == null) {
+      return;
+    }
+    try (Closeable lock = lockForUpdate()) {
+      List<Descriptor> entries = new ArrayList<>();
+      for (Descriptor d : index.manifests()) {
+        if (!tag.equals(d.annotations().get(ANNOTATION_REF_NAME))) {
+          entries.add(d);
+        }
+      }
+      entries.add(descriptor.withoutExtras().toBuilder()
+          .annotations(Map.of(ANNOTATION_REF_NAME, tag)).build());
+      writeIndexJson(index.withManifests(entries));
+    }
+  }
+
+  @Override
+  public List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
+    List<Descriptor> found = new ArrayList<>();
+    for (Descriptor d : index.manifests()) {
+      if (d.artifactType() == null || d.artifactType().isEmpty()
+          || !MediaTypes.isManifest(d.mediaType())
+          || (artifactType != null && !artifactType.equals(d.artifactType()))) {
+        continue;
+      }
+      if (hasBlob(d.digest()) && readManifest(d).subjectOptional()
+          .map(s -> s.digest().equals(subject)).orElse(false)) {
+        found.add(d);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public Descriptor putReferrer(Descriptor descriptor, byte[] bytes) throws IOException {
+    ImageManifest m = ImageManifest.parse(bytes);
+    Descriptor listed = descriptor.withoutExtras().toBuilder()
+        .artifactType(!m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType())
+        .build();
+    publishReferrers(List.of(new Content(descriptor, bytes)), List.of(listed));
+    return listed;
+  }
+
+  /**
+   * Stores the blobs and lists the referrers in {@code index.json}, all under the layout's lock
+   * and from {@code index.json} as it is then (another writer may have committed since the
+   * caller started, and its entries must survive). The new {@code index.json} is checked
+   * against the readers' bound before any blob is stored, and the blobs stored are removed
+   * again when writing it fails, so a failed publish leaves the layout as it was.
+   */
+  @Override
+  public void publishReferrers(List<Content> blobs, List<Descriptor> referrers)
+      throws IOException {
+    requireDirectory();
+    try (Closeable lock = lockForUpdate()) {
+      List<Descriptor> entries = new ArrayList<>(index.manifests());
+      for (Descriptor d : referrers) {
+        entries.removeIf(e -> e.digest().equals(d.digest()));
+        entries.add(d);
+      }
+      ImageIndex updated = index.withManifests(entries);
+      DocumentTooLargeException.check("the new index.json of " + path, updated.toJson().length);
+      List<Digest> added = new ArrayList<>();
+      boolean done = false;
+      try {
+        for (Content c : blobs) {
+          if (!hasBlob(c.descriptor().digest())) {
+            putBlob(c.descriptor().mediaType(), c.bytes());
+            added.add(c.descriptor().digest());
+          }
+        }
+        writeIndexJson(updated);
+        done = true;
+      } finally {
+        if (!done) {
+          for (Digest d : added) {
+            try {
+              deleteBlob(d);
+            } catch (IOException | RuntimeException e) {
+              // best effort: the original failure is the one to report
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Every blob the layout holds: the reference's standalone convert carries a layout whole. */
+  @Override
+  public List<Descriptor> blobsToCarry(dev.soci.oci.store.ImageGraph image) throws IOException {
+    return blobs();
   }
 
   /** Nothing to release: archives are reopened per blob. Present for try-with-resources. */

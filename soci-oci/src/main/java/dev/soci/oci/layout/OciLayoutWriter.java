@@ -2,6 +2,14 @@ package dev.soci.oci.layout;
 
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.core.RangeSource;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.store.ContentStore;
+import dev.soci.oci.store.ImageNotFoundException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import java.io.ByteArrayInputStream;
@@ -11,6 +19,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -36,8 +45,12 @@ import java.util.stream.Stream;
  *   out.commit(ImageIndex.of(List.of(index)));
  * }
  * }</pre>
+ *
+ * <p>As a {@link ContentStore} (the target of a convert from any store): manifests put with a
+ * tag and referrers put become the entries of {@code index.json} that {@link #commit()} writes,
+ * in the order they were put; reads see what was stored so far.
  */
-public final class OciLayoutWriter implements Closeable {
+public final class OciLayoutWriter implements ContentStore {
   /** The output form. */
   public enum Format {
     /** A layout directory. */
@@ -50,6 +63,8 @@ public final class OciLayoutWriter implements Closeable {
   private final Format format;
   private final Path work;
   private boolean committed;
+  /** index.json entries for {@link #commit()}: by tag, or by digest for referrers. */
+  private final Map<String, Descriptor> entries = new LinkedHashMap<>();
 
   private OciLayoutWriter(Path output, Format format, Path work) {
     this.output = output;
@@ -116,14 +131,9 @@ public final class OciLayoutWriter implements Closeable {
     BlobFiles.write(work, expected, content);
   }
 
-  /** Copies a blob from another layout, verified on the way (skipped when present). */
-  public void copyBlob(OciLayout source, Descriptor d) throws IOException {
-    if (hasBlob(d.digest())) {
-      return;
-    }
-    try (InputStream in = source.openBlob(d)) {
-      putBlob(d, in);
-    }
+  /** Copies a blob from another store, verified on the way (skipped when present). */
+  public void copyBlob(ContentStore source, Descriptor d) throws IOException {
+    dev.soci.oci.store.ImageGraph.copyBlob(source, this, d);
   }
 
   /**
@@ -167,6 +177,104 @@ public final class OciLayoutWriter implements Closeable {
       TempPaths.delete(work);
     }
     committed = true;
+  }
+
+  /**
+   * Writes the layout with an {@code index.json} listing what was put with a tag ({@link
+   * #putManifest}, annotated with the tag) and as a referrer ({@link #putReferrer}), in order.
+   */
+  public void commit() throws IOException {
+    commit(ImageIndex.of(new ArrayList<>(entries.values())));
+  }
+
+  // ------------------------------------------------------------------ as a content store
+
+  @Override
+  public String name() {
+    return "new image layout " + output;
+  }
+
+  @Override
+  public Descriptor resolve(String reference) throws IOException {
+    for (Map.Entry<String, Descriptor> e : entries.entrySet()) {
+      if (e.getKey().equals(reference) || e.getValue().digest().toString().equals(reference)) {
+        return e.getValue();
+      }
+    }
+    throw new ImageNotFoundException("no image " + reference + " in " + name());
+  }
+
+  @Override
+  public boolean exists(Descriptor blob) throws IOException {
+    return hasBlob(blob.digest());
+  }
+
+  @Override
+  public InputStream openBlob(Descriptor blob) throws IOException {
+    Path p = storedBlob(blob);
+    return new VerifyingInputStream(Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS), blob,
+        name());
+  }
+
+  @Override
+  public RangeSource openRanges(Descriptor blob) throws IOException {
+    return RangeSource.of(storedBlob(blob));
+  }
+
+  private Path storedBlob(Descriptor blob) throws IOException {
+    if (!hasBlob(blob.digest())) {
+      throw new BlobNotFoundException("blob " + blob.digest() + " is not in " + name());
+    }
+    Path p = BlobFiles.path(work, blob.digest());
+    if (Files.size(p) != blob.size()) {
+      throw new BlobMismatchException("blob " + blob.digest() + " in " + name() + " has "
+          + Files.size(p) + " bytes, its descriptor says " + blob.size());
+    }
+    return p;
+  }
+
+  /**
+   * Stores a manifest or index; with a tag, {@link #commit()} lists it in {@code index.json}
+   * annotated {@code org.opencontainers.image.ref.name} (the tag's last put wins).
+   */
+  @Override
+  public void putManifest(Descriptor descriptor, byte[] bytes, String tag) throws IOException {
+    if (!hasBlob(descriptor.digest())) {
+      putBlob(descriptor, new ByteArrayInputStream(bytes));
+    }
+    if (tag != null) {
+      entries.remove(tag);
+      entries.put(tag, descriptor.withoutExtras().toBuilder()
+          .annotations(Map.of(OciLayout.ANNOTATION_REF_NAME, tag)).build());
+    }
+  }
+
+  @Override
+  public List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
+    List<Descriptor> found = new ArrayList<>();
+    for (Descriptor d : entries.values()) {
+      if (d.artifactType() != null && !d.artifactType().isEmpty()
+          && (artifactType == null || artifactType.equals(d.artifactType()))
+          && MediaTypes.isManifest(d.mediaType())
+          && readManifest(d).subjectOptional().map(s -> s.digest().equals(subject))
+              .orElse(false)) {
+        found.add(d);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public Descriptor putReferrer(Descriptor descriptor, byte[] bytes) throws IOException {
+    ImageManifest m = ImageManifest.parse(bytes);
+    if (!hasBlob(descriptor.digest())) {
+      putBlob(descriptor, new ByteArrayInputStream(bytes));
+    }
+    Descriptor listed = descriptor.withoutExtras().toBuilder()
+        .artifactType(!m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType())
+        .build();
+    entries.put(descriptor.digest().toString(), listed);
+    return listed;
   }
 
   /** Archives a layout directory: directories first, then files, sorted, for stable output. */

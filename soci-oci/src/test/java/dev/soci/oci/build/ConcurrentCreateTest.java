@@ -49,7 +49,7 @@ class ConcurrentCreateTest {
         assertThat(layout.index().manifests()).extracting(Descriptor::digest)
             .containsAll(created.stream().map(Descriptor::digest).toList())
             .hasSize(3); // the image and both SOCI indexes
-        assertThat(LayoutSociIndex.findAll(layout)).hasSize(2);
+        assertThat(FoundSociIndex.findAll(layout)).hasSize(2);
       }
     } finally {
       pool.shutdownNow();

@@ -83,7 +83,7 @@ class ReuseAndPrefetchTest {
     assertThat(builds).hasValue(4);
     try (OciLayout layout = OciLayout.open(layoutDir)) {
       SociIndex a = SociIndex.fromManifest(layout.readManifest(plain.get(0)));
-      List<LayoutSociIndex> all = LayoutSociIndex.findAll(layout);
+      List<FoundSociIndex> all = FoundSociIndex.findAll(layout);
       assertThat(all).hasSize(2);
       SociIndex b = all.get(1).index();
       assertThat(b.ztocs()).isEqualTo(a.ztocs());
@@ -178,7 +178,7 @@ class ReuseAndPrefetchTest {
     List<Descriptor> all = create(options().allPlatforms(true).build());
     assertThat(all).hasSize(2);
     try (OciLayout layout = OciLayout.open(layoutDir)) {
-      List<LayoutSociIndex> found = LayoutSociIndex.findAll(layout);
+      List<FoundSociIndex> found = FoundSociIndex.findAll(layout);
       assertThat(found).extracting(f -> f.platform().toString())
           .containsExactly("linux/amd64", "linux/arm64");
       assertThat(found).allMatch(f -> f.index().version() == SociIndexVersion.V1);

@@ -1,0 +1,151 @@
+package dev.soci.oci.build;
+
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciException;
+import dev.soci.oci.Platform;
+import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.store.ContentStore;
+import dev.soci.oci.soci.SociIndex;
+import dev.soci.oci.soci.SociIndexVersion;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A SOCI index found for an image: in an image layout's listing ({@link #findAll(OciLayout)}),
+ * where {@code create} and {@code convert} put them (v1 indexes in {@code index.json} itself, v2
+ * indexes in an image index it lists), or for one image of any store ({@link
+ * #find(ContentStore, Descriptor)}: v2 through the manifests' {@code
+ * com.amazon.soci.index-digest} annotation and the image index's entries, v1 through the
+ * referrers of each manifest). Listed indexes are recognised by their descriptor's {@code
+ * artifactType}.
+ *
+ * @param descriptor the index manifest's descriptor as listed
+ * @param index the parsed (digest-verified) index
+ * @param imageManifest the image manifest it serves: the subject (v1) or the {@code
+ *     com.amazon.soci.image-manifest-digest} annotation (v2); null when unknown
+ * @param platform the platform: the v2 descriptor's, or that of the v1 subject's entry in an
+ *     image index of the layout; null when unknown
+ */
+public record FoundSociIndex(
+    Descriptor descriptor, SociIndex index, Digest imageManifest, Platform platform) {
+
+  /**
+   * Every SOCI index of the layout, in listing order ({@code index.json} entries, then the
+   * entries of each image index it lists), each once.
+   *
+   * @throws dev.soci.oci.layout.BlobNotFoundException when a listed index or image index blob
+   *     is missing
+   * @throws OciException when one is corrupt or not a SOCI index
+   */
+  public static List<FoundSociIndex> findAll(OciLayout layout) throws IOException {
+    List<Descriptor> sociDescriptors = new ArrayList<>();
+    Map<Digest, Platform> platforms = new LinkedHashMap<>();
+    for (Descriptor d : layout.index().manifests()) {
+      if (isSociIndex(d)) {
+        sociDescriptors.add(d);
+      } else if (MediaTypes.isIndex(d.mediaType())) {
+        ImageIndex nested = layout.readImageIndex(d);
+        for (Descriptor n : nested.manifests()) {
+          if (isSociIndex(n)) {
+            sociDescriptors.add(n);
+          } else if (n.platform() != null) {
+            platforms.putIfAbsent(n.digest(), n.platform());
+          }
+        }
+      }
+    }
+    Map<Digest, FoundSociIndex> found = new LinkedHashMap<>();
+    for (Descriptor d : sociDescriptors) {
+      if (found.containsKey(d.digest())) {
+        continue;
+      }
+      SociIndex index = SociIndex.fromManifest(layout.readManifest(d));
+      Digest manifest = null;
+      Platform platform = d.platform();
+      if (index.subject() != null) {
+        manifest = index.subject().digest();
+      } else if (d.annotations().containsKey(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST)) {
+        manifest = Digest.parse(d.annotations().get(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST));
+      }
+      if (platform == null && manifest != null) {
+        platform = platforms.get(manifest);
+      }
+      found.put(d.digest(), new FoundSociIndex(d, index, manifest, platform));
+    }
+    return List.copyOf(found.values());
+  }
+
+  /**
+   * The SOCI indexes of the image {@code image} of {@code store}: for each of its manifests
+   * (the image itself, or every manifest its index lists), the v2 index its {@code
+   * com.amazon.soci.index-digest} annotation names, then its v1 referrers; and the v2 indexes
+   * the image index lists. Each once, in that order; each read and digest-verified.
+   *
+   * @throws OciException when one is corrupt or not a SOCI index
+   */
+  public static List<FoundSociIndex> find(ContentStore store, Descriptor image)
+      throws IOException {
+    List<Descriptor> manifests = new ArrayList<>();
+    Map<Digest, Platform> platforms = new LinkedHashMap<>();
+    Map<Digest, Candidate> candidates = new LinkedHashMap<>();
+    List<Descriptor> listedV2 = new ArrayList<>();
+    if (MediaTypes.isIndex(image.mediaType())) {
+      for (Descriptor n : store.readImageIndex(image).manifests()) {
+        if (isSociIndex(n)) {
+          listedV2.add(n);
+        } else if (MediaTypes.isManifest(n.mediaType())) {
+          manifests.add(n);
+          if (n.platform() != null) {
+            platforms.putIfAbsent(n.digest(), n.platform());
+          }
+        }
+      }
+    } else if (MediaTypes.isManifest(image.mediaType()) && !isSociIndex(image)) {
+      manifests.add(image);
+    }
+    Map<Digest, Descriptor> listedByDigest = new LinkedHashMap<>();
+    listedV2.forEach(d -> listedByDigest.putIfAbsent(d.digest(), d));
+    for (Descriptor m : manifests) {
+      String v2 = store.readManifest(m).annotations().get(MediaTypes.ANNOTATION_INDEX_DIGEST);
+      if (v2 != null) {
+        Digest d = Digest.parse(v2);
+        Descriptor listed = listedByDigest.get(d);
+        if (listed == null) {
+          listed = store.resolve(d.toString());
+        }
+        candidates.putIfAbsent(d, new Candidate(listed, m.digest()));
+      }
+      for (Descriptor r : store.referrers(m.digest(), SociIndexVersion.V1.artifactType())) {
+        candidates.putIfAbsent(r.digest(), new Candidate(r, m.digest()));
+      }
+    }
+    for (Descriptor d : listedV2) {
+      String m = d.annotations().get(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST);
+      candidates.putIfAbsent(d.digest(), new Candidate(d, m == null ? null : Digest.parse(m)));
+    }
+    List<FoundSociIndex> found = new ArrayList<>();
+    for (Candidate c : candidates.values()) {
+      SociIndex index = SociIndex.fromManifest(store.readManifest(c.descriptor()));
+      Digest manifest = index.subject() != null ? index.subject().digest() : c.manifest();
+      Platform platform = c.descriptor().platform();
+      if (platform == null && manifest != null) {
+        platform = platforms.get(manifest);
+      }
+      found.add(new FoundSociIndex(c.descriptor(), index, manifest, platform));
+    }
+    return List.copyOf(found);
+  }
+
+  private record Candidate(Descriptor descriptor, Digest manifest) {}
+
+  /** Whether a listed descriptor is a SOCI index (artifact type v1 or v2). */
+  public static boolean isSociIndex(Descriptor d) {
+    return SociIndexVersion.fromArtifactType(d.artifactType()) != null;
+  }
+}

@@ -1,0 +1,176 @@
+package dev.soci.oci.store;
+
+import dev.soci.core.RangeSource;
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.DocumentTooLargeException;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.OciException;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Where an image's content lives: blobs addressed by digest, manifests that may also be
+ * reachable by a tag, and the referrers of a manifest. The SOCI operations ({@code create},
+ * {@code convert}, zTOC reuse, index discovery, lazy reads) work on any implementation: an
+ * image layout directory or archive ({@link dev.soci.oci.layout.OciLayout}), a new layout
+ * being written ({@link dev.soci.oci.layout.OciLayoutWriter}), a registry repository ({@link
+ * dev.soci.oci.registry.RegistryStore}) or memory ({@link InMemoryStore}, also the example to
+ * follow when the content lives in storage of your own).
+ *
+ * <p>Reads are verified: a blob stream fails with {@link
+ * dev.soci.oci.layout.BlobMismatchException} when its content turns out not to match its
+ * descriptor (size at once where known, digest at the end of the stream). Range reads ({@link
+ * #openRanges}) are not verified here: their reader checks them (zTOC span digests).
+ *
+ * <p>Writers publish in a safe order (blobs, then the manifests that reference them, then tags
+ * or referrers entries), so a failure part-way never leaves a tag or referrers entry pointing
+ * at missing content. Stores that cannot be written (a layout archive) throw an {@link
+ * OciException} saying so.
+ */
+public interface ContentStore extends Closeable {
+
+  /** How messages name this store: "image layout /tmp/app", "127.0.0.1:5000/app". */
+  String name();
+
+  /**
+   * The descriptor of the manifest or image index {@code reference} names: a tag or a digest
+   * ({@code sha256:...}). A null reference means the store's one image (the single entry of
+   * a layout's {@code index.json}, the tag a registry store was opened with).
+   *
+   * @throws ImageNotFoundException when the store has no such image
+   */
+  Descriptor resolve(String reference) throws IOException;
+
+  /** Whether the blob (or manifest) {@code blob} describes is present; content not checked. */
+  boolean exists(Descriptor blob) throws IOException;
+
+  /**
+   * Opens the blob {@code blob} describes, verified while read.
+   *
+   * @throws dev.soci.oci.layout.BlobNotFoundException when it is absent
+   */
+  InputStream openBlob(Descriptor blob) throws IOException;
+
+  /**
+   * Random access to a blob (a layer, for reading spans lazily). The bytes are not verified
+   * here; the size is the descriptor's.
+   */
+  RangeSource openRanges(Descriptor blob) throws IOException;
+
+  /**
+   * Stores a blob, streamed and verified against {@code expected}; nothing is stored when it
+   * does not match. A blob already present is not stored again.
+   */
+  void putBlob(Descriptor expected, InputStream content) throws IOException;
+
+  /**
+   * Stores a manifest or image index by digest and, when {@code tag} is not null, points the
+   * tag at it. Everything it references must already be stored.
+   */
+  void putManifest(Descriptor descriptor, byte[] bytes, String tag) throws IOException;
+
+  /**
+   * The manifests whose {@code subject} is {@code subject}, as descriptors with their {@code
+   * artifactType} and annotations; only those of {@code artifactType} when it is not null.
+   */
+  List<Descriptor> referrers(Digest subject, String artifactType) throws IOException;
+
+  /**
+   * Stores a manifest that has a {@code subject} and makes it discoverable through {@link
+   * #referrers} of that subject. Everything it references must already be stored.
+   *
+   * @return its descriptor as listed among the referrers
+   */
+  Descriptor putReferrer(Descriptor descriptor, byte[] bytes) throws IOException;
+
+  /**
+   * Makes {@code blob}, held by {@code source}, present here without copying its bytes
+   * through this process (a registry's cross-repository mount), when the two stores allow it.
+   *
+   * @return false when they do not; the caller copies instead
+   */
+  default boolean mountBlob(Descriptor blob, ContentStore source) throws IOException {
+    return false;
+  }
+
+  /**
+   * The blobs {@code convert} carries from this store for the image whose graph is {@code
+   * image}: by default its configs and layers. A layout carries every blob it holds, as the
+   * reference's standalone convert does.
+   */
+  default List<Descriptor> blobsToCarry(ImageGraph image) throws IOException {
+    return image.blobs();
+  }
+
+  /**
+   * Stores {@code blobs} (those absent), then makes each of {@code referrers} (manifests among
+   * the blobs, each with a subject) discoverable. A layout does all of it under its lock, with
+   * one rewrite of {@code index.json}, and removes what it stored when that fails.
+   */
+  default void publishReferrers(List<Content> blobs, List<Descriptor> referrers)
+      throws IOException {
+    java.util.Map<Digest, Content> byDigest = new java.util.LinkedHashMap<>();
+    for (Content c : blobs) {
+      byDigest.putIfAbsent(c.descriptor().digest(), c);
+    }
+    java.util.Set<Digest> referrerDigests = new java.util.HashSet<>();
+    referrers.forEach(r -> referrerDigests.add(r.digest()));
+    for (Content c : byDigest.values()) {
+      if (!referrerDigests.contains(c.descriptor().digest()) && !exists(c.descriptor())) {
+        putBlob(c.descriptor(), new ByteArrayInputStream(c.bytes()));
+      }
+    }
+    for (Descriptor r : referrers) {
+      Content c = byDigest.get(r.digest());
+      if (c == null) {
+        throw new IllegalArgumentException("referrer " + r.digest() + " is not among the blobs");
+      }
+      putReferrer(r, c.bytes());
+    }
+  }
+
+  /** Stores {@code content} as a blob of {@code mediaType}; returns its descriptor. */
+  default Descriptor putBlob(String mediaType, byte[] content) throws IOException {
+    Descriptor d = Descriptor.forContent(mediaType, content);
+    putBlob(d, new ByteArrayInputStream(content));
+    return d;
+  }
+
+  /** Reads and verifies a whole blob (manifests, configs, zTOCs). */
+  default byte[] readBlob(Descriptor blob) throws IOException {
+    if (blob.size() > Integer.MAX_VALUE - 8) {
+      throw new OciException("blob " + blob.digest() + " of " + name()
+          + " is too large to read into memory");
+    }
+    try (InputStream in = openBlob(blob)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * Reads an image manifest, refusing one above {@link DocumentTooLargeException#MAX_SIZE}.
+   */
+  default ImageManifest readManifest(Descriptor d) throws IOException {
+    DocumentTooLargeException.check("refusing " + d.mediaType() + " " + d.digest(), d.size());
+    return ImageManifest.parse(readBlob(d));
+  }
+
+  /** Reads an image index, refusing one above {@link DocumentTooLargeException#MAX_SIZE}. */
+  default ImageIndex readImageIndex(Descriptor d) throws IOException {
+    DocumentTooLargeException.check("refusing " + d.mediaType() + " " + d.digest(), d.size());
+    return ImageIndex.parse(readBlob(d));
+  }
+
+  /** A blob's descriptor and its bytes, as published together. */
+  record Content(Descriptor descriptor, byte[] bytes) {
+    /** Content of {@code mediaType}, described by its own digest and size. */
+    public static Content of(String mediaType, byte[] bytes) {
+      return new Content(Descriptor.forContent(mediaType, bytes), bytes);
+    }
+  }
+}

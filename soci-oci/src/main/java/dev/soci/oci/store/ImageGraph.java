@@ -1,0 +1,145 @@
+package dev.soci.oci.store;
+
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The content an image consists of, found by walking down from its root: an image index lists
+ * manifests (and nested indexes), a manifest references its config and layers. A manifest's
+ * {@code subject} points up, not down, and is not followed.
+ *
+ * @param documents the manifests and image indexes with their bytes, each once, children
+ *     before their parents (the order a registry accepts them in), the root last
+ * @param blobs the configs and layers, each once, in the order first referenced
+ */
+public record ImageGraph(List<ContentStore.Content> documents, List<Descriptor> blobs) {
+  /** How deep indexes may nest (an index of indexes of manifests is depth 3). */
+  public static final int MAX_DEPTH = 8;
+  /** How many manifests and indexes one image may hold. */
+  public static final int MAX_DOCUMENTS = 10_000;
+
+  public ImageGraph {
+    documents = List.copyOf(documents);
+    blobs = List.copyOf(blobs);
+  }
+
+  /**
+   * Walks the image whose root is {@code root} in {@code store}, reading (and verifying) every
+   * manifest and index.
+   *
+   * @throws OciException when the graph nests deeper than {@link #MAX_DEPTH}, holds more than
+   *     {@link #MAX_DOCUMENTS} documents, or contains a cycle
+   */
+  public static ImageGraph walk(ContentStore store, Descriptor root) throws IOException {
+    Walk w = new Walk(store);
+    w.visit(root, 1, new HashSet<>());
+    return new ImageGraph(new ArrayList<>(w.documents.values()),
+        new ArrayList<>(w.blobs.values()));
+  }
+
+  private static final class Walk {
+    private final ContentStore store;
+    private final Map<Digest, ContentStore.Content> documents = new LinkedHashMap<>();
+    private final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
+
+    Walk(ContentStore store) {
+      this.store = store;
+    }
+
+    void visit(Descriptor d, int depth, Set<Digest> path) throws IOException {
+      if (documents.containsKey(d.digest())) {
+        return;
+      }
+      if (!path.add(d.digest())) {
+        throw new OciException("image graph of " + store.name() + " has a cycle through "
+            + d.digest());
+      }
+      if (depth > MAX_DEPTH) {
+        throw new OciException("image graph of " + store.name() + " nests deeper than "
+            + MAX_DEPTH + " levels at " + d.digest());
+      }
+      if (documents.size() >= MAX_DOCUMENTS) {
+        throw new OciException("image graph of " + store.name() + " holds more than "
+            + MAX_DOCUMENTS + " manifests and indexes");
+      }
+      byte[] bytes;
+      if (MediaTypes.isIndex(d.mediaType())) {
+        bytes = store.readBlob(checkedDocument(d));
+        for (Descriptor child : ImageIndex.parse(bytes).manifests()) {
+          if (MediaTypes.isIndex(child.mediaType()) || MediaTypes.isManifest(child.mediaType())) {
+            visit(child, depth + 1, path);
+          } else {
+            blob(child); // an index may list other artifacts; carry them as plain blobs
+          }
+        }
+      } else if (MediaTypes.isManifest(d.mediaType())) {
+        bytes = store.readBlob(checkedDocument(d));
+        ImageManifest m = ImageManifest.parse(bytes);
+        blob(m.config());
+        for (Descriptor layer : m.layers()) {
+          blob(layer);
+        }
+      } else {
+        throw new OciException("cannot walk " + d.digest() + " of " + store.name()
+            + ": media type \"" + d.mediaType() + "\" is neither a manifest nor an index");
+      }
+      path.remove(d.digest());
+      documents.put(d.digest(), new ContentStore.Content(d, bytes));
+    }
+
+    private void blob(Descriptor d) {
+      blobs.putIfAbsent(d.digest(), d);
+    }
+
+    private static Descriptor checkedDocument(Descriptor d) throws IOException {
+      dev.soci.oci.DocumentTooLargeException.check("refusing " + d.mediaType() + " "
+          + d.digest(), d.size());
+      return d;
+    }
+  }
+
+  /**
+   * Copies the blob {@code blob} from {@code source} to {@code target} unless the target has
+   * it: mounted where the stores allow it, else streamed (and verified by the target).
+   *
+   * @return whether bytes were transferred or mounted (false: the target had it)
+   */
+  public static boolean copyBlob(ContentStore source, ContentStore target, Descriptor blob)
+      throws IOException {
+    if (target.exists(blob)) {
+      return false;
+    }
+    if (target.mountBlob(blob, source)) {
+      return true;
+    }
+    try (InputStream in = source.openBlob(blob)) {
+      target.putBlob(blob, in);
+    }
+    return true;
+  }
+
+  /**
+   * Copies this graph's documents to {@code target} as manifests, children first, each one
+   * only when absent (its blobs must be there already). The root is not copied.
+   */
+  public void copyDocumentsBelowRoot(ContentStore target) throws IOException {
+    for (int i = 0; i < documents.size() - 1; i++) {
+      ContentStore.Content c = documents.get(i);
+      if (!target.exists(c.descriptor())) {
+        target.putManifest(c.descriptor(), c.bytes(), null);
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package dev.soci.oci.store;
+
+import dev.soci.oci.OciException;
+
+/** A reference that names no image of the store. */
+public final class ImageNotFoundException extends OciException {
+  private static final long serialVersionUID = 1L;
+
+  public ImageNotFoundException(String message) {
+    super(message);
+  }
+}
