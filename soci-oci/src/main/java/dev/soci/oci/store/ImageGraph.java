@@ -131,6 +131,26 @@ public record ImageGraph(List<ContentStore.Content> documents, List<Descriptor> 
   }
 
   /**
+   * Copies the image {@code root} of {@code source} to {@code target}: its blobs (skipped where
+   * present, mounted where possible), its manifests and indexes children first, and the root
+   * last, under {@code tag} when it is not null. A copy that fails part-way leaves the tag as
+   * it was.
+   *
+   * @return the image's graph
+   */
+  public static ImageGraph copy(ContentStore source, Descriptor root, ContentStore target,
+      String tag) throws IOException {
+    ImageGraph graph = walk(source, root);
+    for (Descriptor blob : graph.blobs()) {
+      copyBlob(source, target, blob);
+    }
+    graph.copyDocumentsBelowRoot(target);
+    ContentStore.Content top = graph.documents().get(graph.documents().size() - 1);
+    target.putManifest(top.descriptor(), top.bytes(), tag);
+    return graph;
+  }
+
+  /**
    * Copies this graph's documents to {@code target} as manifests, children first, each one
    * only when absent (its blobs must be there already). The root is not copied.
    */
