@@ -3,10 +3,10 @@ package dev.soci.examples.cli;
 import dev.soci.oci.Digest;
 import dev.soci.oci.OciException;
 import dev.soci.oci.build.FoundSociIndex;
-import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.store.ContentStore;
+import picocli.CommandLine.Mixin;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code soci index info LAYOUT DIGEST}: the index manifest exactly as stored (raw JSON, the
+ * {@code soci index info IMAGE DIGEST}: the index manifest exactly as stored (raw JSON, the
  * bytes its digest covers), then a newline; pipe it to {@code jq} to pretty-print.
  */
 @Command(
@@ -24,8 +24,11 @@ import picocli.CommandLine.Spec;
 final class IndexInfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "LAYOUT", description = "Layout directory or tar.")
-  Path layout;
+  @Mixin RegistryOptions registries;
+
+  @Parameters(index = "0", paramLabel = "IMAGE", converter = ImageArgument.Converter.class,
+      description = "Layout directory or tar, or docker://HOST/REPO[:TAG][@DIGEST].")
+  ImageArgument image;
 
   @Parameters(index = "1", paramLabel = "DIGEST",
       description = "The index digest (sha256:<hex>, or just the hex).")
@@ -35,15 +38,16 @@ final class IndexInfoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Digest want = Digest.parse(digest.contains(":") ? digest : "sha256:" + digest);
     PrintWriter out = spec.commandLine().getOut();
-    try (OciLayout l = OciLayout.open(layout)) {
-      for (FoundSociIndex i : FoundSociIndex.findAll(l)) {
+    registries.validate(spec.commandLine());
+    try (ContentStore store = ImageStores.open(image, registries)) {
+      for (FoundSociIndex i : IndexListCommand.find(store)) {
         if (i.descriptor().digest().equals(want)) {
-          out.println(new String(l.readBlob(i.descriptor()), StandardCharsets.UTF_8));
+          out.println(new String(store.readBlob(i.descriptor()), StandardCharsets.UTF_8));
           out.flush();
           return 0;
         }
       }
-      throw new OciException("no SOCI index " + want + " in " + layout);
+      throw new OciException("no SOCI index " + want + " in " + image);
     }
   }
 }

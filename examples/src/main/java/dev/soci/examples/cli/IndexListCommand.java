@@ -2,9 +2,12 @@ package dev.soci.examples.cli;
 
 import dev.soci.oci.build.FoundSociIndex;
 import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.store.ContentStore;
+import java.io.IOException;
+import java.util.List;
+import picocli.CommandLine.Mixin;
 import dev.soci.oci.soci.SociIndexVersion;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,9 +15,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code soci index list LAYOUT}: one tab-separated line per SOCI index: digest, size,
+ * {@code soci index list IMAGE}: one tab-separated line per SOCI index: digest, size,
  * version ({@code v1}/{@code v2}), the image manifest it serves ({@code -} if unknown) and
- * its platform ({@code -} if unknown).
+ * its platform ({@code -} if unknown). For a layout, every index it lists; for a registry
+ * image, the indexes of that image (v2 through its manifests' annotations, v1 through
+ * referrers).
  */
 @Command(
     name = "list",
@@ -24,14 +29,24 @@ import picocli.CommandLine.Spec;
 final class IndexListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "LAYOUT", description = "Layout directory or tar.")
-  Path layout;
+  @Mixin RegistryOptions registries;
+
+  @Parameters(index = "0", paramLabel = "IMAGE", converter = ImageArgument.Converter.class,
+      description = "Layout directory or tar, or docker://HOST/REPO[:TAG][@DIGEST].")
+  ImageArgument image;
+
+  /** Every index a layout lists; the indexes of the named image elsewhere. */
+  static List<FoundSociIndex> find(ContentStore store) throws IOException {
+    return store instanceof OciLayout l ? FoundSociIndex.findAll(l)
+        : FoundSociIndex.find(store, store.resolve(null));
+  }
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (OciLayout l = OciLayout.open(layout)) {
-      for (FoundSociIndex i : FoundSociIndex.findAll(l)) {
+    registries.validate(spec.commandLine());
+    try (ContentStore store = ImageStores.open(image, registries)) {
+      for (FoundSociIndex i : find(store)) {
         out.println(String.join("\t",
             i.descriptor().digest().toString(),
             Long.toString(i.descriptor().size()),

@@ -10,6 +10,7 @@ import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
 import dev.soci.oci.layout.BlobMismatchException;
 import dev.soci.oci.store.ContentStore;
+import dev.soci.oci.store.TransferProgress;
 import dev.soci.oci.soci.PrefetchArtifact;
 import dev.soci.oci.soci.SociIndex;
 import dev.soci.oci.soci.SociIndexVersion;
@@ -45,6 +46,7 @@ final class ManifestIndexer implements AutoCloseable {
   private final SociOptions options;
   private final Consumer<String> log;
   private final ExistingZtocs existing;
+  private final TransferProgress progress;
   private final Set<String> matchedPrefetchPaths = new HashSet<>();
   /**
    * zTOC builds of this run by layer digest: a layer shared by several manifests (platforms) is
@@ -54,7 +56,8 @@ final class ManifestIndexer implements AutoCloseable {
   private final ExecutorService executor;
 
   ManifestIndexer(ZtocFactory factory, SociOptions options, Consumer<String> log,
-      ExistingZtocs existing) {
+      ExistingZtocs existing, TransferProgress progress) {
+    this.progress = progress;
     this.factory = factory;
     this.options = options;
     this.log = log;
@@ -170,7 +173,8 @@ final class ManifestIndexer implements AutoCloseable {
    */
   private ZtocBlob build(ContentStore source, Descriptor layer, LayerCompression c)
       throws IOException {
-    try (InputStream in = source.openBlob(layer)) {
+    try (InputStream in = progress.watch(source.openBlob(layer),
+        TransferProgress.Activity.INDEX, layer)) {
       try {
         return factory.build(
             new ZtocRequest(layer, c, options.spanSize(), options.buildTool()), in);

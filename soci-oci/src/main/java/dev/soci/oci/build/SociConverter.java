@@ -3,6 +3,7 @@ package dev.soci.oci.build;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.store.ContentStore;
+import dev.soci.oci.store.TransferProgress;
 import dev.soci.oci.store.ImageGraph;
 import dev.soci.oci.GoJson;
 import dev.soci.oci.ImageIndex;
@@ -46,12 +47,24 @@ public final class SociConverter {
   private final ZtocFactory factory;
   private final SociOptions options;
   private final Consumer<String> log;
+  private final TransferProgress progress;
 
   /** A converter using {@code factory} for zTOCs; skipped layers are reported to {@code log}. */
   public SociConverter(ZtocFactory factory, SociOptions options, Consumer<String> log) {
+    this(factory, options, log, TransferProgress.NONE);
+  }
+
+  private SociConverter(ZtocFactory factory, SociOptions options, Consumer<String> log,
+      TransferProgress progress) {
     this.factory = factory;
     this.options = options;
     this.log = log;
+    this.progress = progress;
+  }
+
+  /** The same, reporting layer reads (and blob copies) to {@code progress}. */
+  public SociConverter withProgress(TransferProgress progress) {
+    return new SociConverter(factory, options, log, progress);
   }
 
   /** A converter using {@link ZtocFactory#standard()}. */
@@ -91,11 +104,12 @@ public final class SociConverter {
       String tag) throws IOException {
     ImageGraph graph = ImageGraph.walk(source, image);
     for (Descriptor blob : source.blobsToCarry(graph)) {
-      ImageGraph.copyBlob(source, target, blob);
+      ImageGraph.copyBlob(source, target, blob, progress);
     }
     graph.copyDocumentsBelowRoot(target);
     try (ManifestIndexer indexer = new ManifestIndexer(factory, options, log,
-        options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(source, List.of(image)))) {
+        options.force() ? ExistingZtocs.NONE : ExistingZtocs.scan(source, List.of(image)),
+        progress)) {
       Rewritten r = rewrite(source, image, target, indexer);
       indexer.reportUnmatchedPrefetchPaths();
       target.putManifest(r.result().imageIndex(), r.imageIndexJson(), tag);

@@ -8,6 +8,7 @@ import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
 import dev.soci.oci.store.ContentStore;
+import dev.soci.oci.store.TransferProgress;
 import dev.soci.oci.Platform;
 import dev.soci.oci.layout.LayoutException;
 import dev.soci.oci.layout.OciLayout;
@@ -42,12 +43,24 @@ public final class SociIndexCreator {
   private final ZtocFactory factory;
   private final SociOptions options;
   private final Consumer<String> log;
+  private final TransferProgress progress;
 
   /** A creator using {@code factory} for zTOCs; skipped layers are reported to {@code log}. */
   public SociIndexCreator(ZtocFactory factory, SociOptions options, Consumer<String> log) {
+    this(factory, options, log, TransferProgress.NONE);
+  }
+
+  private SociIndexCreator(ZtocFactory factory, SociOptions options, Consumer<String> log,
+      TransferProgress progress) {
     this.factory = factory;
     this.options = options;
     this.log = log;
+    this.progress = progress;
+  }
+
+  /** The same, reporting layer reads (and blob copies) to {@code progress}. */
+  public SociIndexCreator withProgress(TransferProgress progress) {
+    return new SociIndexCreator(factory, options, log, progress);
   }
 
   /** A creator using {@link ZtocFactory#standard()}. */
@@ -161,7 +174,7 @@ public final class SociIndexCreator {
     }
     Map<Digest, ContentStore.Content> content = new LinkedHashMap<>();
     List<Descriptor> indexes = new ArrayList<>();
-    try (ManifestIndexer indexer = new ManifestIndexer(factory, options, log, existing)) {
+    try (ManifestIndexer indexer = new ManifestIndexer(factory, options, log, existing, progress)) {
       for (Descriptor manifest : manifests) {
         ImageManifest m = store.readManifest(manifest);
         SociIndex index = indexer.index(store, m, SociIndexVersion.V1, manifest.withoutExtras(),

@@ -402,14 +402,31 @@ public final class OciLayout implements ContentStore {
   }
 
   /**
-   * The image {@code reference} names: null for the layout's one image ({@link #image()}); a
+   * The image {@code reference} names: null for the layout's one image (its one {@code
+   * index.json} entry that is not a SOCI index, so a layout {@code create} added indexes to
+   * still names its image); a
    * digest for an entry of {@code index.json} or of an image index it lists; else a tag, the
    * {@code org.opencontainers.image.ref.name} of an {@code index.json} entry.
    */
   @Override
   public Descriptor resolve(String reference) throws IOException {
     if (reference == null) {
-      return image();
+      List<Descriptor> images = new ArrayList<>();
+      for (Descriptor d : index.manifests()) {
+        if (dev.soci.oci.soci.SociIndexVersion.fromArtifactType(d.artifactType()) == null) {
+          images.add(d);
+        }
+      }
+      if (images.size() != 1) {
+        throw new LayoutException(path + ": index.json lists " + images.size() + " images"
+            + " (not counting SOCI indexes); expected exactly one");
+      }
+      Descriptor d = images.get(0);
+      if (!MediaTypes.isIndex(d.mediaType()) && !MediaTypes.isManifest(d.mediaType())) {
+        throw new LayoutException(path + ": index.json entry has unsupported media type \""
+            + d.mediaType() + "\"");
+      }
+      return d;
     }
     if (reference.contains(":")) {
       Digest want = Digest.parse(reference);

@@ -118,13 +118,20 @@ public record ImageGraph(List<ContentStore.Content> documents, List<Descriptor> 
    */
   public static boolean copyBlob(ContentStore source, ContentStore target, Descriptor blob)
       throws IOException {
+    return copyBlob(source, target, blob, TransferProgress.NONE);
+  }
+
+  /** {@link #copyBlob(ContentStore, ContentStore, Descriptor)}, reporting the bytes copied. */
+  public static boolean copyBlob(ContentStore source, ContentStore target, Descriptor blob,
+      TransferProgress progress) throws IOException {
     if (target.exists(blob)) {
       return false;
     }
     if (target.mountBlob(blob, source)) {
       return true;
     }
-    try (InputStream in = source.openBlob(blob)) {
+    try (InputStream in = progress.watch(source.openBlob(blob), TransferProgress.Activity.COPY,
+        blob)) {
       target.putBlob(blob, in);
     }
     return true;
