@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,43 +26,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("e2e")
 class EndToEndTest {
-  private static final Path UMOCI = Path.of("/usr/bin/umoci");
-  private static final Path SKOPEO = Path.of("/usr/bin/skopeo");
+  private static final Path SKOPEO = Tools.SKOPEO;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void tools() {
-    assumeTrue(Files.isExecutable(UMOCI), "umoci is not installed");
-    assumeTrue(Files.isExecutable(SKOPEO), "skopeo is not installed");
+    assumeTrue(Tools.available(), "umoci or skopeo is not installed");
   }
 
-  /** Runs a tool with a timeout; fails with its output unless it exits 0. */
   private String exec(String... cmd) throws IOException, InterruptedException {
-    Path log = Files.createTempFile(tmp, "exec", ".log");
-    Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", cmd) + ": timed out");
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(String.join(" ", cmd) + ":\n" + output).isZero();
-    return output;
+    return Tools.exec(tmp, cmd);
   }
 
   private Path umociImage() throws Exception {
-    Path rootfs = Files.createDirectories(tmp.resolve("rootfs/app/conf"));
-    Files.writeString(rootfs.resolve("settings.properties"), "greeting=hello\n");
-    byte[] data = new byte[600_000];
-    new Random(42).nextBytes(data); // incompressible: several gzip blocks
-    Files.write(tmp.resolve("rootfs/app/data.bin"), data);
-    Files.writeString(tmp.resolve("rootfs/app/README"), "a tiny image for the e2e test\n");
-    exec(UMOCI.toString(), "init", "--layout", "image");
-    exec(UMOCI.toString(), "new", "--image", "image:latest");
-    exec(UMOCI.toString(), "insert", "--image", "image:latest",
-        tmp.resolve("rootfs").toString(), "/");
-    return tmp.resolve("image");
+    return Tools.umociImage(tmp);
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * and stopped by {@link #close()}. Tests using it are skipped where the package is missing
  * ({@code .ci/run} installs it).
  */
-final class TestRegistry implements AutoCloseable {
+public final class TestRegistry implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (127\\.0\\.0\\.1:\\d+)");
 
   private final Process process;
@@ -30,12 +30,12 @@ final class TestRegistry implements AutoCloseable {
   }
 
   /** Whether the registry binary is installed here. */
-  static boolean available() {
+  public static boolean available() {
     return Files.isExecutable(Path.of("/usr/bin/docker-registry"));
   }
 
   /** Starts one without authentication. */
-  static TestRegistry start(Path dir) throws Exception {
+  public static TestRegistry start(Path dir) throws Exception {
     return start(dir, null, null);
   }
 
@@ -112,7 +112,7 @@ final class TestRegistry implements AutoCloseable {
   }
 
   /** {@code 127.0.0.1:PORT}. */
-  String address() {
+  public String address() {
     return address;
   }
 
