@@ -56,10 +56,22 @@ final class FaultProxy implements AutoCloseable {
     fault = f;
   }
 
+  /**
+   * Lets the next {@code passing} requests through untouched, then gives every later one
+   * {@code f}: a failure part-way through a longer operation.
+   */
+  void injectAfter(Fault f, int passing) {
+    passUntil = requests.get() + passing;
+    faultsLeft.set(-1);
+    fault = f;
+  }
+
+  private volatile int passUntil;
+
   private Fault take() {
     Fault f = fault;
-    if (f == Fault.NONE) {
-      return f;
+    if (f == Fault.NONE || requests.get() <= passUntil) {
+      return Fault.NONE;
     }
     int left = faultsLeft.getAndDecrement();
     if (left == 0) {

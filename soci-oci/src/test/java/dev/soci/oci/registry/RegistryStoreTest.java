@@ -173,6 +173,59 @@ class RegistryStoreTest {
     }
   }
 
+  /**
+   * Convert and create through a proxy that starts answering 503 after {@code passing}
+   * requests, for failures at many points of the publish: afterwards no tag and no referrers
+   * entry names content the repository lacks.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {2, 8, 20, 40, 70, 110})
+  void aPublishThatFailsPartWayLeavesNothingPointingAtMissingContent(int passing)
+      throws Exception {
+    String repo = "fail/p" + passing;
+    RegistryStore direct = pushVectorImage(repo, "src");
+    try (FaultProxy proxy = new FaultProxy(registry.address())) {
+      RegistryClient proxied = RegistryClient.builder(proxy.address()).plainHttp(true)
+          .timeout(java.time.Duration.ofSeconds(10)).build();
+      RegistryStore via = RegistryStore.of(proxied,
+          ImageReference.parse(proxy.address() + "/" + repo + ":src"));
+      Descriptor image = via.resolve(null);
+      proxy.injectAfter(FaultProxy.Fault.STATUS_503, passing);
+      try {
+        new SociConverter(CONVERT_ALL, s -> { }).convert(via, image, via, "converted");
+      } catch (java.io.IOException expected) {
+        // failed part-way: checked below
+      }
+      proxy.injectAfter(FaultProxy.Fault.STATUS_503, passing);
+      try {
+        new SociIndexCreator(CREATE_AMD64, s -> { }).create(via, image);
+      } catch (java.io.IOException expected) {
+        // failed part-way: checked below
+      }
+    }
+    Optional<RegistryClient.Manifest> tagged = client.getManifest(repo, "converted");
+    if (tagged.isPresent()) {
+      assertComplete(direct, tagged.get().descriptor());
+    }
+    for (Descriptor m : direct.readImageIndex(direct.resolve(null)).manifests()) {
+      Optional<RegistryClient.Manifest> fallback = client.getManifest(repo,
+          Referrers.fallbackTag(m.digest()));
+      if (fallback.isPresent()) {
+        for (Descriptor r : ImageIndex.parse(fallback.get().bytes()).manifests()) {
+          assertComplete(direct, r);
+        }
+      }
+    }
+  }
+
+  /** Every manifest, index and blob of the graph below {@code root} is in {@code store}. */
+  private static void assertComplete(RegistryStore store, Descriptor root) throws Exception {
+    ImageGraph g = ImageGraph.walk(store, root); // fails if a manifest or index is missing
+    for (Descriptor b : g.blobs()) {
+      assertThat(store.exists(b)).as("blob %s below %s", b.digest(), root.digest()).isTrue();
+    }
+  }
+
   @Test
   void unknownImagesAreOneClearError() throws Exception {
     RegistryStore store = RegistryStore.of(client,
