@@ -8,12 +8,14 @@ import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
+import dev.soci.oci.OciException;
 import dev.soci.oci.Referrers;
 import dev.soci.oci.soci.SociIndex;
 import dev.soci.oci.soci.SociIndexVersion;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -142,6 +144,81 @@ class ReferrersApiTest {
     }
   }
 
+  @Test
+  void referrersComeInLinkedPagesFollowedToTheEnd() throws Exception {
+    try (ReferrersRegistry server = ReferrersRegistry.builder().pageSize(2).prevLinks(true)
+        .start()) {
+      RegistryClient c = client(server);
+      Descriptor image = pushImage(c, "paged");
+      List<Descriptor> pushed = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        pushed.add(pushArtifact(c, "paged", image, i % 2 == 0 ? SIG : SBOM, "n" + i));
+      }
+      long before = server.requestsTo("/referrers/");
+      assertThat(c.referrers("paged", image.digest(), null)).containsExactlyElementsOf(pushed);
+      assertThat(server.requestsTo("/referrers/") - before).as("3 pages of 2, 2 and 1")
+          .isEqualTo(3);
+      // Filtered by the server: 3 signatures, pages of 2 and 1.
+      assertThat(c.referrers("paged", image.digest(), SIG))
+          .containsExactly(pushed.get(0), pushed.get(2), pushed.get(4));
+    }
+    try (ReferrersRegistry server = ReferrersRegistry.builder().pageSize(2).absoluteLinks(true)
+        .filters(false).start()) {
+      RegistryClient c = client(server);
+      Descriptor image = pushImage(c, "absolute");
+      List<Descriptor> sigs = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        Descriptor d = pushArtifact(c, "absolute", image, i < 3 ? SBOM : SIG, "n" + i);
+        if (i >= 3) {
+          sigs.add(d);
+        }
+      }
+      // Absolute same-origin links; the client filters each page (the first has no signature).
+      assertThat(c.referrers("absolute", image.digest(), SIG)).containsExactlyElementsOf(sigs);
+      assertThat(server.requestsTo("/referrers/")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aNextLinkToAnotherOriginIsRefused() throws Exception {
+    for (String hostile : List.of("http://attacker.invalid", "http://127.0.0.1:1",
+        "https://127.0.0.1")) {
+      try (ReferrersRegistry server = ReferrersRegistry.builder().pageSize(1)
+          .linkOrigin(hostile).start()) {
+        RegistryClient c = client(server);
+        Descriptor image = pushImage(c, "lured");
+        pushArtifact(c, "lured", image, SIG, "one");
+        pushArtifact(c, "lured", image, SIG, "two");
+        assertThatThrownBy(() -> c.referrers("lured", image.digest(), null))
+            .isInstanceOf(RegistryException.class)
+            .hasMessageContaining("<" + hostile + "/v2/lured/referrers/")
+            .hasMessageContaining("leaves the registry http://" + server.address())
+            .hasMessageContaining("not followed");
+        assertThat(server.requestsTo("/referrers/")).as("only the first page").isEqualTo(1);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ReferrersRegistry.Api.class, names = {"HTML_PAGE", "NOT_FOUND"})
+  void aLaterPageThatIsNotAnIndexFailsWithoutFallingBack(ReferrersRegistry.Api later)
+      throws Exception {
+    try (ReferrersRegistry server = ReferrersRegistry.builder().pageSize(1).laterPages(later)
+        .start()) {
+      RegistryClient c = client(server);
+      Descriptor image = pushImage(c, "broken");
+      pushArtifact(c, "broken", image, SIG, "one");
+      pushArtifact(c, "broken", image, SIG, "two");
+      assertThatThrownBy(() -> c.referrers("broken", image.digest(), SIG))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("(page 2)")
+          .hasMessageContaining(later == ReferrersRegistry.Api.NOT_FOUND
+              ? "a later page of referrers is missing"
+              : "a later page of referrers is text/html, not an image index");
+      assertThat(server.requestsTo("/manifests/sha256-")).as("no fallback mid-listing").isZero();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(value = ReferrersRegistry.Api.class, names = {"HTML_PAGE", "NOT_FOUND"})
   void withoutTheApiTheFallbackTagIsWrittenAndRead(ReferrersRegistry.Api api) throws Exception {
@@ -162,6 +239,63 @@ class ReferrersApiTest {
       assertThat(server.requestsTo("/manifests/sha256-") - before).as("read from the tag")
           .isEqualTo(1);
       assertThat(c.referrers("legacy", image.digest(), null)).containsExactly(soci, sig);
+    }
+  }
+
+  /** Stores {@code count} signatures of {@code subject} directly (no HTTP), in order. */
+  private static List<Descriptor> storeSignatures(ReferrersRegistry server, String repo,
+      Descriptor subject, int from, int count) throws OciException {
+    List<Descriptor> out = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      byte[] m = artifact(subject, SIG, Integer.toString(i)).toJson();
+      server.store(repo, Digest.of(m).toString(), MediaTypes.OCI_MANIFEST, m);
+      out.add(Descriptor.forContent(MediaTypes.OCI_MANIFEST, m));
+    }
+    return out;
+  }
+
+  @Test
+  void pagesAreFollowedUpTo100() throws Exception {
+    try (ReferrersRegistry server = ReferrersRegistry.builder().pageSize(1).start()) {
+      RegistryClient c = client(server);
+      Descriptor image = pushImage(c, "many");
+      storeSignatures(server, "many", image, 0, 100);
+      assertThat(c.referrers("many", image.digest(), SIG)).hasSize(100);
+      assertThat(server.requestsTo("/referrers/")).isEqualTo(100);
+
+      storeSignatures(server, "many", image, 100, 1);
+      assertThatThrownBy(() -> c.referrers("many", image.digest(), SIG))
+          .isInstanceOf(OciException.class)
+          .hasMessageContaining("(page 100)")
+          .hasMessageContaining("links more than 100 pages of referrers");
+      assertThat(server.requestsTo("/referrers/")).as("the 101st is not asked for").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void atMost10000ReferrersAreRead() throws Exception {
+    try (ReferrersRegistry server = ReferrersRegistry.builder().pageSize(5000).start()) {
+      RegistryClient c = client(server);
+      Descriptor image = pushImage(c, "crowded");
+      storeSignatures(server, "crowded", image, 0, 10_000);
+      assertThat(c.referrers("crowded", image.digest(), null)).hasSize(10_000);
+
+      storeSignatures(server, "crowded", image, 10_000, 1);
+      assertThatThrownBy(() -> c.referrers("crowded", image.digest(), null))
+          .isInstanceOf(OciException.class)
+          .hasMessageContaining("(page 3)")
+          .hasMessageContaining("lists more than 10000 referrers");
+    }
+    try (ReferrersRegistry server = ReferrersRegistry.builder()
+        .api(ReferrersRegistry.Api.NOT_FOUND).start()) {
+      RegistryClient c = client(server);
+      Descriptor image = pushImage(c, "crowded");
+      List<Descriptor> sigs = storeSignatures(server, "crowded", image, 0, 10_001);
+      server.store("crowded", Referrers.fallbackTag(image.digest()), MediaTypes.OCI_INDEX,
+          ImageIndex.of(sigs).toJson());
+      assertThatThrownBy(() -> c.referrers("crowded", image.digest(), SIG))
+          .isInstanceOf(OciException.class)
+          .hasMessageContaining(":" + Referrers.fallbackTag(image.digest()) + " lists 10001");
     }
   }
 
