@@ -219,42 +219,227 @@ public final class RegistryClient {
 
   // ------------------------------------------------------------------ referrers
 
+  /** Pages of one referrers listing followed at most: a {@code Link} chain may never end. */
+  private static final int MAX_REFERRER_PAGES = 100;
+
+  /** Referrers one subject may have, over all pages or in the fallback index. */
+  private static final int MAX_REFERRERS = 10_000;
+
   /**
    * The referrers of manifest {@code subject} whose {@code artifactType} is {@code artifactType}
    * (all of them when null), as OCI distribution 1.1 defines them and oras-go finds them: the
-   * referrers API first; where the registry has none (404 other than {@code NAME_UNKNOWN}, or an
-   * answer that is not an image index), the index under the fallback tag {@code
-   * <alg>-<hex>}. Filtered here unless the registry says it filtered ({@code
-   * OCI-Filters-Applied}).
+   * referrers API first, following its {@code Link: <...>; rel="next"} pages (at most 100, on
+   * the registry's own origin only); where the registry has none (404 other than {@code
+   * NAME_UNKNOWN}, or a first answer that is not an image index), the index under the fallback
+   * tag {@code <alg>-<hex>}. Each page is filtered here unless the registry says it filtered it
+   * ({@code OCI-Filters-Applied: artifactType}); a referrer listed on two pages (a registry
+   * changing between them) is returned once.
+   *
+   * @throws RegistryException for an error status, a later page that is not an index, or a next
+   *     link that is malformed or names another origin
+   * @throws OciException if the registry lists more than 10,000 referrers or links more than 100
+   *     pages
    */
   public List<Descriptor> referrers(String repository, Digest subject, String artifactType)
       throws IOException {
-    String what = "GET " + registry + "/" + repository + " referrers/" + subject;
     String query = artifactType == null || artifactType.isEmpty() ? ""
         : "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
-    HttpResponse<InputStream> r = send(repository, PULL, true, () -> HttpRequest.newBuilder(
-        URI.create(endpoint(repository, "referrers/" + subject) + query)).timeout(timeout)
-        .header("Accept", MediaTypes.OCI_INDEX).GET(), what);
+    URI page = URI.create(endpoint(repository, "referrers/" + subject) + query);
+    java.util.LinkedHashMap<Digest, Descriptor> found = new java.util.LinkedHashMap<>();
+    int listed = 0;
+    for (int n = 1; ; n++) {
+      String what = "GET " + registry + "/" + repository + " referrers/" + subject
+          + (n > 1 ? " (page " + n + ")" : "");
+      ReferrersPage p = referrersPage(repository, page, artifactType, n == 1, what);
+      if (p == null) {
+        break; // no referrers API here: the fallback tag
+      }
+      listed += p.listed();
+      if (listed > MAX_REFERRERS) {
+        throw new OciException(what + ": the registry lists more than " + MAX_REFERRERS
+            + " referrers of " + subject + " (this client's bound)");
+      }
+      p.referrers().forEach(d -> found.putIfAbsent(d.digest(), d));
+      if (p.next() == null) {
+        return List.copyOf(found.values());
+      }
+      if (n >= MAX_REFERRER_PAGES) {
+        throw new OciException(what + ": the registry links more than " + MAX_REFERRER_PAGES
+            + " pages of referrers of " + subject + " (this client's bound)");
+      }
+      page = p.next();
+    }
+    Optional<TaggedIndex> tagged = fallbackIndex(repository, subject);
+    if (tagged.isPresent() && tagged.get().index().manifests().size() > MAX_REFERRERS) {
+      throw new OciException("the fallback index " + registry + "/" + repository + ":"
+          + Referrers.fallbackTag(subject) + " lists " + tagged.get().index().manifests().size()
+          + " referrers, more than this client's bound of " + MAX_REFERRERS);
+    }
+    return tagged.map(idx -> Referrers.filter(idx.index(), artifactType).manifests())
+        .orElse(List.of());
+  }
+
+  /**
+   * One page of a referrers listing: what it keeps after filtering, how many descriptors it
+   * listed, and the next page (null: the last).
+   */
+  private record ReferrersPage(List<Descriptor> referrers, int listed, URI next) {}
+
+  /**
+   * Reads one referrers page; null when the first page shows the registry has no referrers API.
+   * A later page must be an index: the registry answered the first one as an API.
+   */
+  private ReferrersPage referrersPage(String repository, URI uri, String artifactType,
+      boolean first, String what) throws IOException {
+    HttpResponse<InputStream> r = send(repository, PULL, true, () -> HttpRequest.newBuilder(uri)
+        .timeout(timeout).header("Accept", MediaTypes.OCI_INDEX).GET(), what);
     String type = r.headers().firstValue("Content-Type").map(RegistryClient::mediaType).orElse("");
     try (InputStream body = r.body()) {
       if (r.statusCode() == 200 && type.equals(MediaTypes.OCI_INDEX)) {
-        ImageIndex index = ImageIndex.parse(readBounded(body, MAX_MANIFEST_SIZE, "referrers of " + subject));
+        ImageIndex index = ImageIndex.parse(readBounded(body, MAX_MANIFEST_SIZE, what));
         boolean filtered = r.headers().allValues("OCI-Filters-Applied").stream()
             .anyMatch(v -> List.of(v.split(",")).stream().map(String::strip)
                 .anyMatch("artifactType"::equals));
-        return filtered ? index.manifests() : Referrers.filter(index, artifactType).manifests();
+        List<Descriptor> kept = filtered ? index.manifests()
+            : Referrers.filter(index, artifactType).manifests();
+        return new ReferrersPage(kept, index.manifests().size(), nextPage(r, what));
       }
-      if (r.statusCode() == 404) {
-        if ("NAME_UNKNOWN".equals(error(r, body, what).errorCode())) {
-          return List.of(); // no such repository: nothing refers to anything there
-        }
-      } else if (r.statusCode() != 200) {
+      if (r.statusCode() == 404 && "NAME_UNKNOWN".equals(error(r, body, what).errorCode())) {
+        // No such repository: nothing refers to anything there.
+        return new ReferrersPage(List.of(), 0, null);
+      }
+      if (r.statusCode() != 200 && r.statusCode() != 404) {
         throw error(r, body, what);
       }
+      if (!first) {
+        throw new RegistryException(r.statusCode(), null, r.statusCode() == 404
+            ? "a later page of referrers is missing"
+            : "a later page of referrers is " + (type.isEmpty() ? "untyped" : type)
+                + ", not an image index", what);
+      }
+      return null;
     }
-    return fallbackIndex(repository, subject)
-        .map(idx -> Referrers.filter(idx.index(), artifactType).manifests())
-        .orElse(List.of());
+  }
+
+  /**
+   * The next page a referrers response links to ({@code Link} with {@code rel="next"}, RFC
+   * 8288), resolved against the page's URL; null when there is none. Only the registry's own
+   * origin is followed: another host would get this client's requests (and learn the
+   * repository and subject) on the registry's word alone.
+   */
+  private URI nextPage(HttpResponse<?> r, String what) throws RegistryException {
+    String target = null;
+    for (String header : r.headers().allValues("Link")) {
+      try {
+        target = nextLinkTarget(header);
+      } catch (IllegalArgumentException e) {
+        throw new RegistryException(r.statusCode(), null, "malformed Link header \""
+            + abbreviate(header) + "\": " + e.getMessage(), what);
+      }
+      if (target != null) {
+        break;
+      }
+    }
+    if (target == null) {
+      return null;
+    }
+    URI next;
+    try {
+      next = r.request().uri().resolve(target);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(r.statusCode(), null, "invalid next page link <"
+          + abbreviate(target) + ">", what);
+    }
+    if (!sameOrigin(next)) {
+      throw new RegistryException(r.statusCode(), null, "the next page link <" + abbreviate(target)
+          + "> leaves the registry " + base.getScheme() + "://" + registry + "; not followed",
+          what);
+    }
+    return next;
+  }
+
+  /**
+   * The target of the first link of {@code header} whose {@code rel} names {@code next}, or
+   * null. Link values are {@code <target>} followed by {@code ;name=value} parameters (values
+   * quoted or bare), separated by commas.
+   *
+   * @throws IllegalArgumentException if the header is not of that form
+   */
+  private static String nextLinkTarget(String header) {
+    int i = 0;
+    int n = header.length();
+    while (true) {
+      while (i < n && " \t,".indexOf(header.charAt(i)) >= 0) {
+        i++;
+      }
+      if (i >= n) {
+        return null;
+      }
+      if (header.charAt(i) != '<') {
+        throw new IllegalArgumentException("a link must start with '<'");
+      }
+      int close = header.indexOf('>', i);
+      if (close < 0) {
+        throw new IllegalArgumentException("no '>' after '<'");
+      }
+      String target = header.substring(i + 1, close).strip();
+      i = close + 1;
+      boolean next = false;
+      while (i < n && header.charAt(i) != ',') {
+        char c = header.charAt(i);
+        if (c == ' ' || c == '\t' || c == ';') {
+          i++;
+          continue;
+        }
+        int nameEnd = i;
+        while (nameEnd < n && "=;, \t".indexOf(header.charAt(nameEnd)) < 0) {
+          nameEnd++;
+        }
+        String name = header.substring(i, nameEnd).toLowerCase(Locale.ROOT);
+        i = nameEnd;
+        while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == '\t')) {
+          i++;
+        }
+        String value = "";
+        if (i < n && header.charAt(i) == '=') {
+          i++;
+          while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == '\t')) {
+            i++;
+          }
+          StringBuilder v = new StringBuilder();
+          if (i < n && header.charAt(i) == '"') {
+            i++;
+            while (i < n && header.charAt(i) != '"') {
+              if (header.charAt(i) == '\\' && i + 1 < n) {
+                i++;
+              }
+              v.append(header.charAt(i++));
+            }
+            if (i >= n) {
+              throw new IllegalArgumentException("unterminated quoted parameter");
+            }
+            i++;
+          } else {
+            while (i < n && ";, \t".indexOf(header.charAt(i)) < 0) {
+              v.append(header.charAt(i++));
+            }
+          }
+          value = v.toString();
+        }
+        if (name.equals("rel")) {
+          // rel is a space-separated list of relation types, compared case-insensitively.
+          next |= List.of(value.toLowerCase(Locale.ROOT).split("[ \t]+")).contains("next");
+        }
+      }
+      if (next) {
+        return target;
+      }
+    }
+  }
+
+  /** {@code s} cut to 200 characters, for a message. */
+  private static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
   }
 
   /** The index under the fallback tag of {@code subject}, with its digest, if there is one. */
