@@ -159,6 +159,29 @@ class RegistryStoreTest {
   }
 
   @Test
+  void createOnARegistryWithTheReferrersApiNeedsNoFallbackTag() throws Exception {
+    try (ReferrersRegistry api = ReferrersRegistry.start()) {
+      RegistryClient c = RegistryClient.builder(api.address()).plainHttp(true).build();
+      RegistryStore store = RegistryStore.of(c, ImageReference.parse(api.address() + "/r/app:1"));
+      try (OciLayout layout = OciLayout.open(Vectors.layout())) {
+        ImageGraph.copy(layout, layout.image(), store, "1");
+      }
+      Descriptor image = store.resolve(null);
+      List<Descriptor> made = new SociIndexCreator(CREATE_AMD64, s -> { }).create(store, image);
+      byte[] expected = Vectors.read(Vectors.expected("create-amd64-span1m-min0")
+          .resolve("soci-index-v1.json"));
+      assertThat(made).extracting(Descriptor::digest).containsExactly(Digest.of(expected));
+      assertThat(api.requestsTo("/manifests/sha256-")).as("no fallback tag touched").isZero();
+      List<FoundSociIndex> found = FoundSociIndex.find(store, image);
+      assertThat(found).singleElement().satisfies(f -> {
+        assertThat(f.descriptor().digest()).isEqualTo(Digest.of(expected));
+        assertThat(f.descriptor().artifactType()).isEqualTo(SociIndexVersion.V1.artifactType());
+        assertThat(f.platform()).isEqualTo(Platform.parse("linux/amd64"));
+      });
+    }
+  }
+
+  @Test
   void blobsOfAnotherRepositoryOfTheRegistryAreMountedNotUploaded() throws Exception {
     RegistryStore a = pushVectorImage("mount/a", "1");
     RegistryStore b = RegistryStore.of(client, "mount/b");
