@@ -44,7 +44,7 @@ public final class LayerCache {
     return (gz[n - 4] & 0xFFL) | (gz[n - 3] & 0xFFL) << 8 | (gz[n - 2] & 0xFFL) << 16 | (gz[n - 1] & 0xFFL) << 24;
   }
 
-  private static Path dir() {
+  static Path dir() {
     String env = System.getenv("SOCI_BENCH_CACHE");
     return env != null && !env.isEmpty()
         ? Path.of(env)

@@ -27,6 +27,13 @@ final class TimedBody implements HttpResponse.BodySubscriber<InputStream> {
     return info -> new TimedBody(timeout);
   }
 
+  /**
+   * Items asked for ahead of the reader: the client's thread keeps filling while the reader
+   * works, instead of a hand-off per item; bounded, so memory stays a few of the client's
+   * buffers.
+   */
+  private static final int AHEAD = 8;
+
   /** The end of the body (an object of its own: an empty list could be a real item). */
   private static final Object END = new Object();
 
@@ -48,7 +55,7 @@ final class TimedBody implements HttpResponse.BodySubscriber<InputStream> {
   public void onSubscribe(Flow.Subscription s) {
     subscription = s;
     body.complete(new Stream());
-    s.request(1);
+    s.request(AHEAD);
   }
 
   @Override
