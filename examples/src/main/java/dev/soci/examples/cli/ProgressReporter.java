@@ -22,6 +22,7 @@ final class ProgressReporter implements TransferProgress {
   private final LongSupplier nanos;
   private final Map<Digest, Blob> active = new LinkedHashMap<>();
   private long lastDraw;
+  private boolean drawn;
   private int drawnWidth;
 
   private static final class Blob {
@@ -61,7 +62,7 @@ final class ProgressReporter implements TransferProgress {
           size(bytes), secs, size((long) (bytes / secs))));
       draw(activity, now);
       err.flush();
-    } else if (now - lastDraw >= REDRAW_NANOS) {
+    } else if (!drawn || now - lastDraw >= REDRAW_NANOS) {
       draw(activity, now);
       err.flush();
     }
@@ -69,6 +70,7 @@ final class ProgressReporter implements TransferProgress {
 
   private void draw(Activity activity, long now) {
     lastDraw = now;
+    drawn = true;
     if (active.isEmpty()) {
       return;
     }

@@ -21,6 +21,7 @@ final class WatchedInputStream extends FilterInputStream {
     this.listener = listener;
     this.activity = activity;
     this.blob = blob;
+    listener.update(activity, blob, 0, false); // the start: rates count from here
   }
 
   @Override
