@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -47,6 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * are retried on 429, 502, 503, 504 and dropped connections, with backoff. The timeout bounds
  * connecting, the wait for each response, and each read of a body (a server that stalls
  * mid-body fails the read with {@link java.net.http.HttpTimeoutException}, see {@link TimedBody}).
+ * Blobs larger than the {@linkplain Builder#chunkSize(int) chunk size} are uploaded in chunks,
+ * each resent on failure ({@link #pushBlob(String, Descriptor, InputStream)}).
  *
  * <p>Thread-safe; one instance per registry host serves every repository there.
  */
@@ -60,8 +63,15 @@ public final class RegistryClient {
 
   private static final int MAX_ERROR_BODY = 64 * 1024;
   private static final int MAX_TOKEN_BODY = 1 << 20;
+  /** Chunk size of streamed blob uploads unless {@link Builder#chunkSize(int)} says otherwise. */
+  public static final int DEFAULT_CHUNK_SIZE = 16 << 20;
+  /** The smallest chunk size {@link Builder#chunkSize(int)} takes. */
+  public static final int MIN_CHUNK_SIZE = 64 << 10;
+  /** The largest chunk size {@link Builder#chunkSize(int)} takes (each is held in memory). */
+  public static final int MAX_CHUNK_SIZE = 256 << 20;
+
   private static final int MAX_REDIRECTS = 10;
-  private static final int ATTEMPTS = 3;
+  static final int ATTEMPTS = 3;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   /** Token scope actions of a request (each its own cached token). */
   private static final String PULL = "pull";
@@ -72,6 +82,7 @@ public final class RegistryClient {
   private final URI base;
   private final Credential credential;
   private final Duration timeout;
+  private final int chunkSize;
   private final HttpClient http;
   /** Authorization header per scope ("" for Basic, which is the same for every scope). */
   private final Map<String, String> authorizations = new ConcurrentHashMap<>();
@@ -81,6 +92,7 @@ public final class RegistryClient {
     this.base = URI.create((b.plainHttp ? "http://" : "https://") + b.registry);
     this.credential = b.credential;
     this.timeout = b.timeout;
+    this.chunkSize = b.chunkSize;
     this.http = HttpClient.newBuilder()
         .connectTimeout(b.timeout)
         .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, without Authorization
@@ -437,7 +449,8 @@ public final class RegistryClient {
 
   /**
    * Uploads a blob (POST, then PUT of the content with its digest) unless the repository has it
-   * already.
+   * already. The whole body is sent within the {@linkplain Builder#timeout(Duration) timeout}:
+   * for a large blob use {@link #pushBlob(String, Descriptor, InputStream)}, which sends chunks.
    *
    * @return whether it was uploaded (false: it was there)
    */
@@ -446,14 +459,7 @@ public final class RegistryClient {
     if (blobExists(repository, blob.digest())) {
       return false;
     }
-    String start = "POST " + registry + "/" + repository + " blobs/uploads/";
-    HttpResponse<InputStream> r = send(repository, PUSH, false, () -> request(repository,
-        "blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()), start);
-    URI location;
-    try (InputStream body = r.body()) {
-      checkStatus(r, body, start, 202);
-      location = uploadLocation(r, start);
-    }
+    URI location = startUpload(repository);
     String put = "PUT " + registry + "/" + repository + " blob upload of " + blob.digest();
     URI target = withQuery(location, "digest=" + URLEncoder.encode(blob.digest().toString(),
         StandardCharsets.UTF_8));
@@ -466,9 +472,54 @@ public final class RegistryClient {
     return true;
   }
 
-  /** {@link #pushBlob(String, Descriptor, HttpRequest.BodyPublisher)} from a file. */
+  /**
+   * Uploads a blob read from {@code content} in chunks of the {@linkplain Builder#chunkSize(int)
+   * chunk size} (POST, a PATCH per chunk, then a PUT with the digest and no body), unless the
+   * repository has it already (then nothing is read). Each chunk is held in memory until the
+   * registry confirms it, and sent again from where the registry says it stopped when its PATCH
+   * fails (a dropped connection, 429, 5xx); each PATCH must complete within the {@linkplain
+   * Builder#timeout(Duration) timeout}. The bytes are hashed as they are read: content whose
+   * size or digest differs from {@code blob} is never committed. The stream is not closed.
+   *
+   * @return whether it was uploaded (false: it was there)
+   * @throws dev.soci.oci.layout.BlobMismatchException if the content does not match {@code blob}
+   * @throws RegistryException if the registry refuses a request, or a chunk cannot be resent
+   *     (the registry cannot say how much of it arrived)
+   */
+  public boolean pushBlob(String repository, Descriptor blob, InputStream content)
+      throws IOException {
+    if (blobExists(repository, blob.digest())) {
+      return false;
+    }
+    URI location = startUpload(repository);
+    new ChunkedUpload((idempotent, factory, what) -> send(repository, PUSH, idempotent, factory,
+        what), timeout, location, blob, registry + "/" + repository).run(content, chunkSize);
+    return true;
+  }
+
+  /**
+   * Uploads a blob from a file: in one PUT when it is at most the {@linkplain
+   * Builder#chunkSize(int) chunk size}, else in chunks, as {@link #pushBlob(String, Descriptor,
+   * InputStream)} does (the request timeout bounds sending a whole body).
+   */
   public boolean pushBlob(String repository, Descriptor blob, Path file) throws IOException {
-    return pushBlob(repository, blob, HttpRequest.BodyPublishers.ofFile(file));
+    if (Files.size(file) <= chunkSize) {
+      return pushBlob(repository, blob, HttpRequest.BodyPublishers.ofFile(file));
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return pushBlob(repository, blob, in);
+    }
+  }
+
+  /** Opens an upload session (POST); its Location. */
+  private URI startUpload(String repository) throws IOException {
+    String start = "POST " + registry + "/" + repository + " blobs/uploads/";
+    HttpResponse<InputStream> r = send(repository, PUSH, false, () -> request(repository,
+        "blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()), start);
+    try (InputStream body = r.body()) {
+      checkStatus(r, body, start, 202);
+      return uploadLocation(r, start);
+    }
   }
 
   /**
@@ -495,8 +546,9 @@ public final class RegistryClient {
 
   // ------------------------------------------------------------------ plumbing
 
+  /** Builds a request afresh for each attempt (a builder cannot be sent twice). */
   @FunctionalInterface
-  private interface RequestFactory {
+  interface RequestFactory {
     HttpRequest.Builder create() throws IOException;
   }
 
@@ -568,7 +620,7 @@ public final class RegistryClient {
     return uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
   }
 
-  private static void backoff(int attempt, String what) throws IOException {
+  static void backoff(int attempt, String what) throws IOException {
     try {
       Thread.sleep(100L << (2 * (attempt - 1))); // 100 ms, 400 ms
     } catch (InterruptedException e) {
@@ -703,7 +755,7 @@ public final class RegistryClient {
   }
 
   /** Throws the registry's error unless the status is {@code expected}. */
-  private static void checkStatus(HttpResponse<?> r, InputStream body, String what, int expected)
+  static void checkStatus(HttpResponse<?> r, InputStream body, String what, int expected)
       throws IOException {
     if (r.statusCode() != expected) {
       throw error(r, body, what);
@@ -711,7 +763,7 @@ public final class RegistryClient {
   }
 
   /** The error a response reports: its status and the first error of its body, if any. */
-  private static RegistryException error(HttpResponse<?> r, InputStream body, String what)
+  static RegistryException error(HttpResponse<?> r, InputStream body, String what)
       throws IOException {
     int status = r.statusCode();
     String code = null;
@@ -757,7 +809,7 @@ public final class RegistryClient {
     return out.toByteArray();
   }
 
-  private static URI uploadLocation(HttpResponse<?> r, String what) throws RegistryException {
+  static URI uploadLocation(HttpResponse<?> r, String what) throws RegistryException {
     String location = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException(
         r.statusCode(), null, "upload started without a Location", what));
     try {
@@ -771,7 +823,7 @@ public final class RegistryClient {
     }
   }
 
-  private static URI withQuery(URI uri, String query) {
+  static URI withQuery(URI uri, String query) {
     String s = uri.toString();
     return URI.create(s + (uri.getRawQuery() == null ? "?" : "&") + query);
   }
@@ -809,6 +861,7 @@ public final class RegistryClient {
     private boolean plainHttp;
     private Credential credential;
     private Duration timeout = Duration.ofSeconds(60);
+    private int chunkSize = DEFAULT_CHUNK_SIZE;
 
     private Builder(String registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -832,6 +885,21 @@ public final class RegistryClient {
         throw new IllegalArgumentException("timeout must be positive: " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * The chunk size of streamed blob uploads, from {@link RegistryClient#MIN_CHUNK_SIZE} (64 KiB)
+     * to {@link RegistryClient#MAX_CHUNK_SIZE} (256 MiB); {@link
+     * RegistryClient#DEFAULT_CHUNK_SIZE} (16 MiB) by default. One chunk is held in memory per
+     * upload, and must be sent within the timeout.
+     */
+    public Builder chunkSize(int bytes) {
+      if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
+        throw new IllegalArgumentException("chunk size must be from " + MIN_CHUNK_SIZE + " to "
+            + MAX_CHUNK_SIZE + " bytes: " + bytes);
+      }
+      this.chunkSize = bytes;
       return this;
     }
 
