@@ -84,6 +84,7 @@ public final class RegistryClient {
   private final Duration timeout;
   private final int chunkSize;
   private final HttpClient http;
+  private final EnvProxySelector proxies;
   /** Authorization header per scope ("" for Basic, which is the same for every scope). */
   private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
@@ -93,8 +94,10 @@ public final class RegistryClient {
     this.credential = b.credential;
     this.timeout = b.timeout;
     this.chunkSize = b.chunkSize;
+    this.proxies = EnvProxySelector.of(b.environment);
     this.http = HttpClient.newBuilder()
         .connectTimeout(b.timeout)
+        .proxy(proxies)
         .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, without Authorization
         .version(HttpClient.Version.HTTP_1_1)
         .build();
@@ -578,7 +581,7 @@ public final class RegistryClient {
       }
       HttpResponse<InputStream> r;
       try {
-        r = http.send(built, TimedBody.handler(timeout));
+        r = http.send(viaProxy(built, what), TimedBody.handler(timeout));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted: " + what);
@@ -608,6 +611,24 @@ public final class RegistryClient {
       }
       return r;
     }
+  }
+
+  /**
+   * {@code request} as it goes to the proxy the environment names for it: with {@code
+   * Proxy-Authorization} when the proxy URL has credentials (plain HTTP only).
+   *
+   * @throws RegistryException when that proxy cannot be used (it is never bypassed)
+   */
+  private HttpRequest viaProxy(HttpRequest request, String what) throws RegistryException {
+    EnvProxySelector.Route route = proxies.route(request.uri());
+    if (route.refusal() != null) {
+      throw new RegistryException(0, null, route.refusal(), what);
+    }
+    if (route.proxyAuthorization() == null) {
+      return request;
+    }
+    return HttpRequest.newBuilder(request, (k, v) -> true)
+        .header("Proxy-Authorization", route.proxyAuthorization()).build();
   }
 
   /** Whether {@code uri} is the registry itself: scheme, host and port. */
@@ -691,7 +712,7 @@ public final class RegistryClient {
     String tokenWhat = "GET token from " + uri.getHost() + " for " + scope;
     HttpResponse<InputStream> r;
     try {
-      r = http.send(b.build(), TimedBody.handler(timeout));
+      r = http.send(viaProxy(b.build(), tokenWhat), TimedBody.handler(timeout));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted: " + tokenWhat);
@@ -743,7 +764,7 @@ public final class RegistryClient {
         b.header("Authorization", auth.get());
       }
       try {
-        r = http.send(b.build(), TimedBody.handler(timeout));
+        r = http.send(viaProxy(b.build(), what), TimedBody.handler(timeout));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted: " + what);
@@ -862,6 +883,7 @@ public final class RegistryClient {
     private Credential credential;
     private Duration timeout = Duration.ofSeconds(60);
     private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private Map<String, String> environment = System.getenv();
 
     private Builder(String registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -900,6 +922,21 @@ public final class RegistryClient {
             + MAX_CHUNK_SIZE + " bytes: " + bytes);
       }
       this.chunkSize = bytes;
+      return this;
+    }
+
+    /**
+     * The environment whose proxy variables route requests, as Go's {@code
+     * ProxyFromEnvironment} (Docker, containerd) reads them: {@code HTTPS_PROXY} for https,
+     * {@code HTTP_PROXY} for http (or their lower-case forms), except for hosts {@code NO_PROXY}
+     * names and, always, {@code localhost} and loopback addresses. Only {@code http://} proxies
+     * are supported; credentials in the proxy URL only for plain-HTTP requests (the JDK sends no
+     * Basic credentials through a {@code CONNECT} tunnel). A request whose proxy cannot be used
+     * fails with a {@link RegistryException} rather than going direct. {@link System#getenv()}
+     * by default.
+     */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
       return this;
     }
 
