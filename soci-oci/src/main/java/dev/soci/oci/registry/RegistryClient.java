@@ -95,12 +95,17 @@ public final class RegistryClient {
     this.timeout = b.timeout;
     this.chunkSize = b.chunkSize;
     this.proxies = EnvProxySelector.of(b.environment);
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder http = HttpClient.newBuilder()
         .connectTimeout(b.timeout)
         .proxy(proxies)
         .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, without Authorization
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+        .version(HttpClient.Version.HTTP_1_1);
+    if (b.insecure) {
+      http.sslContext(TlsContexts.trustingAll());
+    } else if (b.sslContext != null) {
+      http.sslContext(b.sslContext);
+    }
+    this.http = http.build();
   }
 
   /** A builder for a client of {@code registry} (a host with optional port). */
@@ -586,12 +591,13 @@ public final class RegistryClient {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted: " + what);
       } catch (IOException e) {
-        if (idempotent && attempt < ATTEMPTS) {
+        String tls = TlsContexts.describe(e, registry);
+        if (idempotent && attempt < ATTEMPTS && tls == null) { // a handshake fails again
           backoff(attempt, what);
           continue;
         }
-        throw new RegistryException(0, null, "no answer from " + registry + ": "
-            + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), what);
+        throw new RegistryException(0, null, tls != null ? tls : "no answer from " + registry
+            + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), what);
       }
       int status = r.statusCode();
       if (status == 401 && !challenged) {
@@ -717,8 +723,9 @@ public final class RegistryClient {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted: " + tokenWhat);
     } catch (IOException e) {
-      throw new RegistryException(0, null, "no answer from the token server: " + e.getMessage(),
-          tokenWhat);
+      String tls = TlsContexts.describe(e, uri.getHost());
+      throw new RegistryException(0, null, tls != null ? tls : "no answer from the token server: "
+          + e.getMessage(), tokenWhat);
     }
     try (InputStream body = r.body()) {
       checkStatus(r, body, tokenWhat, 200);
@@ -884,6 +891,8 @@ public final class RegistryClient {
     private Duration timeout = Duration.ofSeconds(60);
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private Map<String, String> environment = System.getenv();
+    private javax.net.ssl.SSLContext sslContext;
+    private boolean insecure;
 
     private Builder(String registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -937,6 +946,29 @@ public final class RegistryClient {
      */
     public Builder environment(Map<String, String> environment) {
       this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * Trusts the certificates of the PEM bundle {@code pemBundle} (a private registry's CA, or
+     * its self-signed certificate) besides the JDK's default CAs; host names are still verified.
+     * The file is read now.
+     *
+     * @throws dev.soci.oci.OciException if it holds no certificate or is larger than 8 MiB
+     */
+    public Builder caCertificates(Path pemBundle) throws IOException {
+      this.sslContext = TlsContexts.withCertificates(pemBundle);
+      return this;
+    }
+
+    /**
+     * TLS without any verification: every certificate is accepted, for any host name (for this
+     * client only; the JVM-wide {@code jdk.internal.httpclient.disableHostnameVerification} is
+     * not needed). Anyone on the path can then read and change the traffic: for test
+     * registries only. Overrides {@link #caCertificates(Path)}; off by default.
+     */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
       return this;
     }
 

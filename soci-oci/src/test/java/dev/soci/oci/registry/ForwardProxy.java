@@ -36,6 +36,8 @@ final class ForwardProxy implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Open connections, closed by {@link #close()} (a tunnel's pumps block in reads). */
+  private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Each request line, in order. */
   final List<String> requestLines = Collections.synchronizedList(new ArrayList<>());
   /** Each {@code Proxy-Authorization} value received ("" where there was none). */
@@ -55,6 +57,7 @@ final class ForwardProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket s = server.accept();
+        open.add(s);
         s.setSoTimeout(20_000); // bounded: a stuck exchange ends
         pool.execute(() -> handle(s));
       } catch (IOException e) {
@@ -120,11 +123,12 @@ final class ForwardProxy implements AutoCloseable {
   }
 
   /** {@code host:port}, with {@link #ALIAS} at 127.0.0.1. */
-  private static Socket connect(String authority) throws IOException {
+  private Socket connect(String authority) throws IOException {
     int colon = authority.lastIndexOf(':');
     String host = authority.substring(0, colon);
     int port = Integer.parseInt(authority.substring(colon + 1));
     Socket s = new Socket(host.equals(ALIAS) ? "127.0.0.1" : host, port);
+    open.add(s);
     s.setSoTimeout(20_000);
     return s;
   }
@@ -176,6 +180,9 @@ final class ForwardProxy implements AutoCloseable {
   @Override
   public void close() throws IOException, InterruptedException {
     server.close();
+    for (Socket s : open) {
+      s.close();
+    }
     pool.shutdownNow();
     pool.awaitTermination(10, TimeUnit.SECONDS);
   }
