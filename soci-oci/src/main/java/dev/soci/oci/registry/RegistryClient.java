@@ -26,13 +26,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A client of one registry's OCI distribution API, on the JDK's {@code java.net.http}.
@@ -62,7 +60,6 @@ public final class RegistryClient {
       MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
 
   private static final int MAX_ERROR_BODY = 64 * 1024;
-  private static final int MAX_TOKEN_BODY = 1 << 20;
   /** Chunk size of streamed blob uploads unless {@link Builder#chunkSize(int)} says otherwise. */
   public static final int DEFAULT_CHUNK_SIZE = 16 << 20;
   /** The smallest chunk size {@link Builder#chunkSize(int)} takes. */
@@ -80,18 +77,15 @@ public final class RegistryClient {
 
   private final String registry;
   private final URI base;
-  private final Credential credential;
   private final Duration timeout;
   private final int chunkSize;
   private final HttpClient http;
   private final EnvProxySelector proxies;
-  /** Authorization header per scope ("" for Basic, which is the same for every scope). */
-  private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+  private final Authorizer authorizer;
 
   private RegistryClient(Builder b) {
     this.registry = b.registry;
     this.base = URI.create((b.plainHttp ? "http://" : "https://") + b.registry);
-    this.credential = b.credential;
     this.timeout = b.timeout;
     this.chunkSize = b.chunkSize;
     this.proxies = EnvProxySelector.of(b.environment);
@@ -106,6 +100,14 @@ public final class RegistryClient {
       http.sslContext(b.sslContext);
     }
     this.http = http.build();
+    this.authorizer = new Authorizer(b.credential, b.plainHttp, b.timeout, (request, what) -> {
+      try {
+        return this.http.send(viaProxy(request, what), TimedBody.handler(timeout));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted: " + what);
+      }
+    });
   }
 
   /** A builder for a client of {@code registry} (a host with optional port). */
@@ -579,7 +581,7 @@ public final class RegistryClient {
     for (int attempt = 1; ; attempt++) {
       HttpRequest.Builder b = factory.create();
       HttpRequest built = b.build();
-      String auth = authorizations.getOrDefault(scope, authorizations.get(""));
+      String auth = authorizer.header(scope);
       if (auth != null && sameOrigin(built.uri())) {
         // Never to another host (an upload Location may name one), nor over another scheme.
         built = HttpRequest.newBuilder(built, (k, v) -> true).header("Authorization", auth).build();
@@ -603,7 +605,7 @@ public final class RegistryClient {
       if (status == 401 && !challenged) {
         challenged = true;
         String header = r.headers().firstValue("WWW-Authenticate").orElse("");
-        if (authorize(header, scope, what)) {
+        if (authorizer.answer(header, scope, what)) {
           r.body().close();
           continue;
         }
@@ -653,93 +655,6 @@ public final class RegistryClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted: " + what);
-    }
-  }
-
-  /**
-   * Works out the Authorization header a challenge asks for, and caches it; false when there is
-   * nothing to send (no challenge this client can answer, or no credential for Basic).
-   */
-  private boolean authorize(String header, String scope, String what) throws IOException {
-    List<AuthChallenge> challenges;
-    try {
-      challenges = AuthChallenge.parse(header);
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException(401, "UNAUTHORIZED", e.getMessage(), what);
-    }
-    for (AuthChallenge c : challenges) {
-      if (c.scheme().equals("bearer")) {
-        String realm = c.param("realm").orElseThrow(() -> new RegistryException(401,
-            "UNAUTHORIZED", "Bearer challenge without a realm", what));
-        String tokenScope = c.param("scope").orElse(scope);
-        authorizations.put(scope, "Bearer " + token(realm, c.param("service").orElse(null),
-            tokenScope, what));
-        return true;
-      }
-    }
-    for (AuthChallenge c : challenges) {
-      if (c.scheme().equals("basic") && credential != null && !credential.isIdentityToken()) {
-        authorizations.put("", basic(credential));
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String basic(Credential c) {
-    return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.secret())
-        .getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A token from the realm (Docker's token protocol: GET with Basic credentials). */
-  private String token(String realm, String service, String scope, String what)
-      throws IOException {
-    StringBuilder q = new StringBuilder();
-    if (service != null) {
-      q.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
-    }
-    q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-    URI uri;
-    HttpRequest.Builder b;
-    try {
-      uri = withQuery(URI.create(realm), q.toString());
-      b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException(401, "UNAUTHORIZED", "invalid token realm " + realm, what);
-    }
-    if (!"https".equals(uri.getScheme()) && !base.getScheme().equals("http")) {
-      // Credentials of a TLS registry never go to a realm in clear text.
-      throw new RegistryException(401, "UNAUTHORIZED", "the token realm " + realm
-          + " is not https (plain HTTP is used only when asked for)", what);
-    }
-    if (credential != null && !credential.isIdentityToken()) {
-      b.header("Authorization", basic(credential));
-    }
-    String tokenWhat = "GET token from " + uri.getHost() + " for " + scope;
-    HttpResponse<InputStream> r;
-    try {
-      r = http.send(viaProxy(b.build(), tokenWhat), TimedBody.handler(timeout));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted: " + tokenWhat);
-    } catch (IOException e) {
-      String tls = TlsContexts.describe(e, uri.getHost());
-      throw new RegistryException(0, null, tls != null ? tls : "no answer from the token server: "
-          + e.getMessage(), tokenWhat);
-    }
-    try (InputStream body = r.body()) {
-      checkStatus(r, body, tokenWhat, 200);
-      JsonNode json = MAPPER.readTree(readBounded(body, MAX_TOKEN_BODY, "token response"));
-      JsonNode token = json == null ? null : json.has("token") ? json.get("token")
-          : json.get("access_token");
-      if (token == null || !token.isTextual() || token.asText().isEmpty()) {
-        throw new RegistryException(r.statusCode(), null, "the token response holds no token",
-            tokenWhat);
-      }
-      return token.asText();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new RegistryException(r.statusCode(), null, "the token response is not JSON",
-          tokenWhat);
     }
   }
 
@@ -824,7 +739,7 @@ public final class RegistryClient {
     return new RegistryException(status, code, message.replace('\n', ' '), what);
   }
 
-  private static byte[] readBounded(InputStream in, int max, String what) throws IOException {
+  static byte[] readBounded(InputStream in, int max, String what) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buf = new byte[16 * 1024];
     int n;

@@ -1,0 +1,144 @@
+package dev.soci.oci.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.soci.oci.registry.DockerConfig.Credential;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code Authorization} a client's requests carry: it answers a registry's {@code
+ * WWW-Authenticate} challenge (a {@code Bearer} one with a token from its realm, for the
+ * challenge's service and scope; a {@code Basic} one with the credential) and keeps the answer,
+ * per scope for tokens.
+ */
+final class Authorizer {
+  /** Sends one request as it is (no challenge answering, no retry). */
+  @FunctionalInterface
+  interface Transport {
+    HttpResponse<InputStream> send(HttpRequest request, String what) throws IOException;
+  }
+
+  private static final int MAX_TOKEN_BODY = 1 << 20;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Credential credential;
+  private final boolean plainHttp;
+  private final Duration timeout;
+  private final Transport transport;
+  /** Authorization header per scope ("" for Basic, which is the same for every scope). */
+  private final Map<String, String> cache = new ConcurrentHashMap<>();
+
+  /**
+   * @param credential the credential, or null (anonymous)
+   * @param plainHttp whether the registry is plain HTTP (then so may its token realm be)
+   */
+  Authorizer(Credential credential, boolean plainHttp, Duration timeout, Transport transport) {
+    this.credential = credential;
+    this.plainHttp = plainHttp;
+    this.timeout = timeout;
+    this.transport = transport;
+  }
+
+  /** The header for a request of {@code scope}, or null when none is known yet. */
+  String header(String scope) {
+    return cache.getOrDefault(scope, cache.get(""));
+  }
+
+  /**
+   * Works out the Authorization header a challenge asks for, and caches it; false when there is
+   * nothing to send (no challenge this client can answer, or no credential for Basic).
+   */
+  boolean answer(String challenge, String scope, String what) throws IOException {
+    List<AuthChallenge> challenges;
+    try {
+      challenges = AuthChallenge.parse(challenge);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(401, "UNAUTHORIZED", e.getMessage(), what);
+    }
+    for (AuthChallenge c : challenges) {
+      if (c.scheme().equals("bearer")) {
+        String realm = c.param("realm").orElseThrow(() -> new RegistryException(401,
+            "UNAUTHORIZED", "Bearer challenge without a realm", what));
+        String tokenScope = c.param("scope").orElse(scope);
+        cache.put(scope, "Bearer " + token(realm, c.param("service").orElse(null), tokenScope,
+            what));
+        return true;
+      }
+    }
+    for (AuthChallenge c : challenges) {
+      if (c.scheme().equals("basic") && credential != null && !credential.isIdentityToken()) {
+        cache.put("", basic(credential));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String basic(Credential c) {
+    return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.secret())
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A token from the realm (Docker's token protocol: GET with Basic credentials). */
+  private String token(String realm, String service, String scope, String what)
+      throws IOException {
+    StringBuilder q = new StringBuilder();
+    if (service != null) {
+      q.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
+    }
+    q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+    URI uri;
+    HttpRequest.Builder b;
+    try {
+      uri = RegistryClient.withQuery(URI.create(realm), q.toString());
+      b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(401, "UNAUTHORIZED", "invalid token realm " + realm, what);
+    }
+    if (!"https".equals(uri.getScheme()) && !plainHttp) {
+      // Credentials of a TLS registry never go to a realm in clear text.
+      throw new RegistryException(401, "UNAUTHORIZED", "the token realm " + realm
+          + " is not https (plain HTTP is used only when asked for)", what);
+    }
+    if (credential != null && !credential.isIdentityToken()) {
+      b.header("Authorization", basic(credential));
+    }
+    String tokenWhat = "GET token from " + uri.getHost() + " for " + scope;
+    HttpResponse<InputStream> r;
+    try {
+      r = transport.send(b.build(), tokenWhat);
+    } catch (java.io.InterruptedIOException | RegistryException e) {
+      throw e;
+    } catch (IOException e) {
+      String tls = TlsContexts.describe(e, uri.getHost());
+      throw new RegistryException(0, null, tls != null ? tls : "no answer from the token server: "
+          + e.getMessage(), tokenWhat);
+    }
+    try (InputStream body = r.body()) {
+      RegistryClient.checkStatus(r, body, tokenWhat, 200);
+      JsonNode json = MAPPER.readTree(RegistryClient.readBounded(body, MAX_TOKEN_BODY,
+          "token response"));
+      JsonNode token = json == null ? null : json.has("token") ? json.get("token")
+          : json.get("access_token");
+      if (token == null || !token.isTextual() || token.asText().isEmpty()) {
+        throw new RegistryException(r.statusCode(), null, "the token response holds no token",
+            tokenWhat);
+      }
+      return token.asText();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new RegistryException(r.statusCode(), null, "the token response is not JSON",
+          tokenWhat);
+    }
+  }
+}
