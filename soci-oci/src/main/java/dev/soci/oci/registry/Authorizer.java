@@ -21,6 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * WWW-Authenticate} challenge (a {@code Bearer} one with a token from its realm, for the
  * challenge's service and scope; a {@code Basic} one with the credential) and keeps the answer,
  * per scope for tokens.
+ *
+ * <p>A token is asked for as Docker does: with a user name and password, {@code GET
+ * realm?service=S&scope=...} with Basic credentials (or none, anonymously); with an identity
+ * token (what {@code docker login} stores for registries that issue one), an OAuth2 refresh
+ * token grant, {@code POST realm} of the form {@code grant_type=refresh_token}, {@code service},
+ * {@code scope}, {@code client_id=soci-java} and {@code refresh_token}, answered with JSON
+ * {@code access_token}. A token server that does not take that POST fails the request with a
+ * {@link RegistryException} saying so: an identity token is no password to send with GET.
  */
 final class Authorizer {
   /** Sends one request as it is (no challenge answering, no retry). */
@@ -29,6 +37,8 @@ final class Authorizer {
     HttpResponse<InputStream> send(HttpRequest request, String what) throws IOException;
   }
 
+  /** The OAuth2 {@code client_id} of identity token grants. */
+  static final String CLIENT_ID = "soci-java";
   private static final int MAX_TOKEN_BODY = 1 << 20;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -90,9 +100,10 @@ final class Authorizer {
         .getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A token from the realm (Docker's token protocol: GET with Basic credentials). */
+  /** A token from the realm: GET with Basic credentials, or the identity token's OAuth2 POST. */
   private String token(String realm, String service, String scope, String what)
       throws IOException {
+    boolean oauth = credential != null && credential.isIdentityToken();
     StringBuilder q = new StringBuilder();
     if (service != null) {
       q.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
@@ -101,8 +112,21 @@ final class Authorizer {
     URI uri;
     HttpRequest.Builder b;
     try {
-      uri = RegistryClient.withQuery(URI.create(realm), q.toString());
-      b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+      if (oauth) {
+        uri = URI.create(realm);
+        q.append("&grant_type=refresh_token&client_id=").append(CLIENT_ID)
+            .append("&refresh_token=")
+            .append(URLEncoder.encode(credential.secret(), StandardCharsets.UTF_8));
+        b = HttpRequest.newBuilder(uri).timeout(timeout)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(q.toString(), StandardCharsets.UTF_8));
+      } else {
+        uri = RegistryClient.withQuery(URI.create(realm), q.toString());
+        b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+      }
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("no host");
+      }
     } catch (IllegalArgumentException e) {
       throw new RegistryException(401, "UNAUTHORIZED", "invalid token realm " + realm, what);
     }
@@ -111,10 +135,11 @@ final class Authorizer {
       throw new RegistryException(401, "UNAUTHORIZED", "the token realm " + realm
           + " is not https (plain HTTP is used only when asked for)", what);
     }
-    if (credential != null && !credential.isIdentityToken()) {
+    if (credential != null && !oauth) {
       b.header("Authorization", basic(credential));
     }
-    String tokenWhat = "GET token from " + uri.getHost() + " for " + scope;
+    String tokenWhat = (oauth ? "POST identity token to " : "GET token from ") + uri.getHost()
+        + " for " + scope;
     HttpResponse<InputStream> r;
     try {
       r = transport.send(b.build(), tokenWhat);
@@ -126,6 +151,9 @@ final class Authorizer {
           + e.getMessage(), tokenWhat);
     }
     try (InputStream body = r.body()) {
+      if (oauth && r.statusCode() != 200) {
+        throw refused(r, body, tokenWhat);
+      }
       RegistryClient.checkStatus(r, body, tokenWhat, 200);
       JsonNode json = MAPPER.readTree(RegistryClient.readBounded(body, MAX_TOKEN_BODY,
           "token response"));
@@ -140,5 +168,31 @@ final class Authorizer {
       throw new RegistryException(r.statusCode(), null, "the token response is not JSON",
           tokenWhat);
     }
+  }
+
+  /**
+   * Why the token server did not exchange the identity token: no OAuth2 POST there (404, 405,
+   * as some servers answer), or its OAuth2 error ({@code {"error":"invalid_grant"}}).
+   */
+  private static RegistryException refused(HttpResponse<?> r, InputStream body, String what) {
+    int status = r.statusCode();
+    if (status == 404 || status == 405) {
+      return new RegistryException(status, null, "the token server does not take identity tokens"
+          + " (no OAuth2 POST)", what);
+    }
+    String error = null;
+    try {
+      JsonNode json = MAPPER.readTree(RegistryClient.readBounded(body, MAX_TOKEN_BODY,
+          "token error"));
+      if (json != null && json.path("error").isTextual()) {
+        error = json.get("error").asText();
+      }
+    } catch (IOException unreadable) {
+      // The status says enough.
+    }
+    String detail = "the token server refused the identity token"
+        + (error != null ? ": " + error.replaceAll("[\\r\\n]", " ") : "");
+    return new RegistryException(status, status == 401 ? "UNAUTHORIZED" : null,
+        detail.length() > 300 ? detail.substring(0, 300) + "…" : detail, what);
   }
 }

@@ -38,7 +38,8 @@ import java.util.Optional;
  * <p>Authentication follows the registry's {@code WWW-Authenticate} challenge: anonymous first;
  * on 401 a {@code Basic} challenge is answered with the credential, a {@code Bearer} one with a
  * token from its realm (for the challenge's service and scope, with the credential when there
- * is one), cached per scope; the request is retried once. Manifests are requested with every
+ * is one; an identity token is exchanged by an OAuth2 refresh-token grant, {@code POST} to the
+ * realm with {@code client_id=soci-java}), cached per scope; the request is retried once. Manifests are requested with every
  * manifest and index type in {@code Accept} (registries answer 404, or another manifest, to a
  * narrower one), bounded at {@link #MAX_MANIFEST_SIZE} and checked against the digest they were
  * asked by; blobs are streamed and verified against their descriptor. Redirects are followed
