@@ -13,17 +13,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code Authorization} a client's requests carry: it answers a registry's {@code
  * WWW-Authenticate} challenge (a {@code Bearer} one with a token from its realm, for the
- * challenge's service and scope; a {@code Basic} one with the credential) and keeps the answer,
- * per scope for tokens.
+ * challenge's service and the scopes the request needs plus those the challenge names; a {@code
+ * Basic} one with the credential) and keeps the answer, per set of scopes for tokens. A
+ * cross-repository mount needs {@code repository:<to>:pull,push} and {@code
+ * repository:<from>:pull} in one token.
  *
  * <p>A token is asked for as Docker does: with a user name and password, {@code GET
- * realm?service=S&scope=...} with Basic credentials (or none, anonymously); with an identity
+ * realm?service=S&scope=A&scope=B} with Basic credentials (or none, anonymously); with an identity
  * token (what {@code docker login} stores for registries that issue one), an OAuth2 refresh
  * token grant, {@code POST realm} of the form {@code grant_type=refresh_token}, {@code service},
  * {@code scope}, {@code client_id=soci-java} and {@code refresh_token}, answered with JSON
@@ -60,16 +66,16 @@ final class Authorizer {
     this.transport = transport;
   }
 
-  /** The header for a request of {@code scope}, or null when none is known yet. */
-  String header(String scope) {
-    return cache.getOrDefault(scope, cache.get(""));
+  /** The header for a request needing {@code scopes}, or null when none is known yet. */
+  String header(List<String> scopes) {
+    return cache.getOrDefault(String.join(" ", scopes), cache.get(""));
   }
 
   /**
    * Works out the Authorization header a challenge asks for, and caches it; false when there is
    * nothing to send (no challenge this client can answer, or no credential for Basic).
    */
-  boolean answer(String challenge, String scope, String what) throws IOException {
+  boolean answer(String challenge, List<String> scopes, String what) throws IOException {
     List<AuthChallenge> challenges;
     try {
       challenges = AuthChallenge.parse(challenge);
@@ -80,9 +86,12 @@ final class Authorizer {
       if (c.scheme().equals("bearer")) {
         String realm = c.param("realm").orElseThrow(() -> new RegistryException(401,
             "UNAUTHORIZED", "Bearer challenge without a realm", what));
-        String tokenScope = c.param("scope").orElse(scope);
-        cache.put(scope, "Bearer " + token(realm, c.param("service").orElse(null), tokenScope,
-            what));
+        // The scopes the request needs and those the challenge names (a space-separated list:
+        // distribution names both repositories of a mount there).
+        List<String> wanted = new ArrayList<>(scopes);
+        wanted.addAll(List.of(c.param("scope").orElse("").strip().split(" +")));
+        cache.put(String.join(" ", scopes), "Bearer " + token(realm,
+            c.param("service").orElse(null), merge(wanted), what));
         return true;
       }
     }
@@ -95,20 +104,55 @@ final class Authorizer {
     return false;
   }
 
+  /**
+   * {@code scopes} with the actions on each resource merged ({@code repository:a:pull} and
+   * {@code repository:a:push,pull} are {@code repository:a:pull,push}), in first-seen order.
+   */
+  static List<String> merge(List<String> scopes) {
+    Map<String, Set<String>> actions = new LinkedHashMap<>();
+    for (String s : scopes) {
+      int first = s.indexOf(':');
+      int last = s.lastIndexOf(':');
+      if (s.isBlank()) {
+        continue;
+      }
+      if (first < 0 || first == last) {
+        actions.putIfAbsent(s, null); // not type:name:actions: kept as it is
+        continue;
+      }
+      Set<String> set = actions.computeIfAbsent(s.substring(0, last), k -> new LinkedHashSet<>());
+      for (String action : s.substring(last + 1).split(",")) {
+        if (!action.isBlank()) {
+          set.add(action.strip());
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    actions.forEach((resource, set) -> out.add(set == null ? resource
+        : resource + ":" + String.join(",", set)));
+    return out;
+  }
+
   private static String basic(Credential c) {
     return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.secret())
         .getBytes(StandardCharsets.UTF_8));
   }
 
   /** A token from the realm: GET with Basic credentials, or the identity token's OAuth2 POST. */
-  private String token(String realm, String service, String scope, String what)
+  private String token(String realm, String service, List<String> scopes, String what)
       throws IOException {
     boolean oauth = credential != null && credential.isIdentityToken();
     StringBuilder q = new StringBuilder();
     if (service != null) {
       q.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
     }
-    q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+    String scope = String.join(" ", scopes);
+    if (oauth) { // OAuth2: one parameter, a space-separated list
+      q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+    } else { // Docker's GET: the parameter once per scope
+      q.append(scopes.stream().map(s -> "scope=" + URLEncoder.encode(s, StandardCharsets.UTF_8))
+          .collect(java.util.stream.Collectors.joining("&")));
+    }
     URI uri;
     HttpRequest.Builder b;
     try {

@@ -535,7 +535,8 @@ public final class RegistryClient {
 
   /**
    * Mounts blob {@code digest} from repository {@code from} of the same registry into {@code
-   * repository}, without transferring it.
+   * repository}, without transferring it. Under token auth, one token covers both: push to
+   * {@code repository} and pull from {@code from}.
    *
    * @return whether the registry mounted it (false: the caller must upload it)
    */
@@ -543,9 +544,9 @@ public final class RegistryClient {
     String what = "POST " + registry + "/" + repository + " mount of " + digest + " from " + from;
     String query = "mount=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8)
         + "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
-    HttpResponse<InputStream> r = send(repository, PUSH, false, () -> HttpRequest.newBuilder(
-        withQuery(endpoint(repository, "blobs/uploads/"), query)).timeout(timeout)
-        .POST(HttpRequest.BodyPublishers.noBody()), what);
+    HttpResponse<InputStream> r = send(List.of(scope(repository, PUSH), scope(from, PULL)), false,
+        () -> HttpRequest.newBuilder(withQuery(endpoint(repository, "blobs/uploads/"), query))
+            .timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 202) {
         return false; // an upload session was opened instead; it expires unused
@@ -577,12 +578,17 @@ public final class RegistryClient {
    */
   private HttpResponse<InputStream> send(String repository, String actions, boolean idempotent,
       RequestFactory factory, String what) throws IOException {
-    String scope = "repository:" + repository + ":" + actions;
+    return send(List.of(scope(repository, actions)), idempotent, factory, what);
+  }
+
+  /** {@link #send(String, String, boolean, RequestFactory, String)} needing {@code scopes}. */
+  private HttpResponse<InputStream> send(List<String> scopes, boolean idempotent,
+      RequestFactory factory, String what) throws IOException {
     boolean challenged = false;
     for (int attempt = 1; ; attempt++) {
       HttpRequest.Builder b = factory.create();
       HttpRequest built = b.build();
-      String auth = authorizer.header(scope);
+      String auth = authorizer.header(scopes);
       if (auth != null && sameOrigin(built.uri())) {
         // Never to another host (an upload Location may name one), nor over another scheme.
         built = HttpRequest.newBuilder(built, (k, v) -> true).header("Authorization", auth).build();
@@ -606,7 +612,7 @@ public final class RegistryClient {
       if (status == 401 && !challenged) {
         challenged = true;
         String header = r.headers().firstValue("WWW-Authenticate").orElse("");
-        if (authorizer.answer(header, scope, what)) {
+        if (authorizer.answer(header, scopes, what)) {
           r.body().close();
           continue;
         }
@@ -638,6 +644,11 @@ public final class RegistryClient {
     }
     return HttpRequest.newBuilder(request, (k, v) -> true)
         .header("Proxy-Authorization", route.proxyAuthorization()).build();
+  }
+
+  /** The token scope of {@code actions} on {@code repository}. */
+  private static String scope(String repository, String actions) {
+    return "repository:" + repository + ":" + actions;
   }
 
   /** Whether {@code uri} is the registry itself: scheme, host and port. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Token auth against the real registry with the test's token issuer: identity tokens exchanged
- * by OAuth2 refresh-token grants.
+ * by OAuth2 refresh-token grants; cross-repository mounts, whose token must cover both
+ * repositories (the issuer grants exactly the scopes asked for).
  */
 class RegistryAuthTest {
   private static final String IDENTITY_TOKEN = "identity-token-of-bob";
@@ -106,5 +107,34 @@ class RegistryAuthTest {
           assertThat(e.getMessage()).contains("does not take identity tokens");
         });
     assertThat(noOauthIssuer.getQueries).as("no fallback to GET").isEmpty();
+  }
+
+  @Test
+  void aMountAsksOneTokenForBothRepositories() throws Exception {
+    RegistryClient bob = client(registry, new Credential("bob", "builder"));
+    Descriptor d = push(bob, "mount/source", "mounted, not uploaded");
+    int before = issuer.getQueries.size();
+    assertThat(bob.mountBlob("mount/target", d.digest(), "mount/source")).isTrue();
+    List<String> queries = List.copyOf(issuer.getQueries).subList(before, issuer.getQueries.size());
+    assertThat(queries).anySatisfy(q -> assertThat(q)
+        .contains("scope=repository%3Amount%2Ftarget%3Apull%2Cpush")
+        .contains("scope=repository%3Amount%2Fsource%3Apull"));
+    try (InputStream in = bob.openBlob("mount/target", d)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("mounted, not uploaded");
+    }
+  }
+
+  @Test
+  void aMountWithAnIdentityTokenAsksBothScopesInOneGrant() throws Exception {
+    RegistryClient c = client(registry, Credential.identityToken(IDENTITY_TOKEN));
+    Descriptor d = push(c, "mount/id-source", "mounted with an identity token");
+    int before = issuer.oauthForms.size();
+    assertThat(c.mountBlob("mount/id-target", d.digest(), "mount/id-source")).isTrue();
+    List<Map<String, String>> forms = List.copyOf(issuer.oauthForms)
+        .subList(before, issuer.oauthForms.size());
+    // OAuth2 takes one scope parameter, the scopes separated by spaces.
+    assertThat(forms).anySatisfy(f -> assertThat(f.get("scope").split(" "))
+        .contains("repository:mount/id-target:pull,push", "repository:mount/id-source:pull"));
+    assertThat(c.blobExists("mount/id-target", d.digest())).isTrue();
   }
 }
