@@ -63,7 +63,13 @@ final class ChunkedUpload {
     MessageDigest md = blob.digest().newMessageDigest();
     long offset = 0;
     while (true) {
-      int n = content.readNBytes(buf, 0, buf.length);
+      int n;
+      try {
+        n = content.readNBytes(buf, 0, buf.length);
+      } catch (IOException e) {
+        cancel(); // the content failed, not the registry: close the session now
+        throw e;
+      }
       if (n == 0) {
         break;
       }

@@ -48,7 +48,10 @@ import java.util.Optional;
  * connecting, the wait for each response, and each read of a body (a server that stalls
  * mid-body fails the read with {@link java.net.http.HttpTimeoutException}, see {@link TimedBody}).
  * Blobs larger than the {@linkplain Builder#chunkSize(int) chunk size} are uploaded in chunks,
- * each resent on failure ({@link #pushBlob(String, Descriptor, InputStream)}).
+ * each resent on failure ({@link #pushBlob(String, Descriptor, InputStream)}). Requests go
+ * through the proxy the environment names, as Go's {@code ProxyFromEnvironment} picks it
+ * ({@link Builder#environment(Map)}); TLS trusts the JDK's CAs, plus those of {@link
+ * Builder#caCertificates(Path)}, or nothing is verified ({@link Builder#insecure(boolean)}).
  *
  * <p>Thread-safe; one instance per registry host serves every repository there.
  */

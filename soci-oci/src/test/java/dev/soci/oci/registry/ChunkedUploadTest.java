@@ -188,6 +188,22 @@ class ChunkedUploadTest {
   }
 
   @Test
+  void contentThatFailsToReadCancelsTheUpload() throws Exception {
+    String repo = repo();
+    byte[] content = random(2 * CHUNK, 8);
+    Descriptor d = Descriptor.forContent(MediaTypes.OCI_LAYER_TAR_GZIP, content);
+    InputStream failing = new java.io.SequenceInputStream(
+        new ByteArrayInputStream(content, 0, CHUNK + 100), new InputStream() {
+          @Override
+          public int read() throws java.io.IOException {
+            throw new java.io.IOException("disk gone");
+          }
+        });
+    assertThatThrownBy(() -> client.pushBlob(repo, d, failing)).hasMessage("disk gone");
+    assertThat(proxy.methods).endsWith("PATCH", "DELETE");
+  }
+
+  @Test
   void theChunkSizeIsBounded() {
     RegistryClient.Builder b = RegistryClient.builder("example.com");
     assertThatThrownBy(() -> b.chunkSize(RegistryClient.MIN_CHUNK_SIZE - 1))
