@@ -23,15 +23,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A client of one registry's OCI distribution API, on the JDK's {@code java.net.http}.
@@ -39,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Authentication follows the registry's {@code WWW-Authenticate} challenge: anonymous first;
  * on 401 a {@code Basic} challenge is answered with the credential, a {@code Bearer} one with a
  * token from its realm (for the challenge's service and scope, with the credential when there
- * is one), cached per scope; the request is retried once. Manifests are requested with every
+ * is one; an identity token is exchanged by an OAuth2 refresh-token grant, {@code POST} to the
+ * realm with {@code client_id=soci-java}), cached per scope; the request is retried once. Manifests are requested with every
  * manifest and index type in {@code Accept} (registries answer 404, or another manifest, to a
  * narrower one), bounded at {@link #MAX_MANIFEST_SIZE} and checked against the digest they were
  * asked by; blobs are streamed and verified against their descriptor. Redirects are followed
@@ -47,6 +47,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * are retried on 429, 502, 503, 504 and dropped connections, with backoff. The timeout bounds
  * connecting, the wait for each response, and each read of a body (a server that stalls
  * mid-body fails the read with {@link java.net.http.HttpTimeoutException}, see {@link TimedBody}).
+ * Blobs larger than the {@linkplain Builder#chunkSize(int) chunk size} are uploaded in chunks,
+ * each resent on failure ({@link #pushBlob(String, Descriptor, InputStream)}). Requests go
+ * through the proxy the environment names, as Go's {@code ProxyFromEnvironment} picks it
+ * ({@link Builder#environment(Map)}); TLS trusts the JDK's CAs, plus those of {@link
+ * Builder#caCertificates(Path)}, or nothing is verified ({@link Builder#insecure(boolean)}).
  *
  * <p>Thread-safe; one instance per registry host serves every repository there.
  */
@@ -59,9 +64,15 @@ public final class RegistryClient {
       MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
 
   private static final int MAX_ERROR_BODY = 64 * 1024;
-  private static final int MAX_TOKEN_BODY = 1 << 20;
+  /** Chunk size of streamed blob uploads unless {@link Builder#chunkSize(int)} says otherwise. */
+  public static final int DEFAULT_CHUNK_SIZE = 16 << 20;
+  /** The smallest chunk size {@link Builder#chunkSize(int)} takes. */
+  public static final int MIN_CHUNK_SIZE = 64 << 10;
+  /** The largest chunk size {@link Builder#chunkSize(int)} takes (each is held in memory). */
+  public static final int MAX_CHUNK_SIZE = 256 << 20;
+
   private static final int MAX_REDIRECTS = 10;
-  private static final int ATTEMPTS = 3;
+  static final int ATTEMPTS = 3;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   /** Token scope actions of a request (each its own cached token). */
   private static final String PULL = "pull";
@@ -70,22 +81,37 @@ public final class RegistryClient {
 
   private final String registry;
   private final URI base;
-  private final Credential credential;
   private final Duration timeout;
+  private final int chunkSize;
   private final HttpClient http;
-  /** Authorization header per scope ("" for Basic, which is the same for every scope). */
-  private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+  private final EnvProxySelector proxies;
+  private final Authorizer authorizer;
 
   private RegistryClient(Builder b) {
     this.registry = b.registry;
     this.base = URI.create((b.plainHttp ? "http://" : "https://") + b.registry);
-    this.credential = b.credential;
     this.timeout = b.timeout;
-    this.http = HttpClient.newBuilder()
+    this.chunkSize = b.chunkSize;
+    this.proxies = EnvProxySelector.of(b.environment);
+    HttpClient.Builder http = HttpClient.newBuilder()
         .connectTimeout(b.timeout)
+        .proxy(proxies)
         .followRedirects(HttpClient.Redirect.NEVER) // followed by hand, without Authorization
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+        .version(HttpClient.Version.HTTP_1_1);
+    if (b.insecure) {
+      http.sslContext(TlsContexts.trustingAll());
+    } else if (b.sslContext != null) {
+      http.sslContext(b.sslContext);
+    }
+    this.http = http.build();
+    this.authorizer = new Authorizer(b.credential, b.plainHttp, b.timeout, (request, what) -> {
+      try {
+        return this.http.send(viaProxy(request, what), TimedBody.handler(timeout));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted: " + what);
+      }
+    });
   }
 
   /** A builder for a client of {@code registry} (a host with optional port). */
@@ -622,7 +648,8 @@ public final class RegistryClient {
 
   /**
    * Uploads a blob (POST, then PUT of the content with its digest) unless the repository has it
-   * already.
+   * already. The whole body is sent within the {@linkplain Builder#timeout(Duration) timeout}:
+   * for a large blob use {@link #pushBlob(String, Descriptor, InputStream)}, which sends chunks.
    *
    * @return whether it was uploaded (false: it was there)
    */
@@ -631,14 +658,7 @@ public final class RegistryClient {
     if (blobExists(repository, blob.digest())) {
       return false;
     }
-    String start = "POST " + registry + "/" + repository + " blobs/uploads/";
-    HttpResponse<InputStream> r = send(repository, PUSH, false, () -> request(repository,
-        "blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()), start);
-    URI location;
-    try (InputStream body = r.body()) {
-      checkStatus(r, body, start, 202);
-      location = uploadLocation(r, start);
-    }
+    URI location = startUpload(repository);
     String put = "PUT " + registry + "/" + repository + " blob upload of " + blob.digest();
     URI target = withQuery(location, "digest=" + URLEncoder.encode(blob.digest().toString(),
         StandardCharsets.UTF_8));
@@ -651,14 +671,60 @@ public final class RegistryClient {
     return true;
   }
 
-  /** {@link #pushBlob(String, Descriptor, HttpRequest.BodyPublisher)} from a file. */
+  /**
+   * Uploads a blob read from {@code content} in chunks of the {@linkplain Builder#chunkSize(int)
+   * chunk size} (POST, a PATCH per chunk, then a PUT with the digest and no body), unless the
+   * repository has it already (then nothing is read). Each chunk is held in memory until the
+   * registry confirms it, and sent again from where the registry says it stopped when its PATCH
+   * fails (a dropped connection, 429, 5xx); each PATCH must complete within the {@linkplain
+   * Builder#timeout(Duration) timeout}. The bytes are hashed as they are read: content whose
+   * size or digest differs from {@code blob} is never committed. The stream is not closed.
+   *
+   * @return whether it was uploaded (false: it was there)
+   * @throws dev.soci.oci.layout.BlobMismatchException if the content does not match {@code blob}
+   * @throws RegistryException if the registry refuses a request, or a chunk cannot be resent
+   *     (the registry cannot say how much of it arrived)
+   */
+  public boolean pushBlob(String repository, Descriptor blob, InputStream content)
+      throws IOException {
+    if (blobExists(repository, blob.digest())) {
+      return false;
+    }
+    URI location = startUpload(repository);
+    new ChunkedUpload((idempotent, factory, what) -> send(repository, PUSH, idempotent, factory,
+        what), timeout, location, blob, registry + "/" + repository).run(content, chunkSize);
+    return true;
+  }
+
+  /**
+   * Uploads a blob from a file: in one PUT when it is at most the {@linkplain
+   * Builder#chunkSize(int) chunk size}, else in chunks, as {@link #pushBlob(String, Descriptor,
+   * InputStream)} does (the request timeout bounds sending a whole body).
+   */
   public boolean pushBlob(String repository, Descriptor blob, Path file) throws IOException {
-    return pushBlob(repository, blob, HttpRequest.BodyPublishers.ofFile(file));
+    if (Files.size(file) <= chunkSize) {
+      return pushBlob(repository, blob, HttpRequest.BodyPublishers.ofFile(file));
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return pushBlob(repository, blob, in);
+    }
+  }
+
+  /** Opens an upload session (POST); its Location. */
+  private URI startUpload(String repository) throws IOException {
+    String start = "POST " + registry + "/" + repository + " blobs/uploads/";
+    HttpResponse<InputStream> r = send(repository, PUSH, false, () -> request(repository,
+        "blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()), start);
+    try (InputStream body = r.body()) {
+      checkStatus(r, body, start, 202);
+      return uploadLocation(r, start);
+    }
   }
 
   /**
    * Mounts blob {@code digest} from repository {@code from} of the same registry into {@code
-   * repository}, without transferring it.
+   * repository}, without transferring it. Under token auth, one token covers both: push to
+   * {@code repository} and pull from {@code from}.
    *
    * @return whether the registry mounted it (false: the caller must upload it)
    */
@@ -666,9 +732,9 @@ public final class RegistryClient {
     String what = "POST " + registry + "/" + repository + " mount of " + digest + " from " + from;
     String query = "mount=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8)
         + "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
-    HttpResponse<InputStream> r = send(repository, PUSH, false, () -> HttpRequest.newBuilder(
-        withQuery(endpoint(repository, "blobs/uploads/"), query)).timeout(timeout)
-        .POST(HttpRequest.BodyPublishers.noBody()), what);
+    HttpResponse<InputStream> r = send(List.of(scope(repository, PUSH), scope(from, PULL)), false,
+        () -> HttpRequest.newBuilder(withQuery(endpoint(repository, "blobs/uploads/"), query))
+            .timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 202) {
         return false; // an upload session was opened instead; it expires unused
@@ -680,8 +746,9 @@ public final class RegistryClient {
 
   // ------------------------------------------------------------------ plumbing
 
+  /** Builds a request afresh for each attempt (a builder cannot be sent twice). */
   @FunctionalInterface
-  private interface RequestFactory {
+  interface RequestFactory {
     HttpRequest.Builder create() throws IOException;
   }
 
@@ -699,35 +766,41 @@ public final class RegistryClient {
    */
   private HttpResponse<InputStream> send(String repository, String actions, boolean idempotent,
       RequestFactory factory, String what) throws IOException {
-    String scope = "repository:" + repository + ":" + actions;
+    return send(List.of(scope(repository, actions)), idempotent, factory, what);
+  }
+
+  /** {@link #send(String, String, boolean, RequestFactory, String)} needing {@code scopes}. */
+  private HttpResponse<InputStream> send(List<String> scopes, boolean idempotent,
+      RequestFactory factory, String what) throws IOException {
     boolean challenged = false;
     for (int attempt = 1; ; attempt++) {
       HttpRequest.Builder b = factory.create();
       HttpRequest built = b.build();
-      String auth = authorizations.getOrDefault(scope, authorizations.get(""));
+      String auth = authorizer.header(scopes);
       if (auth != null && sameOrigin(built.uri())) {
         // Never to another host (an upload Location may name one), nor over another scheme.
         built = HttpRequest.newBuilder(built, (k, v) -> true).header("Authorization", auth).build();
       }
       HttpResponse<InputStream> r;
       try {
-        r = http.send(built, TimedBody.handler(timeout));
+        r = http.send(viaProxy(built, what), TimedBody.handler(timeout));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted: " + what);
       } catch (IOException e) {
-        if (idempotent && attempt < ATTEMPTS) {
+        String tls = TlsContexts.describe(e, registry);
+        if (idempotent && attempt < ATTEMPTS && tls == null) { // a handshake fails again
           backoff(attempt, what);
           continue;
         }
-        throw new RegistryException(0, null, "no answer from " + registry + ": "
-            + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), what);
+        throw new RegistryException(0, null, tls != null ? tls : "no answer from " + registry
+            + ": " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), what);
       }
       int status = r.statusCode();
       if (status == 401 && !challenged) {
         challenged = true;
         String header = r.headers().firstValue("WWW-Authenticate").orElse("");
-        if (authorize(header, scope, what)) {
+        if (authorizer.answer(header, scopes, what)) {
           r.body().close();
           continue;
         }
@@ -743,6 +816,29 @@ public final class RegistryClient {
     }
   }
 
+  /**
+   * {@code request} as it goes to the proxy the environment names for it: with {@code
+   * Proxy-Authorization} when the proxy URL has credentials (plain HTTP only).
+   *
+   * @throws RegistryException when that proxy cannot be used (it is never bypassed)
+   */
+  private HttpRequest viaProxy(HttpRequest request, String what) throws RegistryException {
+    EnvProxySelector.Route route = proxies.route(request.uri());
+    if (route.refusal() != null) {
+      throw new RegistryException(0, null, route.refusal(), what);
+    }
+    if (route.proxyAuthorization() == null) {
+      return request;
+    }
+    return HttpRequest.newBuilder(request, (k, v) -> true)
+        .header("Proxy-Authorization", route.proxyAuthorization()).build();
+  }
+
+  /** The token scope of {@code actions} on {@code repository}. */
+  private static String scope(String repository, String actions) {
+    return "repository:" + repository + ":" + actions;
+  }
+
   /** Whether {@code uri} is the registry itself: scheme, host and port. */
   private boolean sameOrigin(URI uri) {
     return Objects.equals(uri.getScheme(), base.getScheme())
@@ -753,98 +849,12 @@ public final class RegistryClient {
     return uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
   }
 
-  private static void backoff(int attempt, String what) throws IOException {
+  static void backoff(int attempt, String what) throws IOException {
     try {
       Thread.sleep(100L << (2 * (attempt - 1))); // 100 ms, 400 ms
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted: " + what);
-    }
-  }
-
-  /**
-   * Works out the Authorization header a challenge asks for, and caches it; false when there is
-   * nothing to send (no challenge this client can answer, or no credential for Basic).
-   */
-  private boolean authorize(String header, String scope, String what) throws IOException {
-    List<AuthChallenge> challenges;
-    try {
-      challenges = AuthChallenge.parse(header);
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException(401, "UNAUTHORIZED", e.getMessage(), what);
-    }
-    for (AuthChallenge c : challenges) {
-      if (c.scheme().equals("bearer")) {
-        String realm = c.param("realm").orElseThrow(() -> new RegistryException(401,
-            "UNAUTHORIZED", "Bearer challenge without a realm", what));
-        String tokenScope = c.param("scope").orElse(scope);
-        authorizations.put(scope, "Bearer " + token(realm, c.param("service").orElse(null),
-            tokenScope, what));
-        return true;
-      }
-    }
-    for (AuthChallenge c : challenges) {
-      if (c.scheme().equals("basic") && credential != null && !credential.isIdentityToken()) {
-        authorizations.put("", basic(credential));
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String basic(Credential c) {
-    return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.secret())
-        .getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A token from the realm (Docker's token protocol: GET with Basic credentials). */
-  private String token(String realm, String service, String scope, String what)
-      throws IOException {
-    StringBuilder q = new StringBuilder();
-    if (service != null) {
-      q.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
-    }
-    q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-    URI uri;
-    HttpRequest.Builder b;
-    try {
-      uri = withQuery(URI.create(realm), q.toString());
-      b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException(401, "UNAUTHORIZED", "invalid token realm " + realm, what);
-    }
-    if (!"https".equals(uri.getScheme()) && !base.getScheme().equals("http")) {
-      // Credentials of a TLS registry never go to a realm in clear text.
-      throw new RegistryException(401, "UNAUTHORIZED", "the token realm " + realm
-          + " is not https (plain HTTP is used only when asked for)", what);
-    }
-    if (credential != null && !credential.isIdentityToken()) {
-      b.header("Authorization", basic(credential));
-    }
-    String tokenWhat = "GET token from " + uri.getHost() + " for " + scope;
-    HttpResponse<InputStream> r;
-    try {
-      r = http.send(b.build(), TimedBody.handler(timeout));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted: " + tokenWhat);
-    } catch (IOException e) {
-      throw new RegistryException(0, null, "no answer from the token server: " + e.getMessage(),
-          tokenWhat);
-    }
-    try (InputStream body = r.body()) {
-      checkStatus(r, body, tokenWhat, 200);
-      JsonNode json = MAPPER.readTree(readBounded(body, MAX_TOKEN_BODY, "token response"));
-      JsonNode token = json == null ? null : json.has("token") ? json.get("token")
-          : json.get("access_token");
-      if (token == null || !token.isTextual() || token.asText().isEmpty()) {
-        throw new RegistryException(r.statusCode(), null, "the token response holds no token",
-            tokenWhat);
-      }
-      return token.asText();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new RegistryException(r.statusCode(), null, "the token response is not JSON",
-          tokenWhat);
     }
   }
 
@@ -876,7 +886,7 @@ public final class RegistryClient {
         b.header("Authorization", auth.get());
       }
       try {
-        r = http.send(b.build(), TimedBody.handler(timeout));
+        r = http.send(viaProxy(b.build(), what), TimedBody.handler(timeout));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted: " + what);
@@ -888,7 +898,7 @@ public final class RegistryClient {
   }
 
   /** Throws the registry's error unless the status is {@code expected}. */
-  private static void checkStatus(HttpResponse<?> r, InputStream body, String what, int expected)
+  static void checkStatus(HttpResponse<?> r, InputStream body, String what, int expected)
       throws IOException {
     if (r.statusCode() != expected) {
       throw error(r, body, what);
@@ -896,7 +906,7 @@ public final class RegistryClient {
   }
 
   /** The error a response reports: its status and the first error of its body, if any. */
-  private static RegistryException error(HttpResponse<?> r, InputStream body, String what)
+  static RegistryException error(HttpResponse<?> r, InputStream body, String what)
       throws IOException {
     int status = r.statusCode();
     String code = null;
@@ -929,7 +939,7 @@ public final class RegistryClient {
     return new RegistryException(status, code, message.replace('\n', ' '), what);
   }
 
-  private static byte[] readBounded(InputStream in, int max, String what) throws IOException {
+  static byte[] readBounded(InputStream in, int max, String what) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buf = new byte[16 * 1024];
     int n;
@@ -942,7 +952,7 @@ public final class RegistryClient {
     return out.toByteArray();
   }
 
-  private static URI uploadLocation(HttpResponse<?> r, String what) throws RegistryException {
+  static URI uploadLocation(HttpResponse<?> r, String what) throws RegistryException {
     String location = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException(
         r.statusCode(), null, "upload started without a Location", what));
     try {
@@ -956,7 +966,7 @@ public final class RegistryClient {
     }
   }
 
-  private static URI withQuery(URI uri, String query) {
+  static URI withQuery(URI uri, String query) {
     String s = uri.toString();
     return URI.create(s + (uri.getRawQuery() == null ? "?" : "&") + query);
   }
@@ -994,6 +1004,10 @@ public final class RegistryClient {
     private boolean plainHttp;
     private Credential credential;
     private Duration timeout = Duration.ofSeconds(60);
+    private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private Map<String, String> environment = System.getenv();
+    private javax.net.ssl.SSLContext sslContext;
+    private boolean insecure;
 
     private Builder(String registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -1017,6 +1031,59 @@ public final class RegistryClient {
         throw new IllegalArgumentException("timeout must be positive: " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * The chunk size of streamed blob uploads, from {@link RegistryClient#MIN_CHUNK_SIZE} (64 KiB)
+     * to {@link RegistryClient#MAX_CHUNK_SIZE} (256 MiB); {@link
+     * RegistryClient#DEFAULT_CHUNK_SIZE} (16 MiB) by default. One chunk is held in memory per
+     * upload, and must be sent within the timeout.
+     */
+    public Builder chunkSize(int bytes) {
+      if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
+        throw new IllegalArgumentException("chunk size must be from " + MIN_CHUNK_SIZE + " to "
+            + MAX_CHUNK_SIZE + " bytes: " + bytes);
+      }
+      this.chunkSize = bytes;
+      return this;
+    }
+
+    /**
+     * The environment whose proxy variables route requests, as Go's {@code
+     * ProxyFromEnvironment} (Docker, containerd) reads them: {@code HTTPS_PROXY} for https,
+     * {@code HTTP_PROXY} for http (or their lower-case forms), except for hosts {@code NO_PROXY}
+     * names and, always, {@code localhost} and loopback addresses. Only {@code http://} proxies
+     * are supported; credentials in the proxy URL only for plain-HTTP requests (the JDK sends no
+     * Basic credentials through a {@code CONNECT} tunnel). A request whose proxy cannot be used
+     * fails with a {@link RegistryException} rather than going direct. {@link System#getenv()}
+     * by default.
+     */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * Trusts the certificates of the PEM bundle {@code pemBundle} (a private registry's CA, or
+     * its self-signed certificate) besides the JDK's default CAs; host names are still verified.
+     * The file is read now.
+     *
+     * @throws dev.soci.oci.OciException if it holds no certificate or is larger than 8 MiB
+     */
+    public Builder caCertificates(Path pemBundle) throws IOException {
+      this.sslContext = TlsContexts.withCertificates(pemBundle);
+      return this;
+    }
+
+    /**
+     * TLS without any verification: every certificate is accepted, for any host name (for this
+     * client only; the JVM-wide {@code jdk.internal.httpclient.disableHostnameVerification} is
+     * not needed). Anyone on the path can then read and change the traffic: for test
+     * registries only. Overrides {@link #caCertificates(Path)}; off by default.
+     */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
       return this;
     }
 

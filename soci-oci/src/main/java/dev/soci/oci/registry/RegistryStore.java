@@ -139,10 +139,13 @@ public final class RegistryStore implements ContentStore {
     return client.openRanges(repository, blob);
   }
 
+  /**
+   * {@inheritDoc} Uploaded in chunks ({@link RegistryClient.Builder#chunkSize}), each resent
+   * after a dropped connection, and checked against its digest before the upload is committed.
+   */
   @Override
   public void putBlob(Descriptor expected, InputStream content) throws IOException {
-    client.pushBlob(repository, expected,
-        HttpRequest.BodyPublishers.ofInputStream(() -> content));
+    client.pushBlob(repository, expected, content);
   }
 
   /**

@@ -17,10 +17,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A fault-injecting HTTP proxy of our own (nothing installable here does this) between a client
  * and the real test registry: it forwards each request and, while a fault is set, answers with
  * that fault instead (a status, a truncated or corrupted body, a 200 that ignores {@code Range},
- * a body that stops half-way and stalls).
+ * a body that stops half-way and stalls, a connection dropped before or after forwarding), to
+ * every request or only to those of one method.
  */
 final class FaultProxy implements AutoCloseable {
-  enum Fault { NONE, STATUS_503, TRUNCATE, CORRUPT, IGNORE_RANGE, STALL }
+  enum Fault {
+    NONE, STATUS_503, TRUNCATE, CORRUPT, IGNORE_RANGE, STALL,
+    /** The connection is closed before the request is forwarded: the registry never sees it. */
+    DROP,
+    /** The request is forwarded, then the connection closed without its answer. */
+    LOSE_RESPONSE
+  }
 
   private static final Set<String> HOP = Set.of("connection", "content-length", "transfer-encoding",
       "host", "keep-alive", "upgrade");
@@ -33,6 +40,10 @@ final class FaultProxy implements AutoCloseable {
   /** How many more requests get the fault (then it clears); negative: all of them. */
   final AtomicInteger faultsLeft = new AtomicInteger(-1);
   final AtomicInteger requests = new AtomicInteger();
+  /** Only requests of this method get the fault; null: every request. */
+  volatile String faultMethod;
+  /** Method of every request, in order. */
+  final List<String> methods = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
   FaultProxy(String upstream) throws IOException {
     this.upstream = upstream;
@@ -52,6 +63,12 @@ final class FaultProxy implements AutoCloseable {
 
   /** Sets {@code f} for the next {@code count} requests (negative: until changed). */
   void inject(Fault f, int count) {
+    inject(f, count, null);
+  }
+
+  /** Sets {@code f} for the next {@code count} requests of {@code method} (null: any). */
+  void inject(Fault f, int count, String method) {
+    faultMethod = method;
     faultsLeft.set(count);
     fault = f;
   }
@@ -62,15 +79,17 @@ final class FaultProxy implements AutoCloseable {
    */
   void injectAfter(Fault f, int passing) {
     passUntil = requests.get() + passing;
+    faultMethod = null;
     faultsLeft.set(-1);
     fault = f;
   }
 
   private volatile int passUntil;
 
-  private Fault take() {
+  private Fault take(String method) {
     Fault f = fault;
-    if (f == Fault.NONE || requests.get() <= passUntil) {
+    String only = faultMethod;
+    if (f == Fault.NONE || only != null && !only.equals(method) || requests.get() <= passUntil) {
       return Fault.NONE;
     }
     int left = faultsLeft.getAndDecrement();
@@ -84,10 +103,14 @@ final class FaultProxy implements AutoCloseable {
   private void handle(HttpExchange x) throws IOException {
     try (x) {
       requests.incrementAndGet();
-      Fault f = take();
+      methods.add(x.getRequestMethod());
+      Fault f = take(x.getRequestMethod());
       if (f == Fault.STATUS_503) {
         x.sendResponseHeaders(503, -1);
         return;
+      }
+      if (f == Fault.DROP) {
+        throw new IOException("dropped on purpose"); // the server closes the connection
       }
       byte[] body = x.getRequestBody().readAllBytes();
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + upstream
@@ -106,7 +129,15 @@ final class FaultProxy implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IOException(e);
       }
+      if (f == Fault.LOSE_RESPONSE) {
+        throw new IOException("answer lost on purpose");
+      }
       r.headers().map().forEach((k, vs) -> {
+        if (k.equalsIgnoreCase("Location")) {
+          // The registry names itself in upload Locations: keep the client on the proxy.
+          vs = vs.stream().map(v -> v.replace("//" + upstream + "/", "//" + address() + "/"))
+              .toList();
+        }
         if (!HOP.contains(k.toLowerCase(java.util.Locale.ROOT)) && !k.startsWith(":")) {
           x.getResponseHeaders().put(k, List.copyOf(vs));
         }

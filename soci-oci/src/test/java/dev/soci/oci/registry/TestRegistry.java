@@ -46,11 +46,21 @@ public final class TestRegistry implements AutoCloseable {
 
   /** Starts one that takes Bearer tokens from {@code issuer}. */
   static TestRegistry start(Path dir, TokenIssuer issuer) throws Exception {
-    return start(dir, null, null, issuer);
+    return start(dir, null, null, issuer, null);
+  }
+
+  /** Starts one serving TLS with {@code cert} (its PEM certificate and private key). */
+  static TestRegistry startTls(Path dir, SelfSigned cert) throws Exception {
+    return start(dir, null, null, null, cert);
   }
 
   private static TestRegistry start(Path dir, String user, String password, TokenIssuer issuer)
       throws Exception {
+    return start(dir, user, password, issuer, null);
+  }
+
+  private static TestRegistry start(Path dir, String user, String password, TokenIssuer issuer,
+      SelfSigned tls) throws Exception {
     Assumptions.assumeTrue(available(), "docker-registry is not installed");
     Files.createDirectories(dir);
     Path storage = Files.createDirectories(dir.resolve("storage"));
@@ -58,7 +68,12 @@ public final class TestRegistry implements AutoCloseable {
         .append("version: 0.1\n")
         .append("log: {level: info, accesslog: {disabled: true}}\n")
         .append("storage: {filesystem: {rootdirectory: ").append(storage).append("}, delete: {enabled: true}}\n")
-        .append("http: {addr: '127.0.0.1:0', secret: test-only}\n");
+        .append("http: {addr: '127.0.0.1:0', secret: test-only");
+    if (tls != null) {
+      config.append(", tls: {certificate: ").append(tls.certificate()).append(", key: ")
+          .append(tls.key()).append('}');
+    }
+    config.append("}\n");
     if (user != null) {
       Process h = new ProcessBuilder("htpasswd", "-Bbn", user, password)
           .redirectError(ProcessBuilder.Redirect.DISCARD).start();
