@@ -250,6 +250,24 @@ class RegistryStoreTest {
   }
 
   @Test
+  void theLoggedRegistryCountsTheBytesItServes() throws Exception {
+    try (TestRegistry logged = TestRegistry.startLogged(tmp.resolve("logged"))) {
+      RegistryClient c = RegistryClient.builder(logged.address()).plainHttp(true).build();
+      byte[] blob = new byte[100_000];
+      new java.util.Random(1).nextBytes(blob);
+      Descriptor d = Descriptor.forContent(MediaTypes.OCI_LAYER_TAR, blob);
+      c.pushBlob("count/me", d, java.net.http.HttpRequest.BodyPublishers.ofByteArray(blob));
+      logged.resetBytesServed();
+      try (java.io.InputStream in = c.openBlob("count/me", d)) {
+        assertThat(in.readAllBytes()).isEqualTo(blob);
+      }
+      java.nio.ByteBuffer part = java.nio.ByteBuffer.allocate(1000);
+      c.openRanges("count/me", d).readFully(5000, part);
+      assertThat(logged.bytesServed()).isEqualTo(101_000);
+    }
+  }
+
+  @Test
   void unknownImagesAreOneClearError() throws Exception {
     RegistryStore store = RegistryStore.of(client,
         ImageReference.parse(registry.address() + "/nobody/here:1"));

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -23,10 +24,30 @@ public final class TestRegistry implements AutoCloseable {
 
   private final Process process;
   private final String address;
+  private final AtomicLong served;
+  /** An access log line (combined log format): the status, then the body's size. */
+  private static final Pattern ACCESS = Pattern.compile("HTTP/[0-9.]+\" \\d{3} (\\d+) ");
 
-  private TestRegistry(Process process, String address) {
+  private TestRegistry(Process process, String address, AtomicLong served) {
     this.process = process;
     this.address = address;
+    this.served = served;
+  }
+
+  /**
+   * Bytes of response bodies the registry logged since start or {@link #resetBytesServed()}
+   * (only with {@link #startLogged}; the log is read as it comes, so wait a moment after the
+   * last request).
+   */
+  public long bytesServed() throws InterruptedException {
+    Thread.sleep(300); // the access log line of the last response may still be in the pipe
+    return served.get();
+  }
+
+  /** Starts counting {@link #bytesServed()} from zero. */
+  public void resetBytesServed() throws InterruptedException {
+    Thread.sleep(300);
+    served.set(0);
   }
 
   /** Whether the registry binary is installed here. */
@@ -54,6 +75,14 @@ public final class TestRegistry implements AutoCloseable {
     return start(dir, null, null, null, cert);
   }
 
+  /**
+   * Starts one without authentication whose access log is on, so that {@link #bytesServed()}
+   * counts the bytes of every response body the registry sent (benchmarks of laziness).
+   */
+  public static TestRegistry startLogged(Path dir) throws Exception {
+    return start(dir, null, null, null, null, true);
+  }
+
   private static TestRegistry start(Path dir, String user, String password, TokenIssuer issuer)
       throws Exception {
     return start(dir, user, password, issuer, null);
@@ -61,12 +90,17 @@ public final class TestRegistry implements AutoCloseable {
 
   private static TestRegistry start(Path dir, String user, String password, TokenIssuer issuer,
       SelfSigned tls) throws Exception {
+    return start(dir, user, password, issuer, tls, false);
+  }
+
+  private static TestRegistry start(Path dir, String user, String password, TokenIssuer issuer,
+      SelfSigned tls, boolean accessLog) throws Exception {
     Assumptions.assumeTrue(available(), "docker-registry is not installed");
     Files.createDirectories(dir);
     Path storage = Files.createDirectories(dir.resolve("storage"));
     StringBuilder config = new StringBuilder()
         .append("version: 0.1\n")
-        .append("log: {level: info, accesslog: {disabled: true}}\n")
+        .append("log: {level: info, accesslog: {disabled: ").append(!accessLog).append("}}\n")
         .append("storage: {filesystem: {rootdirectory: ").append(storage).append("}, delete: {enabled: true}}\n")
         .append("http: {addr: '127.0.0.1:0', secret: test-only");
     if (tls != null) {
@@ -95,6 +129,7 @@ public final class TestRegistry implements AutoCloseable {
     Process p = new ProcessBuilder("/usr/bin/docker-registry", "serve", yml.toString())
         .redirectErrorStream(true).start();
     CompletableFuture<String> address = new CompletableFuture<>();
+    AtomicLong served = new AtomicLong();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
           StandardCharsets.UTF_8))) {
@@ -103,6 +138,10 @@ public final class TestRegistry implements AutoCloseable {
           Matcher m = LISTENING.matcher(line);
           if (m.find()) {
             address.complete(m.group(1));
+          }
+          Matcher a = ACCESS.matcher(line);
+          if (a.find()) {
+            served.addAndGet(Long.parseLong(a.group(1)));
           }
         }
       } catch (IOException e) {
@@ -123,7 +162,7 @@ public final class TestRegistry implements AutoCloseable {
       p.destroyForcibly();
       throw new IllegalStateException("docker-registry exited before listening");
     }
-    return new TestRegistry(p, addr);
+    return new TestRegistry(p, addr, served);
   }
 
   /** {@code 127.0.0.1:PORT}. */
