@@ -14,7 +14,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * How to reach registries named by {@code docker://} images: transport and credentials. Without
+ * How to reach registries named by {@code docker://} images: transport (TLS by default, with
+ * an extra CA bundle or without checks; plain HTTP when asked; {@code HTTPS_PROXY},
+ * {@code HTTP_PROXY} and {@code NO_PROXY} as Docker reads them) and credentials. Without
  * {@code --user}, credentials come from {@code ~/.docker/config.json} ({@code auths},
  * {@code credHelpers}, {@code credsStore}), as every container tool finds them.
  */
@@ -22,6 +24,14 @@ final class RegistryOptions {
   @Option(names = "--plain-http",
       description = "Talk to registries over plain HTTP (a local test registry).")
   boolean plainHttp;
+
+  @Option(names = "--insecure",
+      description = "Do not check registries' TLS certificates (a test registry only).")
+  boolean insecure;
+
+  @Option(names = "--ca-file", paramLabel = "PEM",
+      description = "Also trust the CA certificates in this PEM file (a private registry's CA).")
+  java.nio.file.Path caFile;
 
   @Option(names = "--user", paramLabel = "USER[:PASSWORD]",
       description = "Registry credential (else ~/.docker/config.json); without the password, "
@@ -44,6 +54,10 @@ final class RegistryOptions {
       throw new CommandLine.ParameterException(cl,
           "--user without a password needs --password-stdin");
     }
+    if (plainHttp && (insecure || caFile != null)) {
+      throw new CommandLine.ParameterException(cl,
+          "--plain-http uses no TLS: --insecure and --ca-file do not apply");
+    }
     if (user != null && user.contains(":") && passwordStdin) {
       throw new CommandLine.ParameterException(cl,
           "--user USER:PASSWORD and --password-stdin both give a password");
@@ -54,7 +68,11 @@ final class RegistryOptions {
   RegistryClient client(String registry) throws IOException {
     RegistryClient c = clients.get(registry);
     if (c == null) {
-      RegistryClient.Builder b = RegistryClient.builder(registry).plainHttp(plainHttp);
+      RegistryClient.Builder b = RegistryClient.builder(registry).plainHttp(plainHttp)
+          .insecure(insecure);
+      if (caFile != null) {
+        b.caCertificates(caFile);
+      }
       credential(registry).ifPresent(b::credential);
       c = b.build();
       clients.put(registry, c);

@@ -125,7 +125,8 @@ final class TlsContexts {
     reason = reason == null ? ssl.getClass().getSimpleName() : reason.replace('\n', ' ');
     if (reason.contains("PKIX path") || reason.contains("certification path")) {
       return "TLS with " + registry + " failed: its certificate is not trusted (" + tail(reason)
-          + "); trust its CA with caCertificates, or, for a test registry only, insecure";
+          + "); trust its CA (Builder.caCertificates, soci --ca-file) or, for a test registry"
+          + " only, skip the checks (Builder.insecure, soci --insecure)";
     }
     if (reason.contains("subject alternative") || reason.contains("No name matching")) {
       return "TLS with " + registry + " failed: its certificate does not name the host ("

@@ -17,12 +17,12 @@ import java.util.concurrent.TimeUnit;
  * @param certificate the PEM certificate
  * @param key the PEM private key
  */
-record SelfSigned(Path certificate, Path key) {
+public record SelfSigned(Path certificate, Path key) {
   /**
    * Makes one in {@code dir} for the subject alternative names {@code san} (keytool's form,
    * {@code ip:127.0.0.1,dns:registry.invalid}).
    */
-  static SelfSigned create(Path dir, String name, String san) throws Exception {
+  public static SelfSigned create(Path dir, String name, String san) throws Exception {
     Files.createDirectories(dir);
     Path ks = dir.resolve(name + ".p12");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),

@@ -61,7 +61,7 @@ public final class TestRegistry implements AutoCloseable {
   }
 
   /** Starts one that requires {@code user}/{@code password} (htpasswd, bcrypt), or none if null. */
-  static TestRegistry start(Path dir, String user, String password) throws Exception {
+  public static TestRegistry start(Path dir, String user, String password) throws Exception {
     return start(dir, user, password, null);
   }
 
@@ -71,7 +71,7 @@ public final class TestRegistry implements AutoCloseable {
   }
 
   /** Starts one serving TLS with {@code cert} (its PEM certificate and private key). */
-  static TestRegistry startTls(Path dir, SelfSigned cert) throws Exception {
+  public static TestRegistry startTls(Path dir, SelfSigned cert) throws Exception {
     return start(dir, null, null, null, cert);
   }
 
