@@ -1,5 +1,6 @@
 package dev.soci.oci.image;
 
+import dev.soci.core.IndexLimitException;
 import dev.soci.core.Sha256;
 import dev.soci.core.SociException;
 import dev.soci.oci.Descriptor;
@@ -77,6 +78,10 @@ final class WholeLayer {
         }
         try {
           tar.write(buf, 0, n);
+        } catch (IndexLimitException e) {
+          throw new ImageTreeException(name + " has more tar entries than the " + maxEntries
+              + " the image's bound on entries leaves it: raise SociImage.Builder.maxEntries if"
+              + " that is right", e);
         } catch (SociException e) {
           throw new ImageTreeException(name + " is not a tar stream this library reads: "
               + e.getMessage(), e);
