@@ -168,6 +168,9 @@ final class MergedTree {
    * {@code ""}.
    */
   static String normalize(String path) {
+    if (isNormal(path)) {
+      return path; // the usual case: no allocation
+    }
     String[] parts = path.split("/", -1);
     String[] kept = new String[parts.length];
     int n = 0;
@@ -184,6 +187,25 @@ final class MergedTree {
       kept[n++] = p;
     }
     return String.join("/", java.util.Arrays.asList(kept).subList(0, n));
+  }
+
+  /** Whether {@code path} is already in normal form: no empty, {@code .} or {@code ..} segment. */
+  private static boolean isNormal(String path) {
+    int len = path.length();
+    int start = 0;
+    while (start < len) {
+      int slash = path.indexOf('/', start);
+      int end = slash < 0 ? len : slash;
+      int n = end - start;
+      if (n == 0 || (path.charAt(start) == '.' && (n == 1 || (n == 2 && path.charAt(start + 1) == '.')))) {
+        return false;
+      }
+      if (slash == len - 1) {
+        return false; // trailing slash
+      }
+      start = end + 1;
+    }
+    return true;
   }
 
   static String join(String dir, String name) {

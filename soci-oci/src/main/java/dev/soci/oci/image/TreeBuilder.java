@@ -61,6 +61,18 @@ final class TreeBuilder {
   /** Paths in the tree now. */
   private long nodes = 1;
   private long nextKey = 1;
+  /** The last modification time parsed: the entries of a layer mostly share a few. */
+  private String lastModTime;
+  private Instant lastInstant;
+  /**
+   * The directory the last entry went into, valid while {@link #generation} is unchanged:
+   * entries of one directory come together in a tar, so most lookups of a parent end here.
+   */
+  private String lastDirPath;
+  private Node lastDir;
+  /** Advanced whenever a node is removed or replaced, which may detach {@link #lastDir}. */
+  private long generation;
+  private long lastDirGeneration = -1;
 
   TreeBuilder(List<String> layerNames, long maxEntries) {
     this.layerNames = layerNames;
@@ -138,6 +150,7 @@ final class TreeBuilder {
       } else {
         if (existing != null) {
           nodes -= count(existing);
+          generation++;
         }
         parent.children.put(name, new Node(name, parent, entry));
         nodes++;
@@ -153,6 +166,17 @@ final class TreeBuilder {
 
   /** The directory at {@code path}, implying it and its missing parents in {@code layer}. */
   private Node ensureDirectory(String path, int layer, int entry) throws ImageTreeException {
+    if (lastDirGeneration == generation && path.equals(lastDirPath)) {
+      return lastDir;
+    }
+    Node dir = walkDirectory(path, layer, entry);
+    lastDirPath = path;
+    lastDir = dir;
+    lastDirGeneration = generation;
+    return dir;
+  }
+
+  private Node walkDirectory(String path, int layer, int entry) throws ImageTreeException {
     Node cur = root;
     int start = 0;
     int len = path.length();
@@ -165,6 +189,7 @@ final class TreeBuilder {
         charge(layer, entry);
         if (child != null) {
           nodes--; // a non-directory: nothing under it
+          generation++;
         }
         String p = path.substring(0, end);
         child = new Node(c, cur, implied(p, layer));
@@ -180,6 +205,7 @@ final class TreeBuilder {
 
   /** Records the paths of a subtree a whiteout of {@code layer} removed. */
   private void removed(Node top, int layer) {
+    generation++;
     Deque<Node> todo = new ArrayDeque<>();
     todo.push(top);
     while (!todo.isEmpty()) {
@@ -230,12 +256,16 @@ final class TreeBuilder {
       case FIFO -> ImageEntry.Type.FIFO;
       case HARDLINK -> throw new IllegalStateException("hard links are resolved by the caller");
     };
-    Instant mtime;
-    try {
-      mtime = OffsetDateTime.parse(e.modTime()).toInstant();
-    } catch (DateTimeParseException ex) {
-      throw new ImageTreeException(where(layer, index, path) + ": modification time \""
-          + abbreviated(e.modTime()) + "\" is not RFC 3339", ex);
+    Instant mtime = lastInstant;
+    if (!e.modTime().equals(lastModTime)) {
+      try {
+        mtime = OffsetDateTime.parse(e.modTime()).toInstant();
+      } catch (DateTimeParseException ex) {
+        throw new ImageTreeException(where(layer, index, path) + ": modification time \""
+            + abbreviated(e.modTime()) + "\" is not RFC 3339", ex);
+      }
+      lastModTime = e.modTime();
+      lastInstant = mtime;
     }
     boolean device = type == ImageEntry.Type.CHAR_DEVICE || type == ImageEntry.Type.BLOCK_DEVICE;
     long size = switch (type) {
