@@ -15,14 +15,12 @@ import java.util.TreeMap;
 final class MergedTree {
   /** One path of the tree. Mutated only by the builder, before the tree is published. */
   static final class Node {
-    final String name;
     final Node parent;
     ImageEntry entry;
     /** Children by name, sorted; non-null exactly for directories. */
     TreeMap<String, Node> children;
 
-    Node(String name, Node parent, ImageEntry entry) {
-      this.name = name;
+    Node(Node parent, ImageEntry entry) {
       this.parent = parent;
       this.entry = entry;
       this.children = entry.isDirectory() ? new TreeMap<>() : null;

@@ -332,7 +332,8 @@ public final class SociImage implements Closeable {
 
   /**
    * The entry {@code path} leads to: symbolic links followed in every component and, unless
-   * {@link LinkOption#NOFOLLOW_LINKS} is given, in the last one (absolute targets from the image's
+   * {@link LinkOption#NOFOLLOW_LINKS} is given (and the path does not end in {@code /}, which
+   * asks for a directory, as for the kernel), in the last one (absolute targets from the image's
    * root, relative ones from the link's directory, {@code ..} never above the root). The entry's
    * {@link ImageEntry#path()} is where it lives, links resolved.
    *
@@ -344,9 +345,12 @@ public final class SociImage implements Closeable {
    */
   public ImageEntry resolve(String path, LinkOption... options) throws IOException {
     checkPath(path);
-    boolean follow = true;
-    for (LinkOption o : options) {
-      follow &= o != LinkOption.NOFOLLOW_LINKS;
+    boolean follow = path.endsWith("/");
+    if (!follow) {
+      follow = true;
+      for (LinkOption o : options) {
+        follow &= o != LinkOption.NOFOLLOW_LINKS;
+      }
     }
     return tree().resolve(path, follow).entry;
   }

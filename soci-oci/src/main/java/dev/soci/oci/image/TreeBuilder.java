@@ -77,7 +77,7 @@ final class TreeBuilder {
   TreeBuilder(List<String> layerNames, long maxEntries) {
     this.layerNames = layerNames;
     this.maxEntries = maxEntries;
-    this.root = new Node("", null, implied("", -1));
+    this.root = new Node(null, implied("", -1));
   }
 
   /** Applies the entries of layer {@code layer}, in archive order. */
@@ -152,7 +152,7 @@ final class TreeBuilder {
           nodes -= count(existing);
           generation++;
         }
-        parent.children.put(name, new Node(name, parent, entry));
+        parent.children.put(name, new Node(parent, entry));
         nodes++;
       }
       deletions.remove(path);
@@ -192,7 +192,7 @@ final class TreeBuilder {
           generation++;
         }
         String p = path.substring(0, end);
-        child = new Node(c, cur, implied(p, layer));
+        child = new Node(cur, implied(p, layer));
         cur.children.put(c, child);
         nodes++;
         deletions.remove(p);
