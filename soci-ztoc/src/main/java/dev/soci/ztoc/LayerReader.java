@@ -102,7 +102,7 @@ public final class LayerReader implements Closeable {
       spanStart[i] = ztoc.spanUncompressedStart(i);
       spanEnd[i] = ztoc.spanUncompressedEnd(i);
     }
-    this.cache = new SpanCache(b.cacheBytes, spans);
+    this.cache = b.cacheBudget != null ? new SpanCache(b.cacheBudget, spans) : new SpanCache(b.cacheBytes, spans);
     this.maxSpanBytes = b.maxSpanBytes;
     if (b.executor != null) {
       this.executor = b.executor;
@@ -299,6 +299,29 @@ public final class LayerReader implements Closeable {
       throw new NoSuchEntryException(path, path + " is not a regular file (it is a "
           + ztoc.type(entry).wireName() + ")");
     }
+    checkPlacement(entry, path);
+    return entry;
+  }
+
+  /**
+   * Checks TOC entry {@code entry}, a regular file, as {@link #regularFile} does once it has
+   * found one: its data inside the tar stream, right after a regular file's tar header. For
+   * callers that find entries themselves (the merged tree of an image's layers); {@link #read}
+   * at the entry's offset then gives its bytes.
+   *
+   * @throws IllegalArgumentException if there is no such entry or it is not a regular file
+   * @throws LayerMismatchException if the block before the data is not a regular file's header
+   */
+  public void checkRegularFile(int entry) throws IOException {
+    java.util.Objects.checkIndex(entry, ztoc.entryCount());
+    if (ztoc.type(entry) != EntryType.REG) {
+      throw new IllegalArgumentException("entry " + entry + " is not a regular file (it is a "
+          + ztoc.type(entry).wireName() + ")");
+    }
+    checkPlacement(entry, ztoc.name(entry));
+  }
+
+  private void checkPlacement(int entry, String path) throws IOException {
     long offset = ztoc.uncompressedOffset(entry);
     long size = ztoc.uncompressedSize(entry);
     if (offset < 0 || size < 0 || size > size() - offset) {
@@ -306,7 +329,6 @@ public final class LayerReader implements Closeable {
           + offset + ", past the end of the layer's tar stream (" + size() + " bytes)");
     }
     checkHeader(offset, path);
-    return entry;
   }
 
   /**
@@ -340,12 +362,16 @@ public final class LayerReader implements Closeable {
     }
   }
 
-  /** Closes the range source and stops the reader's own threads (not a caller's executor). */
+  /**
+   * Closes the range source, stops the reader's own threads (not a caller's executor) and gives
+   * its cached spans back (to a shared {@link SpanCacheBudget}, if it has one).
+   */
   @Override
   public void close() throws IOException {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+    cache.release();
     source.close();
   }
 
@@ -635,6 +661,7 @@ public final class LayerReader implements Closeable {
     private final RangeSource source;
     private long cacheBytes = DEFAULT_CACHE_BYTES;
     private int maxSpanBytes = defaultMaxSpanBytes(Runtime.getRuntime().maxMemory());
+    private SpanCacheBudget cacheBudget;
     private Executor executor;
     private int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
@@ -649,6 +676,15 @@ public final class LayerReader implements Closeable {
         throw new IllegalArgumentException("negative cache size " + bytes);
       }
       this.cacheBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Charge the decompressed spans to {@code budget}, a bound shared with other readers (the
+     * layers of one image), instead of a bound of this reader's own ({@link #cacheBytes}).
+     */
+    public Builder cacheBudget(SpanCacheBudget budget) {
+      this.cacheBudget = Objects.requireNonNull(budget, "budget");
       return this;
     }
 

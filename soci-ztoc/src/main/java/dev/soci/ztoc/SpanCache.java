@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * threads reading the same cached span do not keep invalidating each other's cache line. The
  * span evicted is the one stamped longest ago; among spans used since the same load, any may go.
  * Loads and evictions (which cost a fetch and an inflation anyway) take the lock.
+ *
+ * <p>The bound, the epoch and the lock belong to a {@link SpanCacheBudget}, which several caches
+ * (the readers of the layers of one image) may share: a load in one of them then evicts the
+ * stalest span of any of them.
  */
 final class SpanCache {
   /** Produces the decompressed bytes of a span. */
@@ -27,31 +31,44 @@ final class SpanCache {
     byte[] load(int span) throws IOException;
   }
 
-  private final long maxBytes;
+  private final SpanCacheBudget budget;
   /** Resident spans by span number; null when not cached. Written only under the lock. */
   private final AtomicReferenceArray<byte[]> spans;
   /**
-   * Epoch of each span's last use. Racy by design: a lost or stale stamp only makes eviction
-   * slightly less exact, never wrong, since it decides what to drop, not what bytes to return.
+   * Budget epoch of each span's last use. Racy by design: a lost or stale stamp only makes
+   * eviction slightly less exact, never wrong, since it decides what to drop, not what bytes to
+   * return.
    */
   private final int[] used;
-  /** Advanced (under the lock) by every load; read racily by hits. */
-  private int epoch;
-  /** Spans being loaded now, so that concurrent requests wait for one load. Guarded by this. */
+  /**
+   * Spans being loaded now, so that concurrent requests wait for one load. Guarded by the
+   * budget.
+   */
   private final Map<Integer, CompletableFuture<byte[]>> loading = new HashMap<>();
-  /** Total length of the resident spans. Guarded by this. */
+  /** Total length of this cache's resident spans. Guarded by the budget. */
   private long bytes;
+  /** Set by {@link #release}: nothing is kept any more. Guarded by the budget. */
+  private boolean released;
 
+  /** A cache with a bound of its own. */
   SpanCache(long maxBytes, int spanCount) {
-    this.maxBytes = maxBytes;
+    this(new SpanCacheBudget(maxBytes), spanCount);
+  }
+
+  /** A cache charged to {@code budget}, which other caches may share. */
+  SpanCache(SpanCacheBudget budget, int spanCount) {
+    this.budget = budget;
     this.spans = new AtomicReferenceArray<>(spanCount);
     this.used = new int[spanCount];
+    synchronized (budget) {
+      budget.members.add(this);
+    }
   }
 
   byte[] get(int span, Loader loader) throws IOException {
     byte[] cached = spans.get(span);
     if (cached != null) {
-      int e = epoch;
+      int e = budget.epoch;
       if (used[span] != e) {
         used[span] = e;
       }
@@ -61,8 +78,29 @@ final class SpanCache {
   }
 
   /** Number of bytes held now (for tests and monitoring). */
-  synchronized long size() {
-    return bytes;
+  long size() {
+    synchronized (budget) {
+      return bytes;
+    }
+  }
+
+  /**
+   * Drops every span and leaves the budget (the reader is closed): the bytes are the other
+   * members' again. Loads still running complete for their callers but are not kept.
+   */
+  void release() {
+    synchronized (budget) {
+      if (released) {
+        return;
+      }
+      released = true;
+      for (int s = 0; s < used.length; s++) {
+        spans.set(s, null);
+      }
+      budget.bytes -= bytes;
+      bytes = 0;
+      budget.members.remove(this);
+    }
   }
 
   boolean contains(int span) {
@@ -73,10 +111,10 @@ final class SpanCache {
     while (true) {
       CompletableFuture<byte[]> pending;
       boolean mine = false;
-      synchronized (this) {
+      synchronized (budget) {
         byte[] cached = spans.get(span); // loaded by another thread since the lock-free check
         if (cached != null) {
-          used[span] = epoch;
+          used[span] = budget.epoch;
           return cached;
         }
         pending = loading.get(span);
@@ -110,47 +148,57 @@ final class SpanCache {
     try {
       data = loader.load(span);
     } catch (IOException | RuntimeException | Error e) {
-      synchronized (this) {
+      synchronized (budget) {
         loading.remove(span);
       }
       boolean interrupted = e instanceof InterruptedIOException && Thread.currentThread().isInterrupted();
       pending.completeExceptionally(interrupted ? new LoaderInterrupted((IOException) e) : e);
       throw e;
     }
-    synchronized (this) {
+    synchronized (budget) {
       loading.remove(span);
-      spans.set(span, data);
-      bytes += data.length;
-      used[span] = ++epoch;
-      evict(span);
+      if (!released) {
+        spans.set(span, data);
+        bytes += data.length;
+        budget.bytes += data.length;
+        used[span] = ++budget.epoch;
+        evict(span);
+      }
     }
     pending.complete(data);
     return data;
   }
 
   /**
-   * Drops the stalest spans other than {@code keep} until the total is within the bound. A
-   * linear scan: it runs once per load, which costs milliseconds, and layers have at most a few
-   * thousand spans.
+   * Drops the stalest spans of the budget's caches, other than {@code keep} of this one, until
+   * the budget's total is within its bound. A linear scan over every member's spans: it runs
+   * once per load, which costs milliseconds, and an image has at most a few thousand spans per
+   * layer. Called with the budget's lock held.
    */
   private void evict(int keep) {
-    while (bytes > maxBytes) {
+    while (budget.bytes > budget.maxBytes()) {
+      SpanCache victimCache = null;
       int victim = -1;
       int oldest = -1;
-      for (int s = 0; s < used.length; s++) {
-        if (s != keep && spans.get(s) != null) {
-          int age = epoch - used[s]; // a difference, so that a wrapped epoch still orders
-          if (age > oldest) {
-            oldest = age;
-            victim = s;
+      for (SpanCache c : budget.members) {
+        for (int s = 0; s < c.used.length; s++) {
+          if ((c != this || s != keep) && c.spans.get(s) != null) {
+            int age = budget.epoch - c.used[s]; // a difference, so that a wrapped epoch still orders
+            if (age > oldest) {
+              oldest = age;
+              victim = s;
+              victimCache = c;
+            }
           }
         }
       }
-      if (victim < 0) {
+      if (victimCache == null) {
         return; // only the span just loaded is left: it is kept even when over the bound
       }
-      bytes -= spans.get(victim).length;
-      spans.set(victim, null);
+      int length = victimCache.spans.get(victim).length;
+      victimCache.bytes -= length;
+      budget.bytes -= length;
+      victimCache.spans.set(victim, null);
     }
   }
 

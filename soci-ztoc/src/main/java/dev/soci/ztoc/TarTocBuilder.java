@@ -145,6 +145,17 @@ public final class TarTocBuilder {
     return new TarToc(entries, endOffset);
   }
 
+  /**
+   * The entries parsed so far, in archive order: an unmodifiable view that grows as {@link
+   * #write} parses headers. An entry is added as soon as its header has been consumed, before its
+   * data: at that moment {@link #position()} is its {@link TocEntry#uncompressedOffset()}, and its
+   * data is the next {@link TocEntry#uncompressedSize()} bytes written (for regular files). So a
+   * caller streaming a layer can keep or hash file contents in the same pass.
+   */
+  public List<TocEntry> entries() {
+    return java.util.Collections.unmodifiableList(entries);
+  }
+
   /** Bytes consumed so far, up to the end of the archive. */
   public long position() {
     return pos;

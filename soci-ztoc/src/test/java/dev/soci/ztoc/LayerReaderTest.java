@@ -298,6 +298,28 @@ class LayerReaderTest {
     }
   }
 
+  @Test
+  void checkRegularFileByEntryAcceptsEveryFileAndRefusesOtherEntries() throws Exception {
+    byte[] blob = Files.readAllBytes(VECTORS.resolve("layers/tiny.tar.gz"));
+    ZtocView ztoc = ZtocView.open(ZtocBuilder.create().build(VECTORS.resolve("layers/tiny.tar.gz")).bytes());
+    try (LayerReader reader = LayerReader.open(ztoc, RangeSource.of(blob))) {
+      int files = 0;
+      for (int i = 0; i < ztoc.entryCount(); i++) {
+        if (ztoc.type(i) == EntryType.REG) {
+          reader.checkRegularFile(i);
+          files++;
+        } else {
+          int entry = i;
+          assertThatThrownBy(() -> reader.checkRegularFile(entry))
+              .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a regular file");
+        }
+      }
+      assertThat(files).isPositive();
+      assertThatThrownBy(() -> reader.checkRegularFile(ztoc.entryCount()))
+          .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+  }
+
   static byte[] uncompressed(byte[] blob, String layer) throws IOException {
     return layer.endsWith(".gz") ? new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes() : blob;
   }

@@ -100,6 +100,54 @@ class TarTocBuilderTest {
   }
 
   @Test
+  void entriesAppearAsTheirHeadersAreParsedSoAStreamingCallerCanKeepTheirData() throws Exception {
+    byte[] big = new byte[5000];
+    new java.util.Random(7).nextBytes(big);
+    byte[] t =
+        tar(
+            TarArchiveOutputStream.LONGFILE_POSIX,
+            TarArchiveOutputStream.BIGNUMBER_POSIX,
+            out -> {
+              TarArchiveEntry pax = new TarArchiveEntry("d/" + "n".repeat(150));
+              add(out, pax, "first".getBytes(StandardCharsets.UTF_8));
+              TarArchiveEntry dir = new TarArchiveEntry("d/sub/");
+              out.putArchiveEntry(dir);
+              out.closeArchiveEntry();
+              add(out, new TarArchiveEntry("d/big"), big);
+              add(out, new TarArchiveEntry("d/empty"), new byte[0]);
+            });
+    TarTocBuilder b = new TarTocBuilder();
+    java.util.Map<String, ByteArrayOutputStream> kept = new java.util.LinkedHashMap<>();
+    int seen = 0;
+    long written = 0;
+    for (int off = 0; off < t.length; off += 37) { // odd chunks: headers and data straddle them
+      int n = Math.min(37, t.length - off);
+      b.write(t, off, n);
+      long chunkEnd = written + n;
+      // Each entry parsed in this chunk starts its data at its offset; keep what the chunk holds.
+      for (; seen < b.entries().size(); seen++) {
+        kept.put(b.entries().get(seen).name(), new ByteArrayOutputStream());
+      }
+      for (TocEntry e : b.entries()) {
+        long from = Math.max(written, e.uncompressedOffset());
+        long to = Math.min(chunkEnd, e.uncompressedOffset() + e.uncompressedSize());
+        if (e.type() == EntryType.REG && from < to) {
+          kept.get(e.name()).write(t, (int) (off + from - written), (int) (to - from));
+        }
+      }
+      written = chunkEnd;
+    }
+    TarToc toc = b.finish();
+    assertThat(b.entries()).isEqualTo(toc.entries());
+    assertThatThrownBy(() -> b.entries().add(toc.entries().get(0)))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(kept.get("d/" + "n".repeat(150)).toString(StandardCharsets.UTF_8)).isEqualTo("first");
+    assertThat(kept.get("d/big").toByteArray()).isEqualTo(big);
+    assertThat(kept.get("d/empty").toByteArray()).isEmpty();
+    assertThat(kept).containsKey("d/sub/");
+  }
+
+  @Test
   void paxSubSecondMtimeAndXattrs() throws Exception {
     byte[] t =
         tar(

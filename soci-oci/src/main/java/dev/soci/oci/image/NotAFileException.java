@@ -1,0 +1,20 @@
+package dev.soci.oci.image;
+
+/** A path read as a file is a directory, a device or a pipe (symbolic links were followed). */
+public final class NotAFileException extends ImagePathException {
+  private static final long serialVersionUID = 1L;
+
+  private final ImageEntry entry;
+
+  NotAFileException(String path, ImageEntry entry) {
+    super(path, "/" + entry.path() + " is not a regular file (it is a "
+        + entry.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")"
+        + (entry.path().equals(MergedTree.normalize(path)) ? "" : ", reached from " + path));
+    this.entry = entry;
+  }
+
+  /** What the path is. */
+  public ImageEntry entry() {
+    return entry;
+  }
+}
