@@ -167,6 +167,62 @@ class RegistryEndToEndTest {
         .out().lines().toList()).hasSize(1);
   }
 
+  /** The umoci image plus a layer that deletes app/README and adds app/conf/extra.txt. */
+  private Path twoLayerImage() throws Exception {
+    Path layout = tmp.resolve("two");
+    CliTestSupport.copyTree(image, layout);
+    Path bundle = tmp.resolve("bundle");
+    Tools.exec(tmp, Tools.UMOCI.toString(), "unpack", "--rootless", "--image",
+        layout + ":latest", bundle.toString());
+    java.nio.file.Files.delete(bundle.resolve("rootfs/app/README"));
+    java.nio.file.Files.writeString(bundle.resolve("rootfs/app/conf/extra.txt"), "added above\n");
+    Tools.exec(tmp, Tools.UMOCI.toString(), "repack", "--image", layout + ":latest",
+        bundle.toString());
+    return layout;
+  }
+
+  @Test
+  void catReadsFilesLazilyThroughTheLayersWhiteoutsIncluded() throws Exception {
+    Path layout = twoLayerImage();
+    Tools.exec(tmp, Tools.SKOPEO.toString(), "copy", "--dest-tls-verify=false",
+        "oci:" + layout + ":latest", docker("cat/app:latest"));
+    // The lower layer (600 kB of data) gets a zTOC; the small upper one does not.
+    CliTestSupport.Result made = CliTestSupport.run("create", "--plain-http",
+        "--min-layer-size", "100000", "--span-size", "65536", docker("cat/app:latest"));
+    assertThat(made.exit()).as(made.err()).isZero();
+    assertThat(made.err()).contains("skipped");
+
+    Path out = tmp.resolve("data.bin");
+    CliTestSupport.Result data = CliTestSupport.run("cat", "--plain-http",
+        docker("cat/app:latest"), "app/data.bin", "-o", out.toString());
+    assertThat(data.exit()).as(data.err()).isZero();
+    assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(
+        java.nio.file.Files.readAllBytes(shared.resolve("rootfs/app/data.bin")));
+
+    Path extra = tmp.resolve("extra.txt");
+    CliTestSupport.Result upper = CliTestSupport.run("cat", "--plain-http",
+        docker("cat/app:latest"), "/app/conf/extra.txt", "-o", extra.toString());
+    assertThat(upper.exit()).as(upper.err()).isZero();
+    assertThat(java.nio.file.Files.readString(extra)).isEqualTo("added above\n");
+
+    CliTestSupport.Result gone = CliTestSupport.run("cat", "--plain-http",
+        docker("cat/app:latest"), "app/README", "-o", tmp.resolve("readme").toString());
+    assertThat(gone.exit()).isEqualTo(1);
+    assertThat(gone.err().lines().toList()).singleElement().asString()
+        .startsWith("soci: error: ").contains("app/README");
+    assertThat(tmp.resolve("readme")).doesNotExist();
+
+    // Without a SOCI index: the same bytes, every layer fetched whole, and a note saying so.
+    skopeoCopyToRegistry("cat/plain:latest");
+    CliTestSupport.Result plain = CliTestSupport.run("cat", "--plain-http",
+        docker("cat/plain:latest"), "app/conf/settings.properties", "-o",
+        tmp.resolve("settings").toString());
+    assertThat(plain.exit()).as(plain.err()).isZero();
+    assertThat(plain.err()).contains("no SOCI index");
+    assertThat(java.nio.file.Files.readString(tmp.resolve("settings")))
+        .isEqualTo("greeting=hello\n");
+  }
+
   @Test
   void registryErrorsAreOneLine() throws Exception {
     CliTestSupport.Result missing = CliTestSupport.run("index", "list", "--plain-http",
