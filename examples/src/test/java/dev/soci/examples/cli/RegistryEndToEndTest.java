@@ -230,12 +230,23 @@ class RegistryEndToEndTest {
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err().lines().toList()).singleElement().asString()
         .startsWith("soci: error: ").contains("nobody/here");
+    skopeoCopyToRegistry("errs/app:latest");
+    CliTestSupport.Result noTag = CliTestSupport.run("cat", "--plain-http",
+        docker("errs/app:nope"), "app/README");
+    assertThat(noTag.exit()).isEqualTo(1);
+    assertThat(noTag.err().lines().toList()).singleElement().asString()
+        .startsWith("soci: error: manifest unknown").contains("errs/app:nope");
+    CliTestSupport.Result noFile = CliTestSupport.run("cat", "-q", "--plain-http",
+        docker("errs/app:latest"), "app/nothing-here");
+    assertThat(noFile.exit()).isEqualTo(1);
+    assertThat(noFile.err().lines().toList()).singleElement().asString()
+        .startsWith("soci: error: ").contains("app/nothing-here");
     CliTestSupport.Result bad = CliTestSupport.run("index", "list", "docker://Bad Ref");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("soci: ");
-    CliTestSupport.Result noTag = CliTestSupport.run("convert", "--plain-http",
+    CliTestSupport.Result digestOnly = CliTestSupport.run("convert", "--plain-http",
         docker("conv/app:latest"), docker("conv/x@sha256:" + "0".repeat(64)));
-    assertThat(noTag.exit()).isEqualTo(2);
-    assertThat(noTag.err()).contains("needs a tag");
+    assertThat(digestOnly.exit()).isEqualTo(2);
+    assertThat(digestOnly.err()).contains("needs a tag");
   }
 }
