@@ -19,8 +19,8 @@ public class ForwardingStore implements ContentStore {
   public record Range(Digest blob, long offset, int length) {}
 
   public final ContentStore delegate;
-  final List<Range> ranges = new CopyOnWriteArrayList<>();
-  final Map<Digest, AtomicInteger> blobOpens = new ConcurrentHashMap<>();
+  public final List<Range> ranges = new CopyOnWriteArrayList<>();
+  public final Map<Digest, AtomicInteger> blobOpens = new ConcurrentHashMap<>();
 
   public ForwardingStore(ContentStore delegate) {
     this.delegate = delegate;
