@@ -38,11 +38,20 @@ final class FileRangeSource implements RangeSource {
   /** Set by {@link #close()}; guarded by this, read without the lock only as a fast path. */
   private volatile boolean closed;
 
-  FileRangeSource(Path file) throws IOException {
+  /** READ, plus NOFOLLOW_LINKS when links are refused. */
+  private final java.nio.file.OpenOption[] openOptions;
+  private final java.nio.file.LinkOption[] linkOptions;
+
+  FileRangeSource(Path file, java.nio.file.LinkOption... links) throws IOException {
     this.file = Objects.requireNonNull(file, "file");
-    FileChannel c = FileChannel.open(file, StandardOpenOption.READ);
+    this.linkOptions = links.clone();
+    java.nio.file.OpenOption[] opts = new java.nio.file.OpenOption[links.length + 1];
+    opts[0] = StandardOpenOption.READ;
+    System.arraycopy(links, 0, opts, 1, links.length);
+    this.openOptions = opts;
+    FileChannel c = FileChannel.open(file, openOptions);
     try {
-      this.fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+      this.fileKey = Files.readAttributes(file, BasicFileAttributes.class, linkOptions).fileKey();
       this.size = c.size();
     } catch (IOException | RuntimeException e) {
       c.close();
@@ -109,9 +118,9 @@ final class FileRangeSource implements RangeSource {
     }
     // Nothing here may be interruptible (FileChannel.size() is): the thread reopening may be the
     // interrupted one, whose status stays set.
-    FileChannel fresh = FileChannel.open(file, StandardOpenOption.READ);
+    FileChannel fresh = FileChannel.open(file, openOptions);
     try {
-      BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+      BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class, linkOptions);
       if (!Objects.equals(now.fileKey(), fileKey) || now.size() != size) {
         throw new IOException(file + " was replaced by another file while reading it"
             + " (its channel was closed by an interrupt and reopened)");

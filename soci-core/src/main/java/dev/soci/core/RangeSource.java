@@ -75,6 +75,15 @@ public interface RangeSource extends Closeable {
   }
 
   /**
+   * {@link #of(Path)} with link options: {@link java.nio.file.LinkOption#NOFOLLOW_LINKS} refuses
+   * a file that is a symbolic link (when it is opened and whenever it is reopened), for stores
+   * that must not be led outside their directory.
+   */
+  static RangeSource of(Path file, java.nio.file.LinkOption... options) throws IOException {
+    return new FileRangeSource(file, options);
+  }
+
+  /**
    * The {@code size} bytes of this source from {@code offset} on, as a source of their own (a
    * blob stored inside an archive). Closing the slice closes this source.
    *

@@ -7,6 +7,7 @@ import dev.soci.oci.build.SociConverter;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.store.ContentStore;
+import dev.soci.oci.store.TransferProgress;
 import java.util.List;
 import dev.soci.oci.layout.OciLayoutWriter;
 import java.io.PrintWriter;
@@ -67,8 +68,9 @@ final class ConvertCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "DST " + output + " needs a tag: the converted image index gets a new digest");
     }
-    SociConverter converter = new SociConverter(options, msg -> err.println("soci: " + msg))
-        .withProgress(ProgressReporter.forTerminal(err, quiet));
+    TransferProgress progress = ProgressReporter.forTerminal(err, quiet);
+    SociConverter converter = new SociConverter(options, ProgressReporter.log(err, progress))
+        .withProgress(progress);
     ConvertResult r;
     try (ContentStore in = ImageStores.open(input, registries)) {
       Descriptor image = in.resolve(null);

@@ -5,6 +5,7 @@ import dev.soci.oci.build.SociOptions;
 import dev.soci.oci.build.SociIndexCreator;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.store.ContentStore;
+import dev.soci.oci.store.TransferProgress;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,8 +49,9 @@ final class CreateCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     SociOptions options = build.toOptions(spec.commandLine()); // usage errors before any I/O
     registries.validate(spec.commandLine());
-    SociIndexCreator creator = new SociIndexCreator(options, msg -> err.println("soci: " + msg))
-        .withProgress(ProgressReporter.forTerminal(err, quiet));
+    TransferProgress progress = ProgressReporter.forTerminal(err, quiet);
+    SociIndexCreator creator = new SociIndexCreator(options, ProgressReporter.log(err, progress))
+        .withProgress(progress);
     List<Descriptor> indexes;
     try (ContentStore store = ImageStores.open(image, registries)) {
       indexes = store instanceof OciLayout l ? creator.create(l)

@@ -40,7 +40,7 @@ final class IndexInfoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     registries.validate(spec.commandLine());
     try (ContentStore store = ImageStores.open(image, registries)) {
-      for (FoundSociIndex i : IndexListCommand.find(store)) {
+      for (FoundSociIndex i : IndexListCommand.find(store, spec.commandLine().getErr())) {
         if (i.descriptor().digest().equals(want)) {
           out.println(new String(store.readBlob(i.descriptor()), StandardCharsets.UTF_8));
           out.flush();

@@ -36,9 +36,10 @@ final class IndexListCommand implements Callable<Integer> {
   ImageArgument image;
 
   /** Every index a layout lists; the indexes of the named image elsewhere. */
-  static List<FoundSociIndex> find(ContentStore store) throws IOException {
+  static List<FoundSociIndex> find(ContentStore store, java.io.PrintWriter err)
+      throws IOException {
     return store instanceof OciLayout l ? FoundSociIndex.findAll(l)
-        : FoundSociIndex.find(store, store.resolve(null));
+        : FoundSociIndex.find(store, store.resolve(null), msg -> err.println("soci: " + msg));
   }
 
   @Override
@@ -46,7 +47,7 @@ final class IndexListCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     registries.validate(spec.commandLine());
     try (ContentStore store = ImageStores.open(image, registries)) {
-      for (FoundSociIndex i : find(store)) {
+      for (FoundSociIndex i : find(store, spec.commandLine().getErr())) {
         out.println(String.join("\t",
             i.descriptor().digest().toString(),
             Long.toString(i.descriptor().size()),

@@ -23,6 +23,7 @@ final class ProgressReporter implements TransferProgress {
   private final Map<Digest, Blob> active = new LinkedHashMap<>();
   private long lastDraw;
   private boolean drawn;
+  private Activity lastActivity = Activity.INDEX;
   private int drawnWidth;
 
   private static final class Blob {
@@ -43,14 +44,55 @@ final class ProgressReporter implements TransferProgress {
 
   /** The reporter a command uses: none unless stderr is a terminal and not {@code quiet}. */
   static TransferProgress forTerminal(PrintWriter err, boolean quiet) {
-    return quiet || System.console() == null ? TransferProgress.NONE
+    return quiet || !stderrIsTerminal() ? TransferProgress.NONE
         : new ProgressReporter(err, System::nanoTime);
+  }
+
+  /**
+   * A log for the command's notes that keeps the status line intact: with a reporter, the
+   * line is wiped, the note printed, the line drawn again; without one, just the note.
+   */
+  static java.util.function.Consumer<String> log(PrintWriter err, TransferProgress progress) {
+    if (progress instanceof ProgressReporter r) {
+      return r::note;
+    }
+    return msg -> {
+      err.println("soci: " + msg);
+      err.flush();
+    };
+  }
+
+  /** Prints a note above the status line. */
+  synchronized void note(String msg) {
+    clear();
+    err.println("soci: " + msg);
+    if (drawn && !active.isEmpty()) {
+      draw(lastActivity, nanos.getAsLong());
+    }
+    err.flush();
+  }
+
+  /**
+   * Whether standard error is a terminal. {@code System.console()} answers for standard input
+   * and output, not error ({@code soci create ... 2>log} at a terminal must not write status
+   * lines into the log; {@code soci convert ... >out} should still show them), so on Linux ask
+   * where file descriptor 2 leads.
+   */
+  static boolean stderrIsTerminal() {
+    try {
+      String target = java.nio.file.Files.readSymbolicLink(
+          java.nio.file.Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null; // no /proc: the closest the JDK offers
+    }
   }
 
   @Override
   public synchronized void update(Activity activity, Descriptor blob, long bytes,
       boolean finished) {
     long now = nanos.getAsLong();
+    lastActivity = activity;
     Blob b = active.computeIfAbsent(blob.digest(), d -> new Blob(now, blob.size()));
     b.bytes = bytes;
     if (finished) {

@@ -9,7 +9,6 @@ import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.store.ImageGraph;
 import dev.soci.oci.store.TransferProgress;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,8 +40,9 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No progress on standard error.")
   boolean quiet;
 
-  @Parameters(index = "0", paramLabel = "LAYOUT", description = "OCI layout directory or tar.")
-  Path layout;
+  @Parameters(index = "0", paramLabel = "LAYOUT", converter = ImageArgument.Converter.class,
+      description = "OCI layout directory or tar (PATH, oci:PATH or oci-archive:PATH).")
+  ImageArgument layout;
 
   @Parameters(index = "1", paramLabel = "docker://HOST/REPO:TAG",
       converter = ImageArgument.Converter.class, description = "Where to push the image.")
@@ -51,13 +51,17 @@ final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     registries.validate(spec.commandLine());
+    if (layout.isRegistry()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "LAYOUT must be an image layout, not " + layout + " (convert copies between registries)");
+    }
     if (!target.isRegistry() || target.reference().tag() == null) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "the destination must be docker://HOST/REPO:TAG, not " + target);
     }
     PrintWriter out = spec.commandLine().getOut();
     TransferProgress progress = ProgressReporter.forTerminal(spec.commandLine().getErr(), quiet);
-    try (OciLayout source = OciLayout.open(layout);
+    try (OciLayout source = (OciLayout) ImageStores.open(layout, registries);
         RegistryStore registry = (RegistryStore) ImageStores.open(target, registries)) {
       Descriptor image = source.resolve(null);
       ImageGraph graph = ImageGraph.walk(source, image);

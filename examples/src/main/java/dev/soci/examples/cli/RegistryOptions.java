@@ -44,6 +44,7 @@ final class RegistryOptions {
 
   private final Map<String, RegistryClient> clients = new HashMap<>();
   private Credential given;
+  private String userRegistry;
 
   /** Checks the options that need no I/O; call before any work. */
   void validate(CommandLine cl) {
@@ -84,6 +85,13 @@ final class RegistryOptions {
     if (user == null) {
       return DockerConfig.load().credentialFor(registry);
     }
+    // One --user is for one registry: never sent to a second one (a convert between two).
+    if (userRegistry != null && !userRegistry.equals(registry)) {
+      throw new IOException("--user is for one "
+          + "registry, and this command talks to " + userRegistry + " and " + registry
+          + "; give the credentials in ~/.docker/config.json (docker login) instead");
+    }
+    userRegistry = registry;
     if (given == null) {
       int colon = user.indexOf(':');
       if (colon >= 0) {
@@ -95,7 +103,9 @@ final class RegistryOptions {
         if (line == null || line.isEmpty()) {
           throw new IOException("--password-stdin: standard input gave no password");
         }
-        given = new Credential(user, line.strip());
+        // As docker login does: only the line ending goes (spaces may be in the password).
+        given = new Credential(user, line.endsWith("\r") ? line.substring(0, line.length() - 1)
+            : line);
       }
     }
     return Optional.of(given);

@@ -88,6 +88,12 @@ class RegistryOptionsTest {
         "alice:wonderland", "--min-layer-size", "0", image);
     assertThat(right.exit()).as(right.err()).isZero();
     assertThat(right.out()).startsWith("soci-index sha256:");
+    CliTestSupport.Result twoRegistries = CliTestSupport.run("convert", "--plain-http",
+        "--user", "alice:wonderland", "--min-layer-size", "0", image,
+        "docker://" + tls.address() + "/copy:1");
+    assertThat(twoRegistries.exit()).isEqualTo(1);
+    assertThat(twoRegistries.err().lines().toList()).singleElement().asString()
+        .contains("--user is for one registry");
     CliTestSupport.Result noPassword = CliTestSupport.run("index", "list", "--plain-http",
         "--user", "alice", image);
     assertThat(noPassword.exit()).isEqualTo(2);

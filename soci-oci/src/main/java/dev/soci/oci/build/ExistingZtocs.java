@@ -25,6 +25,11 @@ import java.util.function.Consumer;
  */
 final class ExistingZtocs {
   static final ExistingZtocs NONE = new ExistingZtocs(null, Map.of());
+  /**
+   * Largest zTOC read for reuse: 256 MiB, a layer of over a TiB at 4 MiB spans (the bound
+   * {@code SociImage} reads zTOCs with by default, too).
+   */
+  static final long MAX_REUSED_ZTOC_BYTES = 256L << 20;
 
   private final ContentStore store;
   /** Candidates in listing order: a bad one (damaged, or another layer's) is passed over. */
@@ -83,6 +88,12 @@ final class ExistingZtocs {
         key(layer.digest().toString(), Long.toString(spanSize)), List.of())) {
       ZtocBlob blob;
       String mismatch;
+      if (z.size() > MAX_REUSED_ZTOC_BYTES) {
+        // The size is the index's claim: never read that much on its word (a rebuild is safe).
+        log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest() + " claims "
+            + z.size() + " bytes, more than " + MAX_REUSED_ZTOC_BYTES + "; not reusing it");
+        continue;
+      }
       try {
         blob = ZtocBlob.of(store.readBlob(z));
         mismatch = mismatch(ZtocView.open(blob.bytes()), layer, compression, spanSize);

@@ -85,12 +85,21 @@ public record FoundSociIndex(
    * The SOCI indexes of the image {@code image} of {@code store}: for each of its manifests
    * (the image itself, or every manifest its index lists), the v2 index its {@code
    * com.amazon.soci.index-digest} annotation names, then its v1 referrers; and the v2 indexes
-   * the image index lists. Each once, in that order; each read and digest-verified.
-   *
-   * @throws OciException when one is corrupt or not a SOCI index
+   * the image index lists. Each once, in that order; each read and digest-verified. Candidates
+   * that are missing, corrupt or not SOCI indexes are passed over (anyone who can push to a
+   * repository can add a referrer: one bad one must not hide the good ones).
    */
   public static List<FoundSociIndex> find(ContentStore store, Descriptor image)
       throws IOException {
+    return find(store, image, msg -> { });
+  }
+
+  /**
+   * {@link #find(ContentStore, Descriptor)}, telling {@code log} about each candidate passed
+   * over and why.
+   */
+  public static List<FoundSociIndex> find(ContentStore store, Descriptor image,
+      java.util.function.Consumer<String> log) throws IOException {
     List<Descriptor> manifests = new ArrayList<>();
     Map<Digest, Platform> platforms = new LinkedHashMap<>();
     Map<Digest, Candidate> candidates = new LinkedHashMap<>();
@@ -114,12 +123,17 @@ public record FoundSociIndex(
     for (Descriptor m : manifests) {
       String v2 = store.readManifest(m).annotations().get(MediaTypes.ANNOTATION_INDEX_DIGEST);
       if (v2 != null) {
-        Digest d = Digest.parse(v2);
-        Descriptor listed = listedByDigest.get(d);
-        if (listed == null) {
-          listed = store.resolve(d.toString());
+        try {
+          Digest d = Digest.parse(v2);
+          Descriptor listed = listedByDigest.get(d);
+          if (listed == null) {
+            listed = store.resolve(d.toString());
+          }
+          candidates.putIfAbsent(d, new Candidate(listed, m.digest()));
+        } catch (OciException e) {
+          log.accept("manifest " + m.digest() + " names SOCI index " + v2 + ", passed over: "
+              + e.getMessage());
         }
-        candidates.putIfAbsent(d, new Candidate(listed, m.digest()));
       }
       for (Descriptor r : store.referrers(m.digest(), SociIndexVersion.V1.artifactType())) {
         candidates.putIfAbsent(r.digest(), new Candidate(r, m.digest()));
@@ -127,11 +141,23 @@ public record FoundSociIndex(
     }
     for (Descriptor d : listedV2) {
       String m = d.annotations().get(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST);
-      candidates.putIfAbsent(d.digest(), new Candidate(d, m == null ? null : Digest.parse(m)));
+      Digest manifest = null;
+      try {
+        manifest = m == null ? null : Digest.parse(m);
+      } catch (OciException e) {
+        log.accept("SOCI index " + d.digest() + " names no valid image manifest: " + m);
+      }
+      candidates.putIfAbsent(d.digest(), new Candidate(d, manifest));
     }
     List<FoundSociIndex> found = new ArrayList<>();
     for (Candidate c : candidates.values()) {
-      SociIndex index = SociIndex.fromManifest(store.readManifest(c.descriptor()));
+      SociIndex index;
+      try {
+        index = SociIndex.fromManifest(store.readManifest(c.descriptor()));
+      } catch (OciException e) {
+        log.accept("SOCI index " + c.descriptor().digest() + " passed over: " + e.getMessage());
+        continue;
+      }
       Digest manifest = index.subject() != null ? index.subject().digest() : c.manifest();
       Platform platform = c.descriptor().platform();
       if (platform == null && manifest != null) {

@@ -91,8 +91,9 @@ public final class SociConverter {
   /**
    * Converts the image {@code image} of {@code source} into {@code target}, any pair of stores
    * (registry to registry, layout to registry, registry to a new layout, ...). Publishes in a
-   * safe order: the blobs the source carries ({@link ContentStore#blobsToCarry}; those the
-   * target has are skipped, those a repository of the same registry has are mounted), the
+   * safe order: the image's blobs (from a layout into a new layout, every blob of the layout, as
+   * the reference's standalone convert; those the target has are skipped, those a repository of
+   * the same registry has are mounted), the
    * manifests and indexes below the root, the new zTOCs, prefetch artifacts and SOCI indexes,
    * the rewritten manifests, and last the new image index, under {@code tag} when it is not
    * null. So a failure part-way leaves no tag pointing at missing content.
@@ -103,7 +104,12 @@ public final class SociConverter {
   public ConvertResult convert(ContentStore source, Descriptor image, ContentStore target,
       String tag) throws IOException {
     ImageGraph graph = ImageGraph.walk(source, image);
-    for (Descriptor blob : source.blobsToCarry(graph)) {
+    // Layout to new layout carries the layout whole, as the reference's standalone convert
+    // does; anything else carries the image's own blobs only (never a layout's other content
+    // into a registry).
+    List<Descriptor> carried = source instanceof OciLayout layout
+        && target instanceof OciLayoutWriter ? layout.blobs() : graph.blobs();
+    for (Descriptor blob : carried) {
       ImageGraph.copyBlob(source, target, blob, progress);
     }
     graph.copyDocumentsBelowRoot(target);
@@ -126,6 +132,8 @@ public final class SociConverter {
     if (MediaTypes.isManifest(image.mediaType())) {
       // Single manifest: its platform is only in its config.
       ImageManifest m = input.readManifest(image);
+      DocumentTooLargeException.check("refusing the config " + m.config().digest(),
+          m.config().size());
       Platform p = configPlatform(input.readBlob(m.config()));
       index = ImageIndex.of(List.of(image.toBuilder().annotations(null).platform(p).build()));
     } else if (MediaTypes.isIndex(image.mediaType())) {

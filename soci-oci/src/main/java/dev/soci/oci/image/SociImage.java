@@ -352,7 +352,13 @@ public final class SociImage implements Closeable {
         follow &= o != LinkOption.NOFOLLOW_LINKS;
       }
     }
-    return tree().resolve(path, follow).entry;
+    ImageEntry e = tree().resolve(path, follow).entry;
+    if (path.endsWith("/") && !e.isDirectory()) {
+      // As the kernel answers ENOTDIR for "file/".
+      throw new NotADirectoryException(path, e.path(), path + ": /" + e.path()
+          + " is not a directory (it is a " + MergedTree.kind(e) + ")");
+    }
+    return e;
   }
 
   /**

@@ -93,6 +93,9 @@ final class TreeBuilder {
       paths[i] = MergedTree.normalize(e.name());
     }
     // Whiteouts first: they hide lower layers' content only, whatever their place in the tar.
+    // What they remove stays findable for this layer's hard links, whose targets resolve in
+    // "this or lower layers" as the tree stood before the layer.
+    java.util.Map<String, Node> removedHere = new java.util.HashMap<>();
     for (String path : paths) {
       String name = baseName(path);
       if (!name.startsWith(WHITEOUT)) {
@@ -103,8 +106,10 @@ final class TreeBuilder {
         continue; // nothing below to hide
       }
       if (name.equals(OPAQUE)) {
-        for (Node child : dir.children.values()) {
-          removed(child, layer);
+        String dirPath = parentPath(path);
+        for (java.util.Map.Entry<String, Node> child : dir.children.entrySet()) {
+          removed(child.getValue(), layer);
+          removedHere.putIfAbsent(join(dirPath, child.getKey()), child.getValue());
         }
         dir.children.clear();
       } else if (!name.startsWith(META_PREFIX)) {
@@ -113,6 +118,7 @@ final class TreeBuilder {
             ? null : dir.children.remove(victim);
         if (v != null) {
           removed(v, layer);
+          removedHere.putIfAbsent(join(parentPath(path), victim), v);
         }
       }
     }
@@ -135,6 +141,9 @@ final class TreeBuilder {
       if (e.type() == EntryType.HARDLINK) {
         String target = MergedTree.normalize(e.linkname());
         Node t = MergedTree.literal(root, target);
+        if (t == null) {
+          t = removedTarget(removedHere, target);
+        }
         if (t == null || t.isDirectory()) {
           throw new ImageTreeException(where(layer, i, path) + ": hard link to /" + target
               + (t == null ? ", which does not exist (a link's target must come before it, in"
@@ -341,6 +350,22 @@ final class TreeBuilder {
 
   private static String baseName(String path) {
     return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  private static String join(String dir, String name) {
+    return dir.isEmpty() ? name : dir + "/" + name;
+  }
+
+  /** {@code target} among what this layer's whiteouts removed (a subtree root, then down). */
+  private static Node removedTarget(java.util.Map<String, Node> removed, String target) {
+    for (String prefix = target; !prefix.isEmpty(); prefix = parentPath(prefix)) {
+      Node n = removed.get(prefix);
+      if (n != null) {
+        return prefix.length() == target.length() ? n
+            : MergedTree.literal(n, target.substring(prefix.length() + 1));
+      }
+    }
+    return null;
   }
 
   private static String parentPath(String path) {

@@ -484,7 +484,7 @@ public final class OciLayout implements ContentStore {
       throw new LayoutException("refusing blob " + p + ": not a regular file");
     }
     checkSize(d, a.size());
-    return RangeSource.of(p);
+    return RangeSource.of(p, LinkOption.NOFOLLOW_LINKS); // checked above; refused if swapped in
   }
 
   /**
@@ -582,12 +582,6 @@ public final class OciLayout implements ContentStore {
         }
       }
     }
-  }
-
-  /** Every blob the layout holds: the reference's standalone convert carries a layout whole. */
-  @Override
-  public List<Descriptor> blobsToCarry(dev.soci.oci.store.ImageGraph image) throws IOException {
-    return blobs();
   }
 
   /** Nothing to release: archives are reopened per blob. Present for try-with-resources. */

@@ -218,7 +218,7 @@ public final class OciLayoutWriter implements ContentStore {
 
   @Override
   public RangeSource openRanges(Descriptor blob) throws IOException {
-    return RangeSource.of(storedBlob(blob));
+    return RangeSource.of(storedBlob(blob), LinkOption.NOFOLLOW_LINKS);
   }
 
   private Path storedBlob(Descriptor blob) throws IOException {

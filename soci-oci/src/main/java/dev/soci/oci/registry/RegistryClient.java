@@ -622,16 +622,23 @@ public final class RegistryClient {
     }, what);
     r = followRedirects(r, what, headers);
     try (InputStream body = r.body()) {
+      boolean whole = offset == 0 && len == blob.size();
       if (r.statusCode() == 200) {
-        throw new RegistryException(200, null, "the registry ignored the Range header and sent"
-            + " the whole blob", what);
-      }
-      checkStatus(r, body, what, 206);
-      String expected = "bytes " + offset + "-" + last + "/" + blob.size();
-      String got = r.headers().firstValue("Content-Range").orElse("");
-      if (!got.strip().equals(expected) && !got.strip().equals("bytes " + offset + "-" + last + "/*")) {
-        throw new RegistryException(206, null, "the registry answered Content-Range \"" + got
-            + "\" for " + expected, what);
+        // A 200 is the whole blob: the answer asked for only when the range was the whole blob
+        // (RFC 9110 lets a server send it then), and only with exactly that length.
+        if (!whole || contentLength(r) != blob.size()) {
+          throw new RegistryException(200, null, "the registry ignored the Range header and"
+              + " sent the whole blob", what);
+        }
+      } else {
+        checkStatus(r, body, what, 206);
+        String expected = "bytes " + offset + "-" + last + "/" + blob.size();
+        String got = r.headers().firstValue("Content-Range").orElse("");
+        if (!got.strip().equals(expected)
+            && !got.strip().equals("bytes " + offset + "-" + last + "/*")) {
+          throw new RegistryException(206, null, "the registry answered Content-Range \"" + got
+              + "\" for " + expected, what);
+        }
       }
       int start = dst.position();
       byte[] buf = new byte[Math.min(len, 64 * 1024)];
@@ -642,6 +649,12 @@ public final class RegistryClient {
               + (dst.position() - start) + " of " + len + " bytes", what);
         }
         dst.put(buf, 0, n);
+      }
+      // The end of the body, so the connection goes back to the pool (and a longer body than
+      // the range is caught rather than ignored).
+      if (body.read() >= 0) {
+        throw new RegistryException(r.statusCode(), null, "the response is longer than the "
+            + len + " bytes asked for", what);
       }
     }
   }
@@ -737,10 +750,24 @@ public final class RegistryClient {
             .timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 202) {
-        return false; // an upload session was opened instead; it expires unused
+        cancelUpload(repository, r, what); // an upload session was opened instead
+        return false;
       }
       checkStatus(r, body, what, 201);
       return true;
+    }
+  }
+
+  /** Best effort: DELETE the upload session a refused mount opened, rather than leave it. */
+  private void cancelUpload(String repository, HttpResponse<?> opened, String what) {
+    try {
+      URI location = uploadLocation(opened, what);
+      HttpResponse<InputStream> d = send(List.of(scope(repository, PUSH)), true,
+          () -> HttpRequest.newBuilder(location).timeout(timeout).DELETE(), "DELETE upload of "
+              + what);
+      d.body().close();
+    } catch (IOException | RuntimeException e) {
+      // the session expires on its own; the mount's answer (false) is what matters
     }
   }
 
@@ -789,7 +816,7 @@ public final class RegistryClient {
         throw new java.io.InterruptedIOException("interrupted: " + what);
       } catch (IOException e) {
         String tls = TlsContexts.describe(e, registry);
-        if (idempotent && attempt < ATTEMPTS && tls == null) { // a handshake fails again
+        if (idempotent && attempt < ATTEMPTS && !TlsContexts.isPermanent(e)) {
           backoff(attempt, what);
           continue;
         }

@@ -169,6 +169,11 @@ public final class RegistryStore implements ContentStore {
 
   @Override
   public void putManifest(Descriptor descriptor, byte[] bytes, String tag) throws IOException {
+    // Checked here: a registry takes any bytes under a tag, and they are cached as verified.
+    if (bytes.length != descriptor.size() || !Digest.of(bytes).equals(descriptor.digest())) {
+      throw new BlobMismatchException("manifest bytes for " + name() + " do not match their "
+          + "descriptor " + descriptor.digest() + " (" + descriptor.size() + " bytes)");
+    }
     client.putManifest(repository, tag != null ? tag : descriptor.digest().toString(),
         descriptor.mediaType(), bytes);
     manifests.put(descriptor.digest(), bytes);

@@ -107,6 +107,26 @@ final class TlsContexts {
    * What a failed TLS handshake means, in one line, or null when {@code e} is no TLS failure.
    * The JDK's messages ("PKIX path building failed: ...") say what failed, not what to do.
    */
+  /**
+   * Whether {@code e} is a TLS failure that a retry cannot fix: the certificate is not trusted
+   * or does not name the host. Connections reset or closed during or after a handshake (also
+   * {@code SSLException}s) are transient and retried like any dropped connection.
+   */
+  static boolean isPermanent(IOException e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof CertificateException || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+        return true;
+      }
+      String m = t.getMessage();
+      if (t instanceof SSLException && m != null && (m.contains("PKIX path")
+          || m.contains("certification path") || m.contains("subject alternative")
+          || m.contains("No name matching"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static String describe(IOException e, String registry) {
     SSLException ssl = null;
     CertificateException cert = null;

@@ -99,15 +99,6 @@ public interface ContentStore extends Closeable {
   }
 
   /**
-   * The blobs {@code convert} carries from this store for the image whose graph is {@code
-   * image}: by default its configs and layers. A layout carries every blob it holds, as the
-   * reference's standalone convert does.
-   */
-  default List<Descriptor> blobsToCarry(ImageGraph image) throws IOException {
-    return image.blobs();
-  }
-
-  /**
    * Stores {@code blobs} (those absent), then makes each of {@code referrers} (manifests among
    * the blobs, each with a subject) discoverable. A layout does all of it under its lock, with
    * one rewrite of {@code index.json}, and removes what it stored when that fails.
@@ -122,7 +113,7 @@ public interface ContentStore extends Closeable {
     referrers.forEach(r -> referrerDigests.add(r.digest()));
     for (Content c : byDigest.values()) {
       if (!referrerDigests.contains(c.descriptor().digest()) && !exists(c.descriptor())) {
-        putBlob(c.descriptor(), new ByteArrayInputStream(c.bytes()));
+        putBlob(c.descriptor().mediaType(), c.bytes()); // from memory: a registry can resend it
       }
     }
     for (Descriptor r : referrers) {

@@ -86,8 +86,12 @@ public final class InMemoryStore implements ContentStore {
     return d;
   }
 
+  /** Whether it is stored; a manifest or index only when it was put as one. */
   @Override
   public boolean exists(Descriptor blob) {
+    if (MediaTypes.isManifest(blob.mediaType()) || MediaTypes.isIndex(blob.mediaType())) {
+      return manifests.containsKey(blob.digest());
+    }
     return blobs.containsKey(blob.digest());
   }
 

@@ -93,6 +93,33 @@ class StoreFlowsTest {
   }
 
   @Test
+  void aBadReferrerIsPassedOverNotFatal() throws Exception {
+    InMemoryStore mem = vectorImageInMemory();
+    Descriptor image = mem.resolve("app");
+    List<Descriptor> made = new SociIndexCreator(CREATE_AMD64, s -> { }).create(mem, image);
+    // Anyone who can push can add a referrer: one whose artifactType claims a SOCI index but
+    // whose config says otherwise (not a SOCI index when read).
+    Descriptor manifest = mem.readImageIndex(image).manifests().stream()
+        .filter(m -> m.platform() != null && m.platform().matches(Platform.parse("linux/amd64")))
+        .findFirst().orElseThrow();
+    Descriptor config = mem.putBlob(dev.soci.oci.MediaTypes.OCI_EMPTY, "{}".getBytes());
+    Descriptor junkLayer = mem.putBlob(dev.soci.oci.MediaTypes.ZTOC, "junk".getBytes());
+    byte[] junk = new dev.soci.oci.ImageManifest(2, dev.soci.oci.MediaTypes.OCI_MANIFEST,
+        SociIndexVersion.V1.artifactType(), config, List.of(junkLayer), manifest.withoutExtras(),
+        java.util.Map.of()).toJson();
+    Descriptor jd = Descriptor.forContent(dev.soci.oci.MediaTypes.OCI_MANIFEST, junk);
+    mem.putReferrer(jd, junk);
+    assertThat(mem.referrers(manifest.digest(), SociIndexVersion.V1.artifactType())).hasSize(2);
+
+    List<String> log = new ArrayList<>();
+    List<FoundSociIndex> found = FoundSociIndex.find(mem, image, log::add);
+    assertThat(found).extracting(f -> f.descriptor().digest())
+        .containsExactly(made.get(0).digest());
+    assertThat(log).singleElement().asString().contains(jd.digest().toString())
+        .contains("passed over");
+  }
+
+  @Test
   void aConvertThatFailsPartWayLeavesNoTag() throws Exception {
     InMemoryStore src = vectorImageInMemory();
     InMemoryStore dst = new InMemoryStore("target");

@@ -190,6 +190,32 @@ class MergeRulesTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void aHardLinkMayNameALowerFileItsOwnLayerWhitesOut(Mode mode) throws Exception {
+    // Targets resolve in "this or lower layers" as they stood: the layer's whiteout of the
+    // target (applied first, whatever its place in the tar) does not break its own link.
+    try (SociImage image = open(mode,
+        new LayerTar().file("old/tool", "kept by the link").file("gone", "g"),
+        new LayerTar().whiteout("old").hardlink("new/tool", "old/tool").whiteout("gone")
+            .hardlink("alias", "gone"))) {
+      assertThat(text(image, "new/tool")).isEqualTo("kept by the link");
+      assertThat(text(image, "alias")).isEqualTo("g");
+      assertThat(image.entry("old")).isEmpty();
+      assertThat(image.entry("gone")).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aFilePathWithATrailingSlashIsNotADirectory(Mode mode) throws Exception {
+    try (SociImage image = open(mode, new LayerTar().file("etc/passwd", "root"))) {
+      assertThatThrownBy(() -> image.resolve("etc/passwd/"))
+          .isInstanceOf(NotADirectoryException.class);
+      assertThat(image.resolve("etc/").isDirectory()).isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void aHardLinkToNothingOrToADirectoryFailsTheTree(Mode mode) throws Exception {
     try (SociImage image = open(mode, new LayerTar().hardlink("l", "missing"))) {
       assertThatThrownBy(() -> image.resolve("l")).isInstanceOf(ImageTreeException.class)

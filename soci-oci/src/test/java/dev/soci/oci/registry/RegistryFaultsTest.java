@@ -150,6 +150,17 @@ class RegistryFaultsTest {
   }
 
   @Test
+  void aWholeBlobAnsweredWith200IsTakenOnlyWhenTheWholeBlobWasAsked() throws Exception {
+    proxy.inject(Fault.IGNORE_RANGE, -1);
+    ByteBuffer whole = ByteBuffer.allocate((int) layer.size());
+    client.openRanges("app", layer).readFully(0, whole);
+    assertThat(whole.array()).isEqualTo(layerBytes);
+    assertThatThrownBy(() -> client.openRanges("app", layer).readFully(0,
+        ByteBuffer.allocate(100))).isInstanceOf(RegistryException.class)
+        .hasMessageContaining("ignored the Range header");
+  }
+
+  @Test
   void theClientStillWorksAfterFaults() throws Exception {
     // Every request truncated until cleared (not "the next 3": a retry of a request sent on a
     // connection the last truncation closed may take a fault without being a read attempt).

@@ -108,6 +108,38 @@ class RegistryStoreTest {
   }
 
   @Test
+  void convertLayoutToRegistryCarriesOnlyTheImagesBlobs() throws Exception {
+    Path layoutDir = tmp.resolve("layout");
+    copyTree(Vectors.layout(), layoutDir);
+    byte[] unrelated = "not part of the image".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Descriptor stray;
+    try (OciLayout layout = OciLayout.open(layoutDir)) {
+      stray = layout.putBlob("application/octet-stream", unrelated);
+    }
+    RegistryStore dst = RegistryStore.of(client,
+        ImageReference.parse(registry.address() + "/vec/from-layout:1"));
+    try (OciLayout layout = OciLayout.open(layoutDir)) {
+      new SociConverter(CONVERT_ALL, s -> { }).convert(layout, layout.image(), dst, "1");
+    }
+    assertThat(client.headManifest("vec/from-layout", "1")).map(Descriptor::digest)
+        .contains(expectedImageIndex("convert-all-span1m-min0"));
+    assertThat(dst.exists(stray)).as("a layout's other content stays local").isFalse();
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path q = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(q);
+        } else {
+          Files.copy(p, q);
+        }
+      }
+    }
+  }
+
+  @Test
   void convertRegistryToLayoutEqualsTheLayoutConvert() throws Exception {
     RegistryStore src = pushVectorImage("vec/to-layout", "1");
     Path out = tmp.resolve("out");

@@ -25,13 +25,21 @@ public final class TestRegistry implements AutoCloseable {
   private final Process process;
   private final String address;
   private final AtomicLong served;
+  private final AtomicLong ranges;
   /** An access log line (combined log format): the status, then the body's size. */
-  private static final Pattern ACCESS = Pattern.compile("HTTP/[0-9.]+\" \\d{3} (\\d+) ");
+  private static final Pattern ACCESS = Pattern.compile("HTTP/[0-9.]+\" (\\d{3}) (\\d+) ");
 
-  private TestRegistry(Process process, String address, AtomicLong served) {
+  private TestRegistry(Process process, String address, AtomicLong served, AtomicLong ranges) {
     this.process = process;
     this.address = address;
     this.served = served;
+    this.ranges = ranges;
+  }
+
+  /** Of {@link #bytesServed()}, the bytes of range responses (206): layer spans. */
+  public long rangeBytesServed() throws InterruptedException {
+    Thread.sleep(300);
+    return ranges.get();
   }
 
   /**
@@ -48,6 +56,7 @@ public final class TestRegistry implements AutoCloseable {
   public void resetBytesServed() throws InterruptedException {
     Thread.sleep(300);
     served.set(0);
+    ranges.set(0);
   }
 
   /** Whether the registry binary is installed here. */
@@ -130,6 +139,7 @@ public final class TestRegistry implements AutoCloseable {
         .redirectErrorStream(true).start();
     CompletableFuture<String> address = new CompletableFuture<>();
     AtomicLong served = new AtomicLong();
+    AtomicLong ranges = new AtomicLong();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
           StandardCharsets.UTF_8))) {
@@ -141,7 +151,10 @@ public final class TestRegistry implements AutoCloseable {
           }
           Matcher a = ACCESS.matcher(line);
           if (a.find()) {
-            served.addAndGet(Long.parseLong(a.group(1)));
+            served.addAndGet(Long.parseLong(a.group(2)));
+            if (a.group(1).equals("206")) {
+              ranges.addAndGet(Long.parseLong(a.group(2)));
+            }
           }
         }
       } catch (IOException e) {
@@ -162,7 +175,7 @@ public final class TestRegistry implements AutoCloseable {
       p.destroyForcibly();
       throw new IllegalStateException("docker-registry exited before listening");
     }
-    return new TestRegistry(p, addr, served);
+    return new TestRegistry(p, addr, served, ranges);
   }
 
   /** {@code 127.0.0.1:PORT}. */
