@@ -1,7 +1,6 @@
 package dev.soci.oci.fs;
 
 import dev.soci.oci.image.ImagePathException;
-import dev.soci.oci.image.NotADirectoryException;
 import dev.soci.oci.image.PathNotFoundException;
 import dev.soci.oci.image.TooManySymlinksException;
 import java.nio.file.FileSystemException;
@@ -25,9 +24,9 @@ final class Errors {
       out = new NoSuchFileException(file, null, reason);
     } else if (e instanceof TooManySymlinksException) {
       out = new LinkLoopException(file, reason);
-    } else if (e instanceof NotADirectoryException) {
-      out = new FileSystemException(file, null, reason);
     } else {
+      // A component that is not a directory (ENOTDIR), or a path too long: the JDK gives
+      // these as plain FileSystemExceptions with the reason.
       out = new FileSystemException(file, null, reason);
     }
     out.initCause(e);

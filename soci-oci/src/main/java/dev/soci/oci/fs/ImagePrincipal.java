@@ -9,17 +9,11 @@ import java.nio.file.attribute.UserPrincipal;
  * a passwd entry). The image's names are not looked up on this host.
  */
 class ImagePrincipal implements UserPrincipal {
-  private final long id;
   private final String name;
 
+  /** The principal named {@code name}, or {@code id} when the name is empty. */
   ImagePrincipal(long id, String name) {
-    this.id = id;
     this.name = name.isEmpty() ? Long.toString(id) : name;
-  }
-
-  /** The numeric id (unsigned 32-bit). */
-  long id() {
-    return id;
   }
 
   @Override
