@@ -45,7 +45,10 @@ import java.util.stream.Stream;
  * regular file matching one of the globs (default {@code **}{@code /release}, {@code
  * **}{@code /*.desktop}, {@code **}{@code /*.pc}, {@code **}{@code /copyright}: JDK release
  * files, desktop entries, pkg-config files and the Debian copyright files a licence scanner
- * reads), once on one thread and once on eight, each through a fresh client and file system.
+ * reads), on one thread and on eight in walk order, and on one thread in layer order (sorted by
+ * the {@code soci:layer} and {@code soci:entryIndex} attributes, so each span's files are read
+ * together), each through a fresh client and file system; and the floor, the compressed size of
+ * the distinct spans holding the files, from the zTOC.
  * The baseline: {@code skopeo copy} of the image to a layout, {@code umoci unpack --rootless},
  * then the same walk and reads on disk. Both must find the same files with the same bytes.
  *
@@ -60,6 +63,9 @@ public final class ScanCheck {
 
   /** What a scan found: the matching files' SHA-256 by path, and what it cost. */
   private record Scan(Map<String, String> files, long bytesRead, long paths, double seconds) {}
+
+  /** A matching file's tar entry: which layer, which entry, how long. */
+  private record Hit(int layer, int entry, long size) {}
 
   public static void main(String[] args) throws Exception {
     List<String> globs = args.length > 0 ? List.of(args) : DEFAULT_GLOBS;
@@ -85,14 +91,51 @@ public final class ScanCheck {
       }
 
       registry.resetBytesServed();
-      Scan one = lazyScan(registry, ref, globs, 1);
+      List<Hit> hits = new ArrayList<>();
+      Scan one = lazyScan(registry, ref, globs, 1, false, hits);
       long oneBytes = registry.bytesServed();
       long oneRanges = registry.rangeBytesServed();
 
       registry.resetBytesServed();
-      Scan eight = lazyScan(registry, ref, globs, 8);
+      Scan eight = lazyScan(registry, ref, globs, 8, false, null);
       long eightBytes = registry.bytesServed();
       long eightRanges = registry.rangeBytesServed();
+
+      registry.resetBytesServed();
+      Scan ordered = lazyScan(registry, ref, globs, 1, true, null);
+      long orderedBytes = registry.bytesServed();
+      long orderedRanges = registry.rangeBytesServed();
+
+      // The floor: the compressed bytes of the distinct spans holding the matching files (and
+      // the header block before each), from the zTOC.
+      long floor = 0;
+      int spans = 0;
+      try (SociFileSystem fs = SociFileSystems.open(push, image, Platform.host())) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Map<Integer, dev.soci.ztoc.ZtocView> ztocs = new java.util.HashMap<>();
+        for (Hit h : hits) {
+          Descriptor z = fs.image().layers().get(h.layer()).ztoc();
+          if (z == null) {
+            continue; // the small layer, fetched whole
+          }
+          dev.soci.ztoc.ZtocView v = ztocs.computeIfAbsent(h.layer(), k -> {
+            try {
+              return dev.soci.ztoc.ZtocView.open(push.readBlob(z));
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+          long off = v.uncompressedOffset(h.entry());
+          int first = v.spanHolding(Math.max(0, off - 512));
+          int last = v.spanHolding(off + Math.max(0, h.size() - 1));
+          for (int sp = first; sp <= last; sp++) {
+            if (seen.add(((long) h.layer() << 32) | sp)) {
+              floor += v.spanCompressedEnd(sp) - v.spanCompressedStart(sp);
+              spans++;
+            }
+          }
+        }
+      }
 
       registry.resetBytesServed();
       Path pulled = work.resolve("pulled");
@@ -104,10 +147,10 @@ public final class ScanCheck {
       long pullBytes = registry.bytesServed();
       run(work, "umoci", "unpack", "--rootless", "--image", pulled + ":1", bundle.toString());
       double unpackSecs = (System.nanoTime() - t0) / 1e9 - pullSecs;
-      Scan disk = scan(bundle.resolve("rootfs"), FileSystems.getDefault(), globs, 1);
+      Scan disk = scan(bundle.resolve("rootfs"), FileSystems.getDefault(), globs, 1, false, null);
       double baselineSecs = (System.nanoTime() - t0) / 1e9;
 
-      for (Scan s : List.of(one, eight)) {
+      for (Scan s : List.of(one, eight, ordered)) {
         if (!s.files().equals(disk.files())) {
           throw new IllegalStateException("the lazy scan found other files or bytes than the"
               + " unpacked image: " + s.files().size() + " files against " + disk.files().size());
@@ -125,6 +168,11 @@ public final class ScanCheck {
       System.out.println("scan8_seconds=" + eight.seconds());
       System.out.println("scan8_bytes_served=" + eightBytes);
       System.out.println("scan8_range_bytes_served=" + eightRanges);
+      System.out.println("scan_layer_order_seconds=" + ordered.seconds());
+      System.out.println("scan_layer_order_bytes_served=" + orderedBytes);
+      System.out.println("scan_layer_order_range_bytes_served=" + orderedRanges);
+      System.out.println("spans_holding_matches=" + spans);
+      System.out.println("span_bytes_holding_matches=" + floor);
       System.out.println("pull_seconds=" + pullSecs);
       System.out.println("pull_bytes_served=" + pullBytes);
       System.out.println("unpack_seconds=" + unpackSecs);
@@ -138,6 +186,11 @@ public final class ScanCheck {
           one.paths(), matched, one.bytesRead(), one.seconds(), oneBytes, oneRanges));
       System.out.println(String.format(Locale.ROOT, "| the same, 8 threads | %.1f s | %,d | %,d |",
           eight.seconds(), eightBytes, eightRanges));
+      System.out.println(String.format(Locale.ROOT, "| the same, 1 thread, files read in layer"
+          + " order (`soci:layer`, `soci:entryIndex`) | %.1f s | %,d | %,d |", ordered.seconds(),
+          orderedBytes, orderedRanges));
+      System.out.println(String.format(Locale.ROOT, "| (floor: the %,d spans holding the files) |"
+          + " | | %,d |", spans, floor));
       System.out.println(String.format(Locale.ROOT, "| `skopeo copy` + `umoci unpack` + the same"
           + " scan on disk | %.1f s (%.1f + %.1f + %.1f) | %,d | |", baselineSecs, pullSecs,
           unpackSecs, disk.seconds(), pullBytes));
@@ -151,19 +204,22 @@ public final class ScanCheck {
 
   /** A scan through a fresh client and file system over the registry. */
   private static Scan lazyScan(TestRegistry registry, String ref, List<String> globs,
-      int threads) throws Exception {
+      int threads, boolean layerOrder, List<Hit> hits) throws Exception {
     long t0 = System.nanoTime();
     RegistryStore store = RegistryStore.of(RegistryClient.builder(registry.address())
         .plainHttp(true).build(), ImageReference.parse(ref));
     try (SociFileSystem fs = SociFileSystems.open(store, store.resolve(null), Platform.host())) {
-      Scan s = scan(fs.getPath("/"), fs, globs, threads);
+      Scan s = scan(fs.getPath("/"), fs, globs, threads, layerOrder, hits);
       return new Scan(s.files(), s.bytesRead(), s.paths(), (System.nanoTime() - t0) / 1e9);
     }
   }
 
-  /** Walks {@code root}, then reads every regular file matching a glob, on {@code threads}. */
-  private static Scan scan(Path root, FileSystem fs, List<String> globs, int threads)
-      throws Exception {
+  /**
+   * Walks {@code root}, then reads every regular file matching a glob, on {@code threads}: in
+   * walk (name) order, or in layer order, which reads each span's files together.
+   */
+  private static Scan scan(Path root, FileSystem fs, List<String> globs, int threads,
+      boolean layerOrder, List<Hit> hitsOut) throws Exception {
     long t0 = System.nanoTime();
     List<PathMatcher> matchers = new ArrayList<>();
     for (String g : globs) {
@@ -180,6 +236,22 @@ public final class ScanCheck {
           hits.add(p);
         }
       });
+    }
+    if (layerOrder) {
+      hits.sort(java.util.Comparator.comparingLong(p -> {
+        try {
+          return ((long) (Integer) Files.getAttribute(p, "soci:layer") << 32)
+              | (Integer) Files.getAttribute(p, "soci:entryIndex");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }));
+    }
+    if (hitsOut != null) {
+      for (Path p : hits) {
+        hitsOut.add(new Hit((Integer) Files.getAttribute(p, "soci:layer"),
+            (Integer) Files.getAttribute(p, "soci:entryIndex"), Files.size(p)));
+      }
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     Map<String, String> files = new TreeMap<>();
