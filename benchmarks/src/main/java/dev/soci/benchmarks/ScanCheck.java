@@ -45,9 +45,8 @@ import java.util.stream.Stream;
  * regular file matching one of the globs (default {@code **}{@code /release}, {@code
  * **}{@code /*.desktop}, {@code **}{@code /*.pc}, {@code **}{@code /copyright}: JDK release
  * files, desktop entries, pkg-config files and the Debian copyright files a licence scanner
- * reads), on one thread and on eight in walk order, and on one thread in layer order (sorted by
- * the {@code soci:layer} and {@code soci:entryIndex} attributes, so each span's files are read
- * together), each through a fresh client and file system; and the floor, the compressed size of
+ * reads), on one thread and on eight in walk order, and on one thread in layer order ({@link
+ * SociFileSystem#inLayerOrder}: by layer and tar entry, so each span's files are read together), each through a fresh client and file system; and the floor, the compressed size of
  * the distinct spans holding the files, from the zTOC.
  * The baseline: {@code skopeo copy} of the image to a layout, {@code umoci unpack --rootless},
  * then the same walk and reads on disk. Both must find the same files with the same bytes.
@@ -187,7 +186,7 @@ public final class ScanCheck {
       System.out.println(String.format(Locale.ROOT, "| the same, 8 threads | %.1f s | %,d | %,d |",
           eight.seconds(), eightBytes, eightRanges));
       System.out.println(String.format(Locale.ROOT, "| the same, 1 thread, files read in layer"
-          + " order (`soci:layer`, `soci:entryIndex`) | %.1f s | %,d | %,d |", ordered.seconds(),
+          + " order (`SociFileSystem.inLayerOrder`) | %.1f s | %,d | %,d |", ordered.seconds(),
           orderedBytes, orderedRanges));
       System.out.println(String.format(Locale.ROOT, "| (floor: the %,d spans holding the files) |"
           + " | | %,d |", spans, floor));
@@ -225,7 +224,7 @@ public final class ScanCheck {
     for (String g : globs) {
       matchers.add(fs.getPathMatcher("glob:" + g));
     }
-    List<Path> hits = new ArrayList<>();
+    List<Path> found = new ArrayList<>();
     long[] paths = {0};
     try (Stream<Path> s = Files.walk(root)) {
       s.forEach(p -> {
@@ -233,19 +232,13 @@ public final class ScanCheck {
         Path rel = fs.getPath("/").resolve(root.relativize(p).toString());
         if (matchers.stream().anyMatch(m -> m.matches(rel))
             && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          hits.add(p);
+          found.add(p);
         }
       });
     }
+    List<Path> hits = found;
     if (layerOrder) {
-      hits.sort(java.util.Comparator.comparingLong(p -> {
-        try {
-          return ((long) (Integer) Files.getAttribute(p, "soci:layer") << 32)
-              | (Integer) Files.getAttribute(p, "soci:entryIndex");
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }));
+      hits = ((SociFileSystem) fs).inLayerOrder(found);
     }
     if (hitsOut != null) {
       for (Path p : hits) {

@@ -57,6 +57,35 @@ public final class SociFileSystem extends FileSystem {
   private final boolean ownsImage;
   /** Closed after the image (the store a URI named), or null. */
   private final Closeable store;
+  /**
+   * {@code paths} sorted as their data lies in the image: by layer, then by tar entry (links
+   * followed; paths that cannot be looked up last, in the order given). Reading many files in
+   * this order reads each span's files together, so each span is fetched once: a scanner that
+   * reads the files a walk matched in walk (name) order makes the span cache fetch spans again
+   * once it is full (measured by the benchmarks' {@code ScanCheck}: several times the bytes).
+   */
+  public List<Path> inLayerOrder(java.util.Collection<? extends Path> paths) {
+    record Keyed(long key, int given, Path path) {}
+    List<Keyed> keyed = new java.util.ArrayList<>(paths.size());
+    int i = 0;
+    for (Path p : paths) {
+      long key;
+      try {
+        ImageEntry e = lookup(check(p), true);
+        key = ((long) (e.layer() + 1) << 32) | (e.entryIndex() + 1L);
+      } catch (IOException e) {
+        key = Long.MAX_VALUE;
+      }
+      keyed.add(new Keyed(key, i++, p));
+    }
+    keyed.sort(java.util.Comparator.comparingLong(Keyed::key).thenComparingInt(Keyed::given));
+    List<Path> out = new java.util.ArrayList<>(keyed.size());
+    for (Keyed k : keyed) {
+      out.add(k.path());
+    }
+    return out;
+  }
+
   /** The image part of this file system's URIs. */
   private final String key;
   /** Whether {@link #key} is registered with the provider (to be removed on close). */

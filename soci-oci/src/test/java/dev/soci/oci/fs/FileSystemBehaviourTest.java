@@ -344,6 +344,16 @@ class FileSystemBehaviourTest {
   }
 
   @Test
+  void inLayerOrderSortsByLayerThenTarEntry() throws IOException {
+    List<Path> given = List.of(p("/home/alice/notes"), p("/gone"), p("/usr/bin/tool"),
+        p("/opq/new"), p("/etc/os-release"), p("/lib/libz.so"), p("/data/b.md"));
+    // Layer 0 in tar order: os-release, tool, libz.so; layer 1: opq/new, b.md, notes.
+    assertThat(fs.inLayerOrder(given)).containsExactly(p("/etc/os-release"),
+        p("/usr/bin/tool"), p("/lib/libz.so"), p("/opq/new"), p("/data/b.md"),
+        p("/home/alice/notes"), p("/gone"));
+  }
+
+  @Test
   void closingClosesTheOwnedImageOnly() throws IOException {
     SociFileSystem borrowed = SociFileSystems.of(fs.image(), false);
     borrowed.close();
