@@ -265,7 +265,8 @@ public final class SociFileSystemProvider extends FileSystemProvider {
   @Override
   public InputStream newInputStream(Path path, OpenOption... options) throws IOException {
     SociPath p = soci(path);
-    boolean follow = readOptions(Set.of(options));
+    // Not Set.of: repeated options are allowed, as for the default provider.
+    boolean follow = readOptions(new java.util.HashSet<>(java.util.Arrays.asList(options)));
     ImageEntry e = openable(p, follow);
     SociFileSystem fs = p.getFileSystem();
     SociImage image = fs.image();

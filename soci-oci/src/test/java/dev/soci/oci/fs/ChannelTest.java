@@ -92,7 +92,8 @@ class ChannelTest {
           .isEqualTo(1000);
       assertThat(sink.toByteArray()).isEqualTo(Arrays.copyOfRange(data[3], 299_000, FILE_SIZE));
       assertThat(Files.readAllBytes(fs.getPath("d/f3"))).isEqualTo(data[3]);
-      try (InputStream in = Files.newInputStream(fs.getPath("d/f4"))) {
+      try (InputStream in = Files.newInputStream(fs.getPath("d/f4"),
+          java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.READ)) {
         assertThat(in.skip(FILE_SIZE - 3)).isEqualTo(FILE_SIZE - 3);
         assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(data[4], FILE_SIZE - 3,
             FILE_SIZE));
