@@ -158,6 +158,42 @@ class ChannelTest {
   }
 
   @Test
+  void aCorruptSpanIsAnIoExceptionNeverWrongBytes() throws Exception {
+    ForwardingStore corrupting = new ForwardingStore(mem) {
+      @Override
+      public dev.soci.core.RangeSource openRanges(Descriptor blob) throws java.io.IOException {
+        dev.soci.core.RangeSource inner = super.openRanges(blob);
+        return new dev.soci.core.RangeSource() {
+          @Override
+          public long size() throws java.io.IOException {
+            return inner.size();
+          }
+
+          @Override
+          public void readFully(long offset, ByteBuffer dst) throws java.io.IOException {
+            int at = dst.position();
+            inner.readFully(offset, dst);
+            dst.put(at + 100, (byte) (dst.get(at + 100) ^ 1)); // one bit of every range
+          }
+
+          @Override
+          public void close() throws java.io.IOException {
+            inner.close();
+          }
+        };
+      }
+    };
+    try (SociFileSystem fs = SociFileSystems.open(corrupting, manifest, null)) {
+      assertThatThrownBy(() -> Files.readAllBytes(fs.getPath("/d/f5")))
+          .isInstanceOf(java.io.IOException.class).hasMessageContaining("span");
+      try (FileChannel ch = FileChannel.open(fs.getPath("/d/f6"))) {
+        assertThatThrownBy(() -> ch.read(ByteBuffer.allocate(10), 1000))
+            .isInstanceOf(java.io.IOException.class);
+      }
+    }
+  }
+
+  @Test
   void parallelReadersShareTheSpanCacheAndFetchEachSpanOnce() throws Exception {
     ForwardingStore counting = new ForwardingStore(mem);
     try (SociFileSystem fs = SociFileSystems.open(counting, manifest, null)) {
