@@ -1,10 +1,8 @@
 package dev.soci.examples.cli;
 
-import dev.soci.oci.Platform;
-import dev.soci.oci.image.SociImage;
-import dev.soci.oci.store.ContentStore;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +16,8 @@ import picocli.CommandLine.Spec;
  * {@code soci cat IMAGE PATH}: one file of an image's merged root filesystem (layers applied
  * with their whiteouts, links followed), read lazily: through the image's SOCI index only the
  * spans holding the file are fetched, each verified against its span digest; layers without a
- * zTOC are fetched whole. To standard output, or {@code -o FILE}.
+ * zTOC are fetched whole. Read through the image's {@link dev.soci.oci.fs.SociFileSystem}. To
+ * standard output, or {@code -o FILE}.
  */
 @Command(
     name = "cat",
@@ -30,13 +29,7 @@ final class CatCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registries;
 
-  @Option(names = {"-q", "--quiet"}, description = "No notes on standard error.")
-  boolean quiet;
-
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-      converter = BuildOptions.PlatformConverter.class,
-      description = "The platform of a multi-platform image (default: the host's).")
-  Platform platform;
+  @Mixin ImageFileSystem images;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
       description = "Write the file here (default: standard output).")
@@ -53,16 +46,9 @@ final class CatCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     registries.validate(spec.commandLine());
     PrintWriter err = spec.commandLine().getErr();
-    try (ContentStore store = ImageStores.open(image, registries);
-        SociImage img = SociImage.open(store, store.resolve(null),
-            platform != null ? platform : Platform.host())) {
-      if (!img.hasSociIndex() && !quiet) {
-        err.println("soci: " + image + " has no SOCI index for " + img.manifest().digest()
-            + ": its layers are fetched whole");
-        err.flush();
-      }
+    try (ImageFileSystem.Opened img = images.open(image, registries, err)) {
       // Opened (path resolved, a regular file) before any output is created.
-      try (InputStream in = img.openFile(path)) {
+      try (InputStream in = Files.newInputStream(img.fs.getPath(path))) {
         if (output != null) {
           AtomicOutput.write(output, in::transferTo);
         } else {

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     versionProvider = SociCli.VersionProvider.class,
     description = "Seekable OCI: build and read zTOCs and SOCI indexes.",
     subcommands = {ZtocCommand.class, CreateCommand.class, ConvertCommand.class,
-        PushCommand.class, CatCommand.class, IndexCommand.class})
+        PushCommand.class, CatCommand.class, LsCommand.class, CpCommand.class, DuCommand.class,
+        IndexCommand.class})
 public final class SociCli {
 
   @Option(names = "--debug", description = "Print stack traces on errors.", scope = CommandLine.ScopeType.INHERIT)

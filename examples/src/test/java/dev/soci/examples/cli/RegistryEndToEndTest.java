@@ -212,6 +212,24 @@ class RegistryEndToEndTest {
         .startsWith("soci: error: ").contains("app/README");
     assertThat(tmp.resolve("readme")).doesNotExist();
 
+    // ls, du and cp over the registry: the merged tree, the whited-out README gone.
+    CliTestSupport.Result ls = CliTestSupport.run("ls", "-R", "--plain-http",
+        docker("cat/app:latest"), "/app");
+    assertThat(ls.exit()).as(ls.err()).isZero();
+    assertThat(ls.out().lines().toList()).containsExactly("/app/conf",
+        "/app/conf/extra.txt", "/app/conf/settings.properties", "/app/data.bin");
+    CliTestSupport.Result du = CliTestSupport.run("du", "--plain-http", docker("cat/app:latest"),
+        "/app");
+    assertThat(du.out()).isEqualTo((600_000 + "added above\n".length()
+        + "greeting=hello\n".length()) + "\t/app\n");
+    Path copy = tmp.resolve("app-copy");
+    CliTestSupport.Result cp = CliTestSupport.run("cp", "--plain-http", docker("cat/app:latest"),
+        "/app", copy.toString());
+    assertThat(cp.exit()).as(cp.err()).isZero();
+    assertThat(java.nio.file.Files.readAllBytes(copy.resolve("data.bin"))).isEqualTo(
+        java.nio.file.Files.readAllBytes(shared.resolve("rootfs/app/data.bin")));
+    assertThat(copy.resolve("README")).doesNotExist();
+
     // Without a SOCI index: the same bytes, every layer fetched whole, and a note saying so.
     skopeoCopyToRegistry("cat/plain:latest");
     CliTestSupport.Result plain = CliTestSupport.run("cat", "--plain-http",

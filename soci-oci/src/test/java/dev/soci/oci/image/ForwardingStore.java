@@ -14,19 +14,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A store passing everything to another, counting blob opens and recording range reads. */
-class ForwardingStore implements ContentStore {
+public class ForwardingStore implements ContentStore {
   /** One range read: which blob, where, how long. */
-  record Range(Digest blob, long offset, int length) {}
+  public record Range(Digest blob, long offset, int length) {}
 
-  final ContentStore delegate;
-  final List<Range> ranges = new CopyOnWriteArrayList<>();
-  final Map<Digest, AtomicInteger> blobOpens = new ConcurrentHashMap<>();
+  public final ContentStore delegate;
+  public final List<Range> ranges = new CopyOnWriteArrayList<>();
+  public final Map<Digest, AtomicInteger> blobOpens = new ConcurrentHashMap<>();
 
-  ForwardingStore(ContentStore delegate) {
+  public ForwardingStore(ContentStore delegate) {
     this.delegate = delegate;
   }
 
-  int opens(Descriptor d) {
+  public int opens(Descriptor d) {
     AtomicInteger n = blobOpens.get(d.digest());
     return n == null ? 0 : n.get();
   }

@@ -13,53 +13,53 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** A layer tar written entry by entry (commons-compress, PAX for long names and big numbers). */
-final class LayerTar {
-  static final Instant TIME = Instant.parse("2024-05-06T07:08:09Z");
+public final class LayerTar {
+  public static final Instant TIME = Instant.parse("2024-05-06T07:08:09Z");
 
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final TarArchiveOutputStream out = new TarArchiveOutputStream(bytes);
 
-  LayerTar() {
+  public LayerTar() {
     out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
   }
 
-  LayerTar dir(String path) {
+  public LayerTar dir(String path) {
     return dir(path, 0755, 0, 0);
   }
 
-  LayerTar dir(String path, int mode, long uid, long gid) {
+  public LayerTar dir(String path, int mode, long uid, long gid) {
     TarArchiveEntry e = new TarArchiveEntry(path.endsWith("/") ? path : path + "/");
     return put(e, mode, uid, gid, null);
   }
 
-  LayerTar file(String path, String content) {
+  public LayerTar file(String path, String content) {
     return file(path, content.getBytes(StandardCharsets.UTF_8), 0644, 0, 0);
   }
 
-  LayerTar file(String path, byte[] content, int mode, long uid, long gid) {
+  public LayerTar file(String path, byte[] content, int mode, long uid, long gid) {
     TarArchiveEntry e = new TarArchiveEntry(path);
     e.setSize(content.length);
     return put(e, mode, uid, gid, content);
   }
 
-  LayerTar symlink(String path, String target) {
+  public LayerTar symlink(String path, String target) {
     TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_SYMLINK);
     e.setLinkName(target);
     return put(e, 0777, 0, 0, null);
   }
 
-  LayerTar hardlink(String path, String target) {
+  public LayerTar hardlink(String path, String target) {
     TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_LINK);
     e.setLinkName(target);
     return put(e, 0644, 0, 0, null);
   }
 
-  LayerTar fifo(String path) {
+  public LayerTar fifo(String path) {
     return put(new TarArchiveEntry(path, TarConstants.LF_FIFO), 0600, 0, 0, null);
   }
 
-  LayerTar device(String path, boolean block, int major, int minor) {
+  public LayerTar device(String path, boolean block, int major, int minor) {
     TarArchiveEntry e = new TarArchiveEntry(path, block ? TarConstants.LF_BLK : TarConstants.LF_CHR);
     e.setDevMajor(major);
     e.setDevMinor(minor);
@@ -67,20 +67,20 @@ final class LayerTar {
   }
 
   /** A whiteout removing {@code path} of the lower layers. */
-  LayerTar whiteout(String path) {
+  public LayerTar whiteout(String path) {
     int slash = path.lastIndexOf('/');
     String wh = path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1);
     return put(new TarArchiveEntry(wh), 0, 0, 0, new byte[0]);
   }
 
   /** The opaque marker of directory {@code dir}. */
-  LayerTar opaque(String dir) {
+  public LayerTar opaque(String dir) {
     String d = dir.isEmpty() || dir.endsWith("/") ? dir : dir + "/";
     return put(new TarArchiveEntry(d + ".wh..wh..opq"), 0, 0, 0, new byte[0]);
   }
 
   /** A file with owner names, PAX times and extended attributes. */
-  LayerTar richFile(String path, String content, String uname, String gname,
+  public LayerTar richFile(String path, String content, String uname, String gname,
       Map<String, String> pax) {
     byte[] data = content.getBytes(StandardCharsets.UTF_8);
     TarArchiveEntry e = new TarArchiveEntry(path);
@@ -92,7 +92,7 @@ final class LayerTar {
   }
 
   /** Any entry, as the caller set it up. */
-  LayerTar raw(TarArchiveEntry e, byte[] data) {
+  public LayerTar raw(TarArchiveEntry e, byte[] data) {
     try {
       if (data != null) {
         e.setSize(data.length);
@@ -117,7 +117,7 @@ final class LayerTar {
   }
 
   /** The uncompressed tar. */
-  byte[] tar() {
+  public byte[] tar() {
     try {
       out.finish();
     } catch (IOException e) {
@@ -127,11 +127,11 @@ final class LayerTar {
   }
 
   /** The gzip-compressed tar. */
-  byte[] gzip() {
+  public byte[] gzip() {
     return gzip(tar());
   }
 
-  static byte[] gzip(byte[] tar) {
+  public static byte[] gzip(byte[] tar) {
     ByteArrayOutputStream z = new ByteArrayOutputStream();
     try (GZIPOutputStream g = new GZIPOutputStream(z)) {
       g.write(tar);

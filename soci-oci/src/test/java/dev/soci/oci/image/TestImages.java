@@ -14,11 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Images made of given layers, stored in a content store, with or without SOCI indexes. */
-final class TestImages {
+public final class TestImages {
   private TestImages() {}
 
   /** Stores the gzip layers and a manifest over them; returns the manifest's descriptor. */
-  static Descriptor image(ContentStore store, String tag, List<byte[]> gzipLayers)
+  public static Descriptor image(ContentStore store, String tag, List<byte[]> gzipLayers)
       throws IOException {
     List<Descriptor> layers = new ArrayList<>();
     for (byte[] l : gzipLayers) {
@@ -28,7 +28,7 @@ final class TestImages {
   }
 
   /** Stores a manifest over stored layers (and its config). */
-  static Descriptor manifest(ContentStore store, String tag, List<Descriptor> layers)
+  public static Descriptor manifest(ContentStore store, String tag, List<Descriptor> layers)
       throws IOException {
     byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
         + "\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
@@ -40,7 +40,7 @@ final class TestImages {
   }
 
   /** An image index over manifests, each with a platform. */
-  static Descriptor index(ContentStore store, String tag, List<Descriptor> manifests,
+  public static Descriptor index(ContentStore store, String tag, List<Descriptor> manifests,
       List<Platform> platforms) throws IOException {
     List<Descriptor> listed = new ArrayList<>();
     for (int i = 0; i < manifests.size(); i++) {
@@ -53,14 +53,14 @@ final class TestImages {
   }
 
   /** Builds a v1 SOCI index for {@code manifest}: layers below {@code minLayerSize} get none. */
-  static void index(ContentStore store, Descriptor manifest, long minLayerSize, long spanSize)
+  public static void index(ContentStore store, Descriptor manifest, long minLayerSize, long spanSize)
       throws IOException {
     SociOptions o = SociOptions.builder().minLayerSize(minLayerSize).spanSize(spanSize).build();
     new SociIndexCreator(o, s -> { }).create(store, manifest);
   }
 
   /** Every layer gets a zTOC (span 64 KiB). */
-  static void indexAll(ContentStore store, Descriptor manifest) throws IOException {
+  public static void indexAll(ContentStore store, Descriptor manifest) throws IOException {
     index(store, manifest, 0, 1 << 16);
   }
 }
