@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
-    description = "List and show SOCI indexes in an OCI image layout.",
+    description = "List and show the SOCI indexes of an image (layout or registry).",
     subcommands = {IndexListCommand.class, IndexInfoCommand.class})
 final class IndexCommand implements Runnable {
   @Spec CommandSpec spec;
