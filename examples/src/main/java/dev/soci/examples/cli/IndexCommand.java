@@ -9,8 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
-    description = "List and show SOCI indexes in an OCI image layout.",
-    subcommands = {IndexListCommand.class, IndexInfoCommand.class})
+    description = "List and show SOCI indexes in an OCI image layout.")
 final class IndexCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -14,15 +14,14 @@ import picocli.CommandLine.Option;
  * embedding the library.
  *
  * <p>Errors are one line on stderr and a non-zero exit (1 for bad input or I/O failure, 2 for a
- * usage error); {@code --debug} adds the stack trace.
+ * usage error); {@code --debug} adds the stack trace. The subcommands are listed in {@link
+ * CommandTree}.
  */
 @Command(
     name = "soci",
     mixinStandardHelpOptions = true,
     versionProvider = SociCli.VersionProvider.class,
-    description = "Seekable OCI: build and read zTOCs and SOCI indexes.",
-    subcommands = {ZtocCommand.class, CreateCommand.class, ConvertCommand.class,
-        PushCommand.class, CatCommand.class, IndexCommand.class})
+    description = "Seekable OCI: build and read zTOCs and SOCI indexes.")
 public final class SociCli {
 
   @Option(names = "--debug", description = "Print stack traces on errors.", scope = CommandLine.ScopeType.INHERIT)
@@ -65,7 +64,11 @@ public final class SociCli {
   private static int execute(String[] args, PrintWriter out, PrintWriter err,
       Object... extraSubcommands) {
     SociCli root = new SociCli();
-    CommandLine cl = new CommandLine(root);
+    // Only the commands the arguments name are built (see CommandTree); a test's extra
+    // subcommands are unknown to the tree, so with them it is built whole.
+    CommandLine cl = extraSubcommands.length == 0
+        ? CommandTree.build(root, args)
+        : CommandTree.buildWhole(root);
     for (Object sub : extraSubcommands) {
       cl.addSubcommand(sub);
     }

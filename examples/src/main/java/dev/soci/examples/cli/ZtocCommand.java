@@ -9,8 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ztoc",
     mixinStandardHelpOptions = true,
-    description = "Build and read zTOCs (per-layer tables of contents with gzip checkpoints).",
-    subcommands = {ZtocCreateCommand.class, ZtocInfoCommand.class, ZtocListCommand.class, ZtocGetFileCommand.class})
+    description = "Build and read zTOCs (per-layer tables of contents with gzip checkpoints).")
 final class ZtocCommand implements Runnable {
   @Spec CommandSpec spec;
 
