@@ -53,6 +53,11 @@ public final class SociCli {
   static int run(String[] args, PrintWriter out, PrintWriter err, Object... extraSubcommands) {
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
     try {
+      ZtocCreateFastPath.Parsed fast =
+          extraSubcommands.length == 0 ? ZtocCreateFastPath.parse(args) : null;
+      if (fast != null) {
+        return executeFast(fast, out, err);
+      }
       return execute(args, out, err, extraSubcommands);
     } catch (OutOfMemoryError | StackOverflowError | LinkageError e) {
       // picocli hands only Exceptions to the handler; these Errors unwind to here, where the
@@ -84,9 +89,29 @@ public final class SociCli {
           err.flush();
           return 2;
         });
-    int exit = cl.execute(args);
-    // PrintWriter swallows write errors (a full disk, a closed pipe); a command whose output was
-    // lost must not report success.
+    return checkOutput(cl.execute(args), out, err);
+  }
+
+  /**
+   * Runs a {@code ztoc create} that {@link ZtocCreateFastPath} parsed, reporting failures and
+   * lost output exactly as {@link #execute} does for a command picocli runs.
+   */
+  private static int executeFast(ZtocCreateFastPath.Parsed fast, PrintWriter out, PrintWriter err) {
+    int exit;
+    try {
+      exit = fast.command().create(out);
+    } catch (Exception e) {
+      exit = reportError(e, fast.debug(), err);
+    }
+    return checkOutput(exit, out, err);
+  }
+
+  /**
+   * {@code exit}, unless standard output lost what was written to it: PrintWriter swallows write
+   * errors (a full disk, a closed pipe), and a command whose output was lost must not report
+   * success.
+   */
+  private static int checkOutput(int exit, PrintWriter out, PrintWriter err) {
     if (out.checkError()) {
       err.println("soci: error: writing to standard output failed");
       err.flush();
