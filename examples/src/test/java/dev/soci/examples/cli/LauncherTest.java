@@ -267,6 +267,40 @@ class LauncherTest {
   }
 
   @Test
+  void anInstalledJdk24OrLaterIsPreferredToAnOlderJavaOnThePath(@TempDir Path dir)
+      throws Exception {
+    Path home = Path.of(System.getProperty("java.home"));
+    assumeTrue(Files.readString(home.resolve("release")).contains("JAVA_VERSION=\"17"),
+        "the test JVM is the older JDK here");
+    // A "JDK 99" in JAVA_HOME whose java notes that it ran, then runs the real one.
+    Path fake = dir.resolve("jdk99");
+    Files.createDirectories(fake.resolve("bin"));
+    Files.writeString(fake.resolve("release"), "JAVA_VERSION=\"99.0.1\"\n");
+    Path ran = dir.resolve("ran");
+    Path java = fake.resolve("bin/java");
+    Files.writeString(java, "#!/bin/bash\necho \"$@\" >> '" + ran + "'\nexec '"
+        + home.resolve("bin/java") + "' \"$@\"\n", StandardCharsets.UTF_8);
+    assertThat(java.toFile().setExecutable(true)).isTrue();
+    Path root = newRoot(dir);
+    String path = home.resolve("bin") + File.pathSeparator + System.getenv("PATH");
+
+    ProcessBuilder pb = launcher(root, dir.resolve("a.ztoc"), "SOCI_STARTUP_ARCHIVE", "0",
+        "JAVA_HOME", fake.toString(), "PATH", path);
+    pb.environment().remove("SOCI_JAVA");
+    Process p = pb.redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(dir.resolve("out"))).isZero();
+    assertThat(Files.readString(ran)).contains("-jar " + root.resolve("examples/target/soci.jar"));
+
+    // SOCI_JAVA still decides.
+    Files.delete(ran);
+    Run chosen = run(root, "SOCI_STARTUP_ARCHIVE", "0", "JAVA_HOME", fake.toString(),
+        "PATH", path);
+    assertThat(chosen.exit()).isZero();
+    assertThat(ran).doesNotExist();
+  }
+
+  @Test
   void turnedOffItIsNeitherBuiltNorUsed(@TempDir Path dir) throws Exception {
     Path root = newRoot(dir);
     Run r = run(root, "SOCI_STARTUP_ARCHIVE", "0");
