@@ -5,7 +5,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code soci index ...}: list and show the SOCI indexes of an image layout. */
+/**
+ * {@code soci index ...}: list and show the SOCI indexes of an image layout (its subcommands: see
+ * {@link CommandTree}).
+ */
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
