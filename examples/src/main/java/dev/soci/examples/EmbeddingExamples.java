@@ -1,7 +1,14 @@
 package dev.soci.examples;
 
 import dev.soci.core.RangeSource;
+import dev.soci.oci.Descriptor;
 import dev.soci.oci.Platform;
+import dev.soci.oci.build.FoundSociIndex;
+import dev.soci.oci.image.SociImage;
+import dev.soci.oci.registry.DockerConfig;
+import dev.soci.oci.registry.ImageReference;
+import dev.soci.oci.registry.RegistryClient;
+import dev.soci.oci.registry.RegistryStore;
 import dev.soci.oci.build.SociConverter;
 import dev.soci.oci.build.SociIndexCreator;
 import dev.soci.oci.build.SociOptions;
@@ -70,6 +77,39 @@ public final class EmbeddingExamples {
   public static void create(Path layout) throws IOException {
     try (OciLayout in = OciLayout.open(layout)) {
       new SociIndexCreator(SociOptions.defaults(), System.err::println).create(in);
+    }
+  }
+
+  /**
+   * In a registry: adds a v1 SOCI index to {@code reference} (pushed, found through the
+   * referrers of its manifest), writes a SOCI-enabled copy (v2) under {@code sociTag} in the same
+   * repository, and returns the SOCI indexes the image now has. {@code plainHttp} only for a
+   * local test registry.
+   */
+  public static List<FoundSociIndex> indexInRegistry(String reference, String sociTag,
+      boolean plainHttp) throws IOException {
+    SociOptions options = SociOptions.builder().minLayerSize(0).build();
+    ImageReference ref = ImageReference.parse(reference);
+    RegistryClient client = RegistryClient.builder(ref.registry())
+        .plainHttp(plainHttp)
+        .credential(DockerConfig.load().credentialFor(ref.registry()).orElse(null))
+        .build();
+    try (RegistryStore app = RegistryStore.of(client, ref)) {
+      Descriptor image = app.resolve(null);
+      new SociIndexCreator(options, System.err::println).create(app, image);
+      new SociConverter(options, System.err::println).convert(app, image, app, sociTag);
+      return FoundSociIndex.find(app, image);
+    }
+  }
+
+  /** One file of an image's merged filesystem, fetched lazily from the registry. */
+  public static byte[] readFromImage(String reference, String path, boolean plainHttp)
+      throws IOException {
+    ImageReference ref = ImageReference.parse(reference);
+    RegistryClient client = RegistryClient.builder(ref.registry()).plainHttp(plainHttp).build();
+    try (RegistryStore app = RegistryStore.of(client, ref);
+        SociImage image = SociImage.open(app, app.resolve(null), Platform.parse("linux/amd64"))) {
+      return image.readFile(path); // symbolic links followed across layers
     }
   }
 }

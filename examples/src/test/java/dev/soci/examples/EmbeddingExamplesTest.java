@@ -2,8 +2,17 @@ package dev.soci.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.oci.build.FoundSociIndex;
+import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.registry.ImageReference;
+import dev.soci.oci.registry.RegistryClient;
+import dev.soci.oci.registry.RegistryStore;
+import dev.soci.oci.registry.TestRegistry;
+import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.store.ImageGraph;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,5 +29,43 @@ class EmbeddingExamplesTest {
     assertThat(viaHardLink).isEqualTo(EmbeddingExamples.readFile(layer, ztoc, "usr/share/doc/file-1.txt"));
     long n = EmbeddingExamples.copyFile(layer, ztoc, "/usr/share/doc/link-to-1", dir.resolve("copy"));
     assertThat(Files.readAllBytes(dir.resolve("copy"))).hasSize((int) n).isEqualTo(viaHardLink);
+  }
+
+  @Test
+  void theReadmeRegistryExamplesWork(@TempDir Path dir) throws Exception {
+    try (TestRegistry registry = TestRegistry.start(dir.resolve("registry"))) {
+      String ref = registry.address() + "/sample/app:1";
+      RegistryClient c = RegistryClient.builder(registry.address()).plainHttp(true).build();
+      try (OciLayout sample = OciLayout.open(Path.of("sample/layout"))) {
+        ImageGraph.copy(sample, sample.resolve(null), RegistryStore.of(c,
+            ImageReference.parse(ref)), "1");
+      }
+      List<FoundSociIndex> found = EmbeddingExamples.indexInRegistry(ref, "1-soci", true);
+      assertThat(found).extracting(f -> f.index().version()).contains(SociIndexVersion.V1);
+      assertThat(c.headManifest("sample/app", "1-soci")).isPresent();
+      // The sample image's files, read through the SOCI index.
+      String some = firstFile(c, ref);
+      assertThat(EmbeddingExamples.readFromImage(ref, some, true)).isNotEmpty();
+    }
+  }
+
+  /** A non-empty regular file of the sample image (from its tree, not hard-coded). */
+  private static String firstFile(RegistryClient c, String ref) throws Exception {
+    try (RegistryStore store = RegistryStore.of(c, ImageReference.parse(ref));
+        dev.soci.oci.image.SociImage image = dev.soci.oci.image.SociImage.open(store,
+            store.resolve(null), dev.soci.oci.Platform.parse("linux/amd64"))) {
+      java.util.ArrayDeque<String> dirs = new java.util.ArrayDeque<>(List.of(""));
+      while (!dirs.isEmpty()) {
+        for (dev.soci.oci.image.ImageEntry e : image.list(dirs.pop())) {
+          if (e.isFile() && e.size() > 0) {
+            return e.path();
+          }
+          if (e.isDirectory()) {
+            dirs.add(e.path());
+          }
+        }
+      }
+    }
+    throw new AssertionError("the sample image has no file");
   }
 }
