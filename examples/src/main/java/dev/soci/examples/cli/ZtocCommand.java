@@ -5,7 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code soci ztoc ...}: build and read single zTOCs (its subcommands: see {@link CommandTree}). */
+/**
+ * {@code soci ztoc ...}: build and read single zTOCs (its subcommands: see {@link CommandTree}).
+ */
 @Command(
     name = "ztoc",
     mixinStandardHelpOptions = true,

@@ -48,8 +48,8 @@ final class ZtocCreateCommand implements Callable<Integer> {
 
   /**
    * Builds and writes the zTOC with the options as set, printing {@code <digest> <size>} to
-   * {@code out}; the span size must already be checked. Also the entry of {@link ZtocCreateFastPath},
-   * which sets the fields without picocli.
+   * {@code out}; the span size must already be checked. Also the entry of {@link
+   * ZtocCreateFastPath}, which sets the fields without picocli.
    */
   int create(PrintWriter out) throws java.io.IOException {
     ZtocBuilder builder = ZtocBuilder.create()
