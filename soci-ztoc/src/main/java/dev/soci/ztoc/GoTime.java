@@ -3,7 +3,6 @@ package dev.soci.ztoc;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Locale;
 
 /**
  * Go time semantics the reference's zTOCs depend on: PAX time parsing ({@code parsePAXTime})
@@ -31,20 +30,36 @@ final class GoTime {
       return null;
     }
     LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
+    // Digits appended by hand, not String.format: this runs once per tar entry, and the first
+    // String.format of a JVM loads java.util.Formatter, which compiles a regex and sets up
+    // locale data (~20 ms of a cold `soci ztoc create`).
     StringBuilder sb = new StringBuilder(30);
-    sb.append(String.format(Locale.ROOT,
-        "%04d-%02d-%02dT%02d:%02d:%02d",
-        d.getYear(), d.getMonthValue(), d.getDayOfMonth(),
-        d.getHour(), d.getMinute(), d.getSecond()));
-    if (t.getNano() != 0) {
-      String frac = String.format(Locale.ROOT, "%09d", t.getNano());
-      int end = frac.length();
-      while (frac.charAt(end - 1) == '0') {
-        end--;
+    digits(sb, d.getYear(), 4).append('-');
+    digits(sb, d.getMonthValue(), 2).append('-');
+    digits(sb, d.getDayOfMonth(), 2).append('T');
+    digits(sb, d.getHour(), 2).append(':');
+    digits(sb, d.getMinute(), 2).append(':');
+    digits(sb, d.getSecond(), 2);
+    int nano = t.getNano();
+    if (nano != 0) {
+      int width = 9;
+      while (nano % 10 == 0) {
+        nano /= 10;
+        width--;
       }
-      sb.append('.').append(frac, 0, end);
+      digits(sb.append('.'), nano, width);
     }
     return sb.append('Z').toString();
+  }
+
+  /** Appends {@code value} (non-negative) in decimal, zero-padded to at least {@code width}. */
+  private static StringBuilder digits(StringBuilder sb, int value, int width) {
+    for (int p = 10, w = 1; w < width; p *= 10, w++) {
+      if (value < p) {
+        sb.append('0');
+      }
+    }
+    return sb.append(value);
   }
 
   /**

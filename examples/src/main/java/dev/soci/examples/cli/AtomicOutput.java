@@ -91,8 +91,16 @@ final class AtomicOutput {
    */
   private static boolean isDescriptorPath(Path p) {
     String s = p.toString();
-    return s.equals("/dev/stdout") || s.equals("/dev/stderr") || s.startsWith("/dev/fd/")
-        || s.matches("/proc/[^/]+/fd/[^/]+");
+    if (s.equals("/dev/stdout") || s.equals("/dev/stderr") || s.startsWith("/dev/fd/")) {
+      return true;
+    }
+    // /proc/<pid>/fd/<n>, checked by hand: a regex here compiled one for every output written.
+    if (!s.startsWith("/proc/")) {
+      return false;
+    }
+    int pid = s.indexOf('/', 6);
+    return pid > 6 && s.startsWith("/fd/", pid) && s.length() > pid + 4
+        && s.indexOf('/', pid + 4) < 0;
   }
 
   /**

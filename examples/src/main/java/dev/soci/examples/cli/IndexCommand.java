@@ -5,12 +5,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code soci index ...}: list and show the SOCI indexes of an image layout. */
+/**
+ * {@code soci index ...}: list and show the SOCI indexes of an image (its subcommands: see
+ * {@link CommandTree}).
+ */
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
-    description = "List and show the SOCI indexes of an image (layout or registry).",
-    subcommands = {IndexListCommand.class, IndexInfoCommand.class})
+    description = "List and show the SOCI indexes of an image (layout or registry).")
 final class IndexCommand implements Runnable {
   @Spec CommandSpec spec;
 

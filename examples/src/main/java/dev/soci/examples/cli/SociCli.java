@@ -14,16 +14,14 @@ import picocli.CommandLine.Option;
  * embedding the library.
  *
  * <p>Errors are one line on stderr and a non-zero exit (1 for bad input or I/O failure, 2 for a
- * usage error); {@code --debug} adds the stack trace.
+ * usage error); {@code --debug} adds the stack trace. The subcommands are listed in {@link
+ * CommandTree}.
  */
 @Command(
     name = "soci",
     mixinStandardHelpOptions = true,
     versionProvider = SociCli.VersionProvider.class,
-    description = "Seekable OCI: build and read zTOCs and SOCI indexes.",
-    subcommands = {ZtocCommand.class, CreateCommand.class, ConvertCommand.class,
-        PushCommand.class, CatCommand.class, LsCommand.class, CpCommand.class, DuCommand.class,
-        IndexCommand.class})
+    description = "Seekable OCI: build and read zTOCs and SOCI indexes.")
 public final class SociCli {
 
   @Option(names = "--debug", description = "Print stack traces on errors.", scope = CommandLine.ScopeType.INHERIT)
@@ -55,6 +53,11 @@ public final class SociCli {
   static int run(String[] args, PrintWriter out, PrintWriter err, Object... extraSubcommands) {
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
     try {
+      ZtocCreateFastPath.Parsed fast =
+          extraSubcommands.length == 0 ? ZtocCreateFastPath.parse(args) : null;
+      if (fast != null) {
+        return executeFast(fast, out, err);
+      }
       return execute(args, out, err, extraSubcommands);
     } catch (OutOfMemoryError | StackOverflowError | LinkageError e) {
       // picocli hands only Exceptions to the handler; these Errors unwind to here, where the
@@ -66,7 +69,11 @@ public final class SociCli {
   private static int execute(String[] args, PrintWriter out, PrintWriter err,
       Object... extraSubcommands) {
     SociCli root = new SociCli();
-    CommandLine cl = new CommandLine(root);
+    // Only the commands the arguments name are built (see CommandTree); a test's extra
+    // subcommands are unknown to the tree, so with them it is built whole.
+    CommandLine cl = extraSubcommands.length == 0
+        ? CommandTree.build(root, args)
+        : CommandTree.buildWhole(root);
     for (Object sub : extraSubcommands) {
       cl.addSubcommand(sub);
     }
@@ -82,9 +89,29 @@ public final class SociCli {
           err.flush();
           return 2;
         });
-    int exit = cl.execute(args);
-    // PrintWriter swallows write errors (a full disk, a closed pipe); a command whose output was
-    // lost must not report success.
+    return checkOutput(cl.execute(args), out, err);
+  }
+
+  /**
+   * Runs a {@code ztoc create} that {@link ZtocCreateFastPath} parsed, reporting failures and
+   * lost output exactly as {@link #execute} does for a command picocli runs.
+   */
+  private static int executeFast(ZtocCreateFastPath.Parsed fast, PrintWriter out, PrintWriter err) {
+    int exit;
+    try {
+      exit = fast.command().create(out);
+    } catch (Exception e) {
+      exit = reportError(e, fast.debug(), err);
+    }
+    return checkOutput(exit, out, err);
+  }
+
+  /**
+   * {@code exit}, unless standard output lost what was written to it: PrintWriter swallows write
+   * errors (a full disk, a closed pipe), and a command whose output was lost must not report
+   * success.
+   */
+  private static int checkOutput(int exit, PrintWriter out, PrintWriter err) {
     if (out.checkError()) {
       err.println("soci: error: writing to standard output failed");
       err.flush();

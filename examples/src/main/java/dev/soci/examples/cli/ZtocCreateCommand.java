@@ -3,6 +3,7 @@ package dev.soci.examples.cli;
 import dev.soci.core.Compression;
 import dev.soci.ztoc.BuiltZtoc;
 import dev.soci.ztoc.ZtocBuilder;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +43,15 @@ final class ZtocCreateCommand implements Callable<Integer> {
     if (spanSize <= 0) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--span-size must be positive, got " + spanSize);
     }
+    return create(spec.commandLine().getOut());
+  }
+
+  /**
+   * Builds and writes the zTOC with the options as set, printing {@code <digest> <size>} to
+   * {@code out}; the span size must already be checked. Also the entry of {@link
+   * ZtocCreateFastPath}, which sets the fields without picocli.
+   */
+  int create(PrintWriter out) throws java.io.IOException {
     ZtocBuilder builder = ZtocBuilder.create()
         .spanSize(spanSize)
         .buildToolIdentifier(buildToolIdentifier)
@@ -53,7 +63,7 @@ final class ZtocCreateCommand implements Callable<Integer> {
     BuiltZtoc z = builder.build(InputFiles.require(layer, "layer"));
     Path target = output != null ? output : layer.resolveSibling(layer.getFileName() + ".ztoc");
     AtomicOutput.write(target, z::writeTo);
-    spec.commandLine().getOut().println(z.digest() + " " + z.size());
+    out.println(z.digest() + " " + z.size());
     return 0;
   }
 }

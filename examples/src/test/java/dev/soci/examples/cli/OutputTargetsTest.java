@@ -88,6 +88,23 @@ class OutputTargetsTest {
   }
 
   @Test
+  void procSelfFdOnAPipeIsWrittenInPlace() throws Exception {
+    // The same descriptor by its /proc name (recognised without the regex it once took).
+    Process p = child(ProcessBuilder.Redirect.PIPE, "ztoc", "get-file", "-o", "/proc/self/fd/1",
+        LAYER, ZTOC, FILE);
+    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+      try {
+        return p.getInputStream().readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(out.get(10, TimeUnit.SECONDS)).isEqualTo(fileBytes);
+  }
+
+  @Test
   void devStdoutAppendedToAFileKeepsWhatTheFileHeld() throws Exception {
     Path log = tmp.resolve("log");
     Files.writeString(log, "before\n");
