@@ -8,24 +8,35 @@ import java.util.Arrays;
  *
  * <p>A table is a primary array indexed by the next {@code primaryBits} input bits (deflate packs
  * Huffman codes most-significant-bit first into an LSB-first stream, so the index is the
- * bit-reversed code), followed by subtables for the rare longer codes. Every entry is one int so
- * a lookup is a single array load:
+ * bit-reversed code), followed by subtables for the rare longer codes. Every entry is one int
+ * that carries everything its symbol needs, so a literal, a whole match length or a whole
+ * distance is one lookup:
  *
  * <pre>
- *   bits  0..4   number of input bits the entry consumes (for SUB: primaryBits)
- *   bits  5..7   kind: LIT, LEN (length/distance base), EOB, SUB, BAD
- *   bits  8..11  extra bits that follow the code (for SUB: index bits of the subtable)
- *   bits 16..31  value: literal byte, length/distance base, or subtable offset
+ *   bits  0..4   bits to consume: code length plus the extra bits after it (for SUB: primaryBits)
+ *   bit   7      BAD: a code that must not occur (bits 5..7 read as kind 4, as zlib's tests know it)
+ *   bits  8..11  code length, where the extra bits start (for SUB: index bits of the subtable)
+ *   bit   13     EOB, bit 14 LITERAL, bit 15 SUB
+ *   bits 16..30  value: literal byte, length/distance base, or subtable offset
  * </pre>
+ *
+ * <p>Bits 5, 6 and 12 are always zero, so the decoder can use an entry directly as a shift count
+ * ({@code bitBuffer >>>= entry} shifts by bits 0..5) and {@code (entry >>> 8)} as the shift that
+ * drops the code bits in front of the extra bits (Java masks int shifts to 5 bits).
  */
 final class Huffman {
-  static final int LIT = 0;
-  static final int LEN = 1;
-  static final int EOB = 2;
-  static final int SUB = 3;
+  /** Entry flags; an entry with none of EOB, LITERAL, SUB, BAD is a length or distance. */
+  static final int BAD_FLAG = 1 << 7;
+  static final int EOB_FLAG = 1 << 13;
+  static final int LIT_FLAG = 1 << 14;
+  static final int SUB_FLAG = 1 << 15;
+  /** Anything but a literal or a length/distance: the rare cases of the inner loop. */
+  static final int EXCEPTIONAL = EOB_FLAG | SUB_FLAG | BAD_FLAG;
+
+  /** The kind field bits 5..7 hold for BAD entries (zlib-style code rules are tested through it). */
   static final int BAD = 4;
 
-  static final int LIT_BITS = 10;
+  static final int LIT_BITS = 11;
   static final int DIST_BITS = 8;
   static final int CL_BITS = 7;
   /** Worst case: every long code gets its own full-depth subtable. Never reached, but safe. */
@@ -33,7 +44,8 @@ final class Huffman {
   static final int DIST_SIZE = (1 << DIST_BITS) + 32 * (1 << (15 - DIST_BITS));
   static final int CL_SIZE = 1 << CL_BITS;
 
-  static final int BAD_ENTRY = BAD << 5;
+  /** A code that must not occur; consumes one bit, like zlib's invalid-code entries. */
+  static final int BAD_ENTRY = BAD_FLAG;
 
   /** {@link #build} results. */
   static final int OK = 0;
@@ -41,10 +53,10 @@ final class Huffman {
   static final int INCOMPLETE = 2;
   static final int EMPTY = 3;
 
-
-  /** Entry templates (kind, extra, value) per symbol, without the bit-count field. */
+  /** Entry templates (flags, value, extra-bit count in bits 0..4) per symbol, without the code length. */
   static final int[] LIT_TEMPLATE = new int[288];
   static final int[] DIST_TEMPLATE = new int[32];
+  /** Code-length code: the symbol as the value, no flags. */
   static final int[] CL_TEMPLATE = new int[19];
 
   /** Fixed-code tables (RFC 1951 3.2.6), built once; read-only. */
@@ -53,14 +65,14 @@ final class Huffman {
 
   static {
     for (int s = 0; s < 256; s++) {
-      LIT_TEMPLATE[s] = entry(LIT, 0, s);
+      LIT_TEMPLATE[s] = LIT_FLAG | s << 16;
     }
-    LIT_TEMPLATE[256] = entry(EOB, 0, 0);
+    LIT_TEMPLATE[256] = EOB_FLAG;
     int[] lenBase = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99,
         115, 131, 163, 195, 227, 258};
     int[] lenExtra = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
     for (int i = 0; i < 29; i++) {
-      LIT_TEMPLATE[257 + i] = entry(LEN, lenExtra[i], lenBase[i]);
+      LIT_TEMPLATE[257 + i] = lenBase[i] << 16 | lenExtra[i];
     }
     // 286 and 287 take part in the fixed code but must never be decoded.
     LIT_TEMPLATE[286] = BAD_ENTRY;
@@ -68,13 +80,13 @@ final class Huffman {
     int base = 1;
     for (int i = 0; i < 30; i++) {
       int extra = i < 4 ? 0 : (i >> 1) - 1;
-      DIST_TEMPLATE[i] = entry(LEN, extra, base);
+      DIST_TEMPLATE[i] = base << 16 | extra;
       base += 1 << extra;
     }
     DIST_TEMPLATE[30] = BAD_ENTRY;
     DIST_TEMPLATE[31] = BAD_ENTRY;
     for (int s = 0; s < 19; s++) {
-      CL_TEMPLATE[s] = entry(LIT, 0, s);
+      CL_TEMPLATE[s] = s << 16;
     }
 
     byte[] lens = new byte[288];
@@ -94,10 +106,6 @@ final class Huffman {
   }
 
   private Huffman() {}
-
-  static int entry(int kind, int extra, int value) {
-    return (value << 16) | (extra << 8) | (kind << 5);
-  }
 
   /**
    * Builds the table for code lengths {@code lens[off..off+n)} into {@code table}.
@@ -124,8 +132,8 @@ final class Huffman {
       }
     }
     int primarySize = 1 << primaryBits;
-    Arrays.fill(table, 0, primarySize, BAD_ENTRY | 1);
     if (max == 0) {
+      Arrays.fill(table, 0, primarySize, BAD_ENTRY | 1);
       return EMPTY;
     }
     int left = 1;
@@ -137,6 +145,11 @@ final class Huffman {
     }
     if (left > 0 && !(allowSingle && max == 1)) {
       return INCOMPLETE;
+    }
+    if (left > 0 || max > primaryBits) {
+      // A complete code writes every primary entry, so only an incomplete one needs BAD behind
+      // it; and subtables are found through their primary entry, which must not be last block's.
+      Arrays.fill(table, 0, primarySize, BAD_ENTRY | 1);
     }
     int code = 0;
     count[0] = 0;
@@ -156,24 +169,26 @@ final class Huffman {
       int rev = Integer.reverse(c) >>> (32 - l);
       int t = template[s];
       if (l <= primaryBits) {
+        int e = t + (l << 8) + l;
         for (int i = rev; i < primarySize; i += 1 << l) {
-          table[i] = t | l;
+          table[i] = e;
         }
       } else {
         int prefix = rev & primaryMask;
         int p = table[prefix];
         int subOff;
-        if (((p >>> 5) & 7) == SUB) {
+        if ((p & SUB_FLAG) != 0) {
           subOff = p >>> 16;
         } else {
           subOff = subNext;
           subNext += 1 << subBits;
-          table[prefix] = (subOff << 16) | (subBits << 8) | (SUB << 5) | primaryBits;
+          table[prefix] = SUB_FLAG | subOff << 16 | subBits << 8 | primaryBits;
         }
         int rem = rev >>> primaryBits;
         int remLen = l - primaryBits;
+        int e = t + (remLen << 8) + remLen;
         for (int i = rem; i < 1 << subBits; i += 1 << remLen) {
-          table[subOff + i] = t | remLen;
+          table[subOff + i] = e;
         }
       }
     }
