@@ -634,11 +634,18 @@ final class DeflateDecoder {
     int ip = inPos;
     int p = op;
     int result = 0;
+    if (p >= outFast || ip >= inFast) {
+      return 0;
+    }
+    bb |= (long) LONG_LE.get(in, ip) << bc;
+    ip += (~bc & 63) >>> 3;
+    bc |= 56;
+    // Each lookup is made as soon as its bits are known, before the work that does not need it.
+    int e = lt[(int) bb & lmask];
     while (p < outFast && ip < inFast) {
       bb |= (long) LONG_LE.get(in, ip) << bc;
       ip += (~bc & 63) >>> 3;
       bc |= 56;
-      int e = lt[(int) bb & lmask];
       if ((e & Huffman.LIT_FLAG) != 0) {
         bb >>>= e;
         bc -= e;
@@ -653,6 +660,7 @@ final class DeflateDecoder {
             bb >>>= e;
             bc -= e;
             o[p++] = (byte) (e >>> 16);
+            e = lt[(int) bb & lmask];
             continue;
           }
         }
@@ -670,6 +678,7 @@ final class DeflateDecoder {
             bb >>>= e;
             bc -= e;
             o[p++] = (byte) (e >>> 16);
+            e = lt[(int) bb & lmask];
             continue;
           }
         }
@@ -710,6 +719,7 @@ final class DeflateDecoder {
         save(bb, bc, ip, p);
         throw corrupt("invalid distance too far back");
       }
+      e = lt[(int) bb & lmask];
       int from = p - dist;
       int end = p + len;
       if (dist >= 8) {
