@@ -724,17 +724,30 @@ final class DeflateDecoder {
       int end = p + len;
       if (dist >= 8) {
         // Word copies read only bytes already final: each read ends at least 8 bytes behind its write.
-        do {
-          LONG_LE.set(o, p, (long) LONG_LE.get(o, from));
-          p += 8;
-          from += 8;
-        } while (p < end);
+        LONG_LE.set(o, p, (long) LONG_LE.get(o, from));
+        LONG_LE.set(o, p + 8, (long) LONG_LE.get(o, from + 8));
+        LONG_LE.set(o, p + 16, (long) LONG_LE.get(o, from + 16));
+        LONG_LE.set(o, p + 24, (long) LONG_LE.get(o, from + 24));
+        if (len > 32) {
+          p += 32;
+          from += 32;
+          do {
+            LONG_LE.set(o, p, (long) LONG_LE.get(o, from));
+            p += 8;
+            from += 8;
+          } while (p < end);
+        }
       } else if (dist == 1) {
         long v = (o[from] & 0xFFL) * 0x0101010101010101L;
-        do {
-          LONG_LE.set(o, p, v);
-          p += 8;
-        } while (p < end);
+        LONG_LE.set(o, p, v);
+        LONG_LE.set(o, p + 8, v);
+        if (len > 16) {
+          p += 16;
+          do {
+            LONG_LE.set(o, p, v);
+            p += 8;
+          } while (p < end);
+        }
       } else {
         // Period 2..7: lay down one period-extended word byte by byte, then copy words from a
         // multiple of the period at least 8 back.
