@@ -77,7 +77,7 @@ final class DeflateDecoder {
   private final int[] clTab = new int[Huffman.CL_SIZE];
   private final byte[] lens = new byte[288 + 32];
   private final byte[] clLens = new byte[19];
-  private final int[] scratch = new int[32];
+  private final int[] scratch = new int[Huffman.SCRATCH];
 
   // ---- gzip member ----
   private final CRC32 crc = new CRC32();
@@ -492,14 +492,28 @@ final class DeflateDecoder {
     }
     int total = nlen + ndist;
     int i = 0;
+    // Locals and word refills, as in the Huffman loops: a block header has some 300 of these.
+    long bb = bitBuf;
+    int bc = bitCnt;
+    int ip = inPos;
     while (i < total) {
-      if (bitCnt < 16) {
-        refillSlow();
+      if (bc < 16) { // a code-length code is at most 7 bits, its extra bits at most 7
+        if (ip <= inLen - 8) {
+          bb |= (long) LONG_LE.get(inBuf, ip) << bc;
+          ip += (63 - bc) >>> 3;
+          bc |= 56;
+        } else {
+          save(bb, bc, ip, op);
+          refillSlow();
+          bb = bitBuf;
+          bc = bitCnt;
+          ip = inPos;
+        }
       }
-      int e = clTab[(int) bitBuf & (Huffman.CL_SIZE - 1)];
+      int e = clTab[(int) bb & (Huffman.CL_SIZE - 1)];
       int n = e & 31;
-      bitBuf >>>= n;
-      bitCnt -= n;
+      bb >>>= n;
+      bc -= n;
       int sym = e >>> 16;
       if (sym < 16) {
         lens[i++] = (byte) sym;
@@ -509,28 +523,31 @@ final class DeflateDecoder {
       byte val = 0;
       if (sym == 16) {
         if (i == 0) {
+          save(bb, bc, ip, op);
           throw corrupt("invalid bit length repeat");
         }
         val = lens[i - 1];
-        rep = 3 + (int) (bitBuf & 3);
-        bitBuf >>>= 2;
-        bitCnt -= 2;
+        rep = 3 + (int) (bb & 3);
+        bb >>>= 2;
+        bc -= 2;
       } else if (sym == 17) {
-        rep = 3 + (int) (bitBuf & 7);
-        bitBuf >>>= 3;
-        bitCnt -= 3;
+        rep = 3 + (int) (bb & 7);
+        bb >>>= 3;
+        bc -= 3;
       } else {
-        rep = 11 + (int) (bitBuf & 127);
-        bitBuf >>>= 7;
-        bitCnt -= 7;
+        rep = 11 + (int) (bb & 127);
+        bb >>>= 7;
+        bc -= 7;
       }
       if (i + rep > total) {
+        save(bb, bc, ip, op);
         throw corrupt("invalid bit length repeat");
       }
       while (rep-- > 0) {
         lens[i++] = val;
       }
     }
+    save(bb, bc, ip, op);
     checkNoPaddingUsed("in a dynamic block header");
     if (lens[256] == 0) {
       throw corrupt("invalid code -- missing end-of-block");
