@@ -601,8 +601,9 @@ final class DeflateDecoder {
   /**
    * Output a fast-loop iteration may add: three literals, or two and a 258-byte match. The fast
    * loop runs only while this much room is left before {@link #stopAt}, so it decodes exactly the
-   * symbols the careful loop would (those that start before the stop) and its 8-byte copies,
-   * which may write up to 7 bytes past a match, stay inside the buffer's slack.
+   * symbols the careful loop would (those that start before the stop), and its word copies,
+   * which may write up to 32 bytes past a short match and 7 past a long one, stay inside the
+   * buffer's 512 bytes of slack.
    */
   private static final int FAST_OUT = 2 + 258;
   /** Input a fast-loop iteration may read: two refills of 8 bytes, the first advancing up to 7. */
