@@ -635,7 +635,8 @@ final class DeflateDecoder {
    * every use masks or shifts by them. Bits of {@code bb} above the count are the next input
    * bits (the rest of the last 8-byte read), which a later refill ORs in again unchanged.
    *
-   * @return {@link #BLOCK_END} at the end-of-block code, 0 when the loop cannot run (on)
+   * @return {@link #BLOCK_END} at the end-of-block code, 0 when less input or output room is
+   *     left than the loop needs (possibly at once), for {@link #carefulLoop} to go on
    */
   private int fastLoop() throws CorruptStreamException {
     final byte[] o = out;
