@@ -70,10 +70,9 @@ final class DeflateDecoder {
   private int state = ST_HEADER;
   private boolean lastBlock;
   private int storedLeft;
-  private int[] litTab;
-  private int[] distTab;
-  private final int[] dynLit = new int[Huffman.LIT_SIZE];
-  private final int[] dynDist = new int[Huffman.DIST_SIZE];
+  /** The current block's tables: literal/length, then distance at {@link Huffman#DIST_OFFSET}. */
+  private int[] tables;
+  private final int[] dynTables = new int[Huffman.TABLES_SIZE];
   private final int[] clTab = new int[Huffman.CL_SIZE];
   private final byte[] lens = new byte[288 + 32];
   private final byte[] clLens = new byte[19];
@@ -463,8 +462,7 @@ final class DeflateDecoder {
         break;
       }
       case 1:
-        litTab = Huffman.FIXED_LIT;
-        distTab = Huffman.FIXED_DIST;
+        tables = Huffman.FIXED;
         state = ST_HUFF;
         break;
       case 2:
@@ -553,16 +551,17 @@ final class DeflateDecoder {
       throw corrupt("invalid code -- missing end-of-block");
     }
     // A single one-bit code is accepted like zlib does (the other half then decodes to an error).
-    if (Huffman.build(lens, 0, nlen, dynLit, Huffman.LIT_BITS, Huffman.LIT_TEMPLATE, true, scratch) != Huffman.OK) {
+    if (Huffman.build(lens, 0, nlen, dynTables, 0, Huffman.LIT_BITS, Huffman.LIT_TEMPLATE, true, scratch)
+        != Huffman.OK) {
       throw corrupt("invalid literal/lengths set");
     }
     // No distance codes at all is valid (a literal-only block); using one then fails as "invalid distance code".
-    int r = Huffman.build(lens, nlen, ndist, dynDist, Huffman.DIST_BITS, Huffman.DIST_TEMPLATE, true, scratch);
+    int r = Huffman.build(lens, nlen, ndist, dynTables, Huffman.DIST_OFFSET, Huffman.DIST_BITS,
+        Huffman.DIST_TEMPLATE, true, scratch);
     if (r != Huffman.OK && r != Huffman.EMPTY) {
       throw corrupt("invalid distances set");
     }
-    litTab = dynLit;
-    distTab = dynDist;
+    tables = dynTables;
   }
 
   private int copyStored() throws IOException {
@@ -641,11 +640,9 @@ final class DeflateDecoder {
   private int fastLoop() throws CorruptStreamException {
     final byte[] o = out;
     final byte[] in = inBuf;
-    final int[] lt = litTab;
-    final int[] dt = distTab;
+    final int[] tab = tables;
     final int outFast = stopAt - FAST_OUT;
     final int inFast = inLen - FAST_IN;
-    final long histExtra = outBase - historyStart; // dist is valid iff dist <= p + histExtra
     final int lmask = (1 << Huffman.LIT_BITS) - 1;
     final int dmask = (1 << Huffman.DIST_BITS) - 1;
     long bb = bitBuf;
@@ -653,14 +650,17 @@ final class DeflateDecoder {
     int ip = inPos;
     int p = op;
     int result = 0;
-    if (p >= outFast || ip >= inFast) {
+    // With a whole window of this member's history behind op, no distance can reach too far
+    // back, so the loop need not check; before that (the first 32 KiB of each member) the
+    // careful loop decodes and checks.
+    if (p >= outFast || ip >= inFast || op + (outBase - historyStart) < WINDOW) {
       return 0;
     }
     bb |= (long) LONG_LE.get(in, ip) << bc;
     ip += (~bc & 63) >>> 3;
     bc |= 56;
     // Each lookup is made as soon as its bits are known, before the work that does not need it.
-    int e = lt[(int) bb & lmask];
+    int e = tab[(int) bb & lmask];
     while (p < outFast && ip < inFast) {
       bb |= (long) LONG_LE.get(in, ip) << bc;
       ip += (~bc & 63) >>> 3;
@@ -669,17 +669,17 @@ final class DeflateDecoder {
         bb >>>= e;
         bc -= e;
         o[p++] = (byte) (e >>> 16);
-        e = lt[(int) bb & lmask];
+        e = tab[(int) bb & lmask];
         if ((e & Huffman.LIT_FLAG) != 0) {
           bb >>>= e;
           bc -= e;
           o[p++] = (byte) (e >>> 16);
-          e = lt[(int) bb & lmask];
+          e = tab[(int) bb & lmask];
           if ((e & Huffman.LIT_FLAG) != 0) {
             bb >>>= e;
             bc -= e;
             o[p++] = (byte) (e >>> 16);
-            e = lt[(int) bb & lmask];
+            e = tab[(int) bb & lmask];
             continue;
           }
         }
@@ -692,12 +692,12 @@ final class DeflateDecoder {
         if ((e & Huffman.SUB_FLAG) != 0) {
           bb >>>= e;
           bc -= e;
-          e = lt[(e >>> 16) + ((int) bb & ~(-1 << (e >>> 8)))];
+          e = tab[(e >>> 16) + ((int) bb & ~(-1 << (e >>> 8)))];
           if ((e & Huffman.LIT_FLAG) != 0) {
             bb >>>= e;
             bc -= e;
             o[p++] = (byte) (e >>> 16);
-            e = lt[(int) bb & lmask];
+            e = tab[(int) bb & lmask];
             continue;
           }
         }
@@ -718,12 +718,12 @@ final class DeflateDecoder {
       bb >>>= e;
       bc -= e;
       int len = (e >>> 16) + (((int) saved & ~(-1 << e)) >>> (e >>> 8));
-      int d = dt[(int) bb & dmask];
+      int d = tab[Huffman.DIST_OFFSET + ((int) bb & dmask)];
       if ((d & Huffman.EXCEPTIONAL) != 0) {
         if ((d & Huffman.SUB_FLAG) != 0) {
           bb >>>= d;
           bc -= d;
-          d = dt[(d >>> 16) + ((int) bb & ~(-1 << (d >>> 8)))];
+          d = tab[(d >>> 16) + ((int) bb & ~(-1 << (d >>> 8)))];
         }
         if ((d & Huffman.EXCEPTIONAL) != 0) {
           save(bb, bc, ip, p);
@@ -734,11 +734,7 @@ final class DeflateDecoder {
       bb >>>= d;
       bc -= d;
       int dist = (d >>> 16) + (((int) saved & ~(-1 << d)) >>> (d >>> 8));
-      if (dist > p + histExtra) {
-        save(bb, bc, ip, p);
-        throw corrupt("invalid distance too far back");
-      }
-      e = lt[(int) bb & lmask];
+      e = tab[(int) bb & lmask];
       int from = p - dist;
       int end = p + len;
       if (dist >= 8) {
@@ -800,8 +796,7 @@ final class DeflateDecoder {
    */
   private int carefulLoop() throws IOException {
     final byte[] o = out;
-    final int[] lt = litTab;
-    final int[] dt = distTab;
+    final int[] tab = tables;
     final int limit = stopAt;
     final int outFast = limit - FAST_OUT;
     final long histExtra = outBase - historyStart;
@@ -818,7 +813,7 @@ final class DeflateDecoder {
         save(bb, bc, ip, p);
         return OUTPUT_FULL;
       }
-      if (p < outFast) {
+      if (p < outFast && p + histExtra >= WINDOW) {
         if (ip < inLen - FAST_IN) {
           save(bb, bc, ip, p);
           return 0;
@@ -849,11 +844,11 @@ final class DeflateDecoder {
           inEnd8 = inLen - 8;
         }
       }
-      int e = lt[(int) bb & lmask];
+      int e = tab[(int) bb & lmask];
       if ((e & Huffman.SUB_FLAG) != 0) {
         bb >>>= e;
         bc -= e & 31;
-        e = lt[(e >>> 16) + ((int) bb & ~(-1 << (e >>> 8)))];
+        e = tab[(e >>> 16) + ((int) bb & ~(-1 << (e >>> 8)))];
       }
       if ((e & Huffman.LIT_FLAG) != 0) {
         bb >>>= e;
@@ -874,11 +869,11 @@ final class DeflateDecoder {
       bb >>>= e;
       bc -= e & 31;
       int len = (e >>> 16) + (((int) saved & ~(-1 << e)) >>> (e >>> 8));
-      int d = dt[(int) bb & dmask];
+      int d = tab[Huffman.DIST_OFFSET + ((int) bb & dmask)];
       if ((d & Huffman.SUB_FLAG) != 0) {
         bb >>>= d;
         bc -= d & 31;
-        d = dt[(d >>> 16) + ((int) bb & ~(-1 << (d >>> 8)))];
+        d = tab[(d >>> 16) + ((int) bb & ~(-1 << (d >>> 8)))];
       }
       if ((d & Huffman.EXCEPTIONAL) != 0) {
         save(bb, bc, ip, p);

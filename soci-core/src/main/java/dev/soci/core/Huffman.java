@@ -43,6 +43,13 @@ final class Huffman {
   static final int LIT_SIZE = (1 << LIT_BITS) + 288 * (1 << (15 - LIT_BITS));
   static final int DIST_SIZE = (1 << DIST_BITS) + 32 * (1 << (15 - DIST_BITS));
   static final int CL_SIZE = 1 << CL_BITS;
+  /**
+   * Where the distance table starts in a decoder's table array: literal/length and distance
+   * tables share one array, so the inner loop holds one array reference and one length fewer.
+   */
+  static final int DIST_OFFSET = LIT_SIZE;
+  /** Ints of a combined literal/length + distance table array. */
+  static final int TABLES_SIZE = LIT_SIZE + DIST_SIZE;
 
   /** A code that must not occur; consumes one bit, like zlib's invalid-code entries. */
   static final int BAD_ENTRY = BAD_FLAG;
@@ -59,9 +66,8 @@ final class Huffman {
   /** Code-length code: the symbol as the value, no flags. */
   static final int[] CL_TEMPLATE = new int[19];
 
-  /** Fixed-code tables (RFC 1951 3.2.6), built once; read-only. */
-  static final int[] FIXED_LIT = new int[LIT_SIZE];
-  static final int[] FIXED_DIST = new int[DIST_SIZE];
+  /** Fixed-code tables (RFC 1951 3.2.6): literal/length, distance at {@link #DIST_OFFSET}; read-only. */
+  static final int[] FIXED = new int[TABLES_SIZE];
 
   static {
     for (int s = 0; s < 256; s++) {
@@ -95,12 +101,12 @@ final class Huffman {
     Arrays.fill(lens, 256, 280, (byte) 7);
     Arrays.fill(lens, 280, 288, (byte) 8);
     int[] scratch = new int[32];
-    if (build(lens, 0, 288, FIXED_LIT, LIT_BITS, LIT_TEMPLATE, false, scratch) != OK) {
+    if (build(lens, 0, 288, FIXED, 0, LIT_BITS, LIT_TEMPLATE, false, scratch) != OK) {
       throw new AssertionError("fixed literal/length code");
     }
     byte[] dl = new byte[32];
     Arrays.fill(dl, (byte) 5);
-    if (build(dl, 0, 32, FIXED_DIST, DIST_BITS, DIST_TEMPLATE, false, scratch) != OK) {
+    if (build(dl, 0, 32, FIXED, DIST_OFFSET, DIST_BITS, DIST_TEMPLATE, false, scratch) != OK) {
       throw new AssertionError("fixed distance code");
     }
   }
@@ -133,6 +139,15 @@ final class Huffman {
    */
   static int build(byte[] lens, int off, int n, int[] table, int primaryBits, int[] template,
       boolean allowSingle, int[] scratch) {
+    return build(lens, off, n, table, 0, primaryBits, template, allowSingle, scratch);
+  }
+
+  /**
+   * As {@link #build(byte[], int, int, int[], int, int[], boolean, int[])}, into {@code table}
+   * from index {@code base}; subtable offsets in the entries are absolute indexes of {@code table}.
+   */
+  static int build(byte[] lens, int off, int n, int[] table, int base, int primaryBits, int[] template,
+      boolean allowSingle, int[] scratch) {
     int[] w = scratch.length >= SCRATCH ? scratch : new int[SCRATCH];
     // w[0..16): symbols per code length; w[16..32): sort positions; w[32..): sorted symbols
     Arrays.fill(w, 0, 16, 0);
@@ -146,7 +161,7 @@ final class Huffman {
     }
     int primarySize = 1 << primaryBits;
     if (max == 0) {
-      Arrays.fill(table, 0, primarySize, BAD_ENTRY | 1);
+      Arrays.fill(table, base, base + primarySize, BAD_ENTRY | 1);
       return EMPTY;
     }
     int left = 1;
@@ -172,25 +187,25 @@ final class Huffman {
     }
     // Only the lone one-bit code leaves an entry unwritten (index 1): BAD, doubled with the rest.
     // In a complete code every entry is written, by its code or the doubling of a shorter one.
-    table[0] = BAD_ENTRY | 1;
-    table[1] = BAD_ENTRY | 1;
+    table[base] = BAD_ENTRY | 1;
+    table[base + 1] = BAD_ENTRY | 1;
     int k = 32;
     int cw = 0; // the next codeword, bit-reversed (the table index)
     for (int len = 1; ; len++) {
       for (int j = w[len]; j > 0; j--) {
-        table[cw] = template[w[k++]] + (len << 8) + len;
+        table[base + cw] = template[w[k++]] + (len << 8) + len;
         cw = nextReversed(cw, len);
       }
       if (len == primaryBits) {
         break;
       }
-      System.arraycopy(table, 0, table, 1 << len, 1 << len);
+      System.arraycopy(table, base, table, base + (1 << len), 1 << len);
     }
     if (max > primaryBits) {
       int subBits = max - primaryBits;
       int subSize = 1 << subBits;
       int mask = primarySize - 1;
-      int subNext = primarySize;
+      int subNext = base + primarySize;
       int subOff = 0;
       int prefix = -1;
       for (int len = primaryBits + 1; len <= max; len++) {
@@ -201,7 +216,7 @@ final class Huffman {
             prefix = cw & mask;
             subOff = subNext;
             subNext += subSize;
-            table[prefix] = SUB_FLAG | subOff << 16 | subBits << 8 | primaryBits;
+            table[base + prefix] = SUB_FLAG | subOff << 16 | subBits << 8 | primaryBits;
           }
           int e = template[w[k++]] + (remLen << 8) + remLen;
           for (int i = cw >>> primaryBits; i < subSize; i += 1 << remLen) {
