@@ -6,7 +6,9 @@
 #   QUICK=1            shorter iterations and a 256 MiB memory check at -Xmx66m (smoke test, noisier)
 #   FORKS WI I W R     JMH forks / warmup iterations / measurement iterations / warmup time / time
 #   INCLUDE            JMH benchmark regex (default: the whole suite; e.g. INCLUDE=ReaderBenchmark
-#                      for targets 2 and 3 only: cold extraction and warm reads)
+#                      for targets 2 and 3 only: cold extraction and warm reads; INCLUDE=RealLayerBenchmark
+#                      for issue 10's real layers: decode and zTOC build vs GZIPInputStream; add
+#                      JMH_ARGS="-p layer=jdk-lib-gzip6,so-gzip6" to pick layers)
 #   PROF               JMH profiler, e.g. PROF=gc or PROF="jfr:dir=/tmp/jfr" (adds -prof)
 #   JMH_ARGS           extra JMH arguments, passed verbatim
 #   MEM_MIB            layer size for the memory check (default 1024; 0 skips it)

@@ -70,14 +70,13 @@ final class DeflateDecoder {
   private int state = ST_HEADER;
   private boolean lastBlock;
   private int storedLeft;
-  private int[] litTab;
-  private int[] distTab;
-  private final int[] dynLit = new int[Huffman.LIT_SIZE];
-  private final int[] dynDist = new int[Huffman.DIST_SIZE];
+  /** The current block's tables: literal/length, then distance at {@link Huffman#DIST_OFFSET}. */
+  private int[] tables;
+  private final int[] dynTables = new int[Huffman.TABLES_SIZE];
   private final int[] clTab = new int[Huffman.CL_SIZE];
   private final byte[] lens = new byte[288 + 32];
   private final byte[] clLens = new byte[19];
-  private final int[] scratch = new int[32];
+  private final int[] scratch = new int[Huffman.SCRATCH];
 
   // ---- gzip member ----
   private final CRC32 crc = new CRC32();
@@ -463,8 +462,7 @@ final class DeflateDecoder {
         break;
       }
       case 1:
-        litTab = Huffman.FIXED_LIT;
-        distTab = Huffman.FIXED_DIST;
+        tables = Huffman.FIXED;
         state = ST_HUFF;
         break;
       case 2:
@@ -492,14 +490,28 @@ final class DeflateDecoder {
     }
     int total = nlen + ndist;
     int i = 0;
+    // Locals and word refills, as in the Huffman loops: a block header has some 300 of these.
+    long bb = bitBuf;
+    int bc = bitCnt;
+    int ip = inPos;
     while (i < total) {
-      if (bitCnt < 16) {
-        refillSlow();
+      if (bc < 16) { // a code-length code is at most 7 bits, its extra bits at most 7
+        if (ip <= inLen - 8) {
+          bb |= (long) LONG_LE.get(inBuf, ip) << bc;
+          ip += (63 - bc) >>> 3;
+          bc |= 56;
+        } else {
+          save(bb, bc, ip, op);
+          refillSlow();
+          bb = bitBuf;
+          bc = bitCnt;
+          ip = inPos;
+        }
       }
-      int e = clTab[(int) bitBuf & (Huffman.CL_SIZE - 1)];
+      int e = clTab[(int) bb & (Huffman.CL_SIZE - 1)];
       int n = e & 31;
-      bitBuf >>>= n;
-      bitCnt -= n;
+      bb >>>= n;
+      bc -= n;
       int sym = e >>> 16;
       if (sym < 16) {
         lens[i++] = (byte) sym;
@@ -509,43 +521,47 @@ final class DeflateDecoder {
       byte val = 0;
       if (sym == 16) {
         if (i == 0) {
+          save(bb, bc, ip, op);
           throw corrupt("invalid bit length repeat");
         }
         val = lens[i - 1];
-        rep = 3 + (int) (bitBuf & 3);
-        bitBuf >>>= 2;
-        bitCnt -= 2;
+        rep = 3 + (int) (bb & 3);
+        bb >>>= 2;
+        bc -= 2;
       } else if (sym == 17) {
-        rep = 3 + (int) (bitBuf & 7);
-        bitBuf >>>= 3;
-        bitCnt -= 3;
+        rep = 3 + (int) (bb & 7);
+        bb >>>= 3;
+        bc -= 3;
       } else {
-        rep = 11 + (int) (bitBuf & 127);
-        bitBuf >>>= 7;
-        bitCnt -= 7;
+        rep = 11 + (int) (bb & 127);
+        bb >>>= 7;
+        bc -= 7;
       }
       if (i + rep > total) {
+        save(bb, bc, ip, op);
         throw corrupt("invalid bit length repeat");
       }
       while (rep-- > 0) {
         lens[i++] = val;
       }
     }
+    save(bb, bc, ip, op);
     checkNoPaddingUsed("in a dynamic block header");
     if (lens[256] == 0) {
       throw corrupt("invalid code -- missing end-of-block");
     }
     // A single one-bit code is accepted like zlib does (the other half then decodes to an error).
-    if (Huffman.build(lens, 0, nlen, dynLit, Huffman.LIT_BITS, Huffman.LIT_TEMPLATE, true, scratch) != Huffman.OK) {
+    if (Huffman.build(lens, 0, nlen, dynTables, 0, Huffman.LIT_BITS, Huffman.LIT_TEMPLATE, true, scratch)
+        != Huffman.OK) {
       throw corrupt("invalid literal/lengths set");
     }
     // No distance codes at all is valid (a literal-only block); using one then fails as "invalid distance code".
-    int r = Huffman.build(lens, nlen, ndist, dynDist, Huffman.DIST_BITS, Huffman.DIST_TEMPLATE, true, scratch);
+    int r = Huffman.build(lens, nlen, ndist, dynTables, Huffman.DIST_OFFSET, Huffman.DIST_BITS,
+        Huffman.DIST_TEMPLATE, true, scratch);
     if (r != Huffman.OK && r != Huffman.EMPTY) {
       throw corrupt("invalid distances set");
     }
-    litTab = dynLit;
-    distTab = dynDist;
+    tables = dynTables;
   }
 
   private int copyStored() throws IOException {
@@ -569,6 +585,9 @@ final class DeflateDecoder {
         }
         continue;
       }
+      // The bit buffer is empty but may still hold the bytes after it (refills read 8 at a
+      // time): those are about to be consumed here, so it must not OR them in again later.
+      bitBuf = 0;
       System.arraycopy(inBuf, inPos, out, op, n);
       inPos += n;
       op += n;
@@ -578,121 +597,307 @@ final class DeflateDecoder {
     return BLOCK_END;
   }
 
+  /**
+   * Output a fast-loop iteration may add: three literals, or two and a 258-byte match. The fast
+   * loop runs only while this much room is left before {@link #stopAt}, so it decodes exactly the
+   * symbols the careful loop would (those that start before the stop), and its word copies,
+   * which may write up to 32 bytes past a short match and 7 past a long one, stay inside the
+   * buffer's 512 bytes of slack.
+   */
+  private static final int FAST_OUT = 2 + 258;
+  /** Input a fast-loop iteration may read: two refills of 8 bytes, the first advancing up to 7. */
+  private static final int FAST_IN = 15;
+  /** Distance multiples of at least 8 for periods 2..7, so short-period matches copy in words. */
+  private static final int[] PERIOD_STEP = {0, 0, 8, 9, 8, 10, 12, 14};
+
   private int inflateHuffman() throws IOException {
+    int r;
+    while ((r = fastLoop()) == 0 && (r = carefulLoop()) == 0) {
+      // carefulLoop returned to let the fast loop run again
+    }
+    if (r == BLOCK_END) {
+      state = ST_HEADER;
+    }
+    checkNoPaddingUsed("inside a deflate block");
+    return r;
+  }
+
+  /**
+   * The hot loop: decodes while at least {@link #FAST_IN} input bytes and {@link #FAST_OUT}
+   * bytes of output room are left, so it never checks either per symbol, never pads input and
+   * never refills in small steps. Each iteration refills the bit buffer to 56..63 bits with one
+   * 8-byte read, then decodes up to three literals, or up to two and a match (a length needs
+   * at most 20 bits and a distance 28, so one refill after the literals covers both).
+   *
+   * <p>{@code bc} keeps the bit count in its low 6 bits only: subtracting a whole entry (whose
+   * low byte is its bit count) and the refill's {@code bc |= 56} both leave them exact, and
+   * every use masks or shifts by them. Bits of {@code bb} above the count are the next input
+   * bits (the rest of the last 8-byte read), which a later refill ORs in again unchanged.
+   *
+   * @return {@link #BLOCK_END} at the end-of-block code, 0 when less input or output room is
+   *     left than the loop needs (possibly at once), for {@link #carefulLoop} to go on
+   */
+  private int fastLoop() throws CorruptStreamException {
     final byte[] o = out;
-    final int[] lt = litTab;
-    final int[] dt = distTab;
+    final byte[] in = inBuf;
+    final int[] tab = tables;
+    final int outFast = stopAt - FAST_OUT;
+    final int inFast = inLen - FAST_IN;
+    final int lmask = (1 << Huffman.LIT_BITS) - 1;
+    final int dmask = (1 << Huffman.DIST_BITS) - 1;
+    long bb = bitBuf;
+    int bc = bitCnt;
+    int ip = inPos;
+    int p = op;
+    int result = 0;
+    // With a whole window of this member's history behind op, no distance can reach too far
+    // back, so the loop need not check; before that (the first 32 KiB of each member) the
+    // careful loop decodes and checks.
+    if (p >= outFast || ip >= inFast || op + (outBase - historyStart) < WINDOW) {
+      return 0;
+    }
+    bb |= (long) LONG_LE.get(in, ip) << bc;
+    ip += (~bc & 63) >>> 3;
+    bc |= 56;
+    // Each lookup is made as soon as its bits are known, before the work that does not need it.
+    int e = tab[(int) bb & lmask];
+    while (p < outFast && ip < inFast) {
+      bb |= (long) LONG_LE.get(in, ip) << bc;
+      ip += (~bc & 63) >>> 3;
+      bc |= 56;
+      if ((e & Huffman.LIT_FLAG) != 0) {
+        bb >>>= e;
+        bc -= e;
+        o[p++] = (byte) (e >>> 16);
+        e = tab[(int) bb & lmask];
+        if ((e & Huffman.LIT_FLAG) != 0) {
+          bb >>>= e;
+          bc -= e;
+          o[p++] = (byte) (e >>> 16);
+          e = tab[(int) bb & lmask];
+          if ((e & Huffman.LIT_FLAG) != 0) {
+            bb >>>= e;
+            bc -= e;
+            o[p++] = (byte) (e >>> 16);
+            e = tab[(int) bb & lmask];
+            continue;
+          }
+        }
+        // Up to 30 bits went on literals: refill for the match.
+        bb |= (long) LONG_LE.get(in, ip) << bc;
+        ip += (~bc & 63) >>> 3;
+        bc |= 56;
+      }
+      if ((e & Huffman.EXCEPTIONAL) != 0) {
+        if ((e & Huffman.SUB_FLAG) != 0) {
+          bb >>>= e;
+          bc -= e;
+          e = tab[(e >>> 16) + ((int) bb & ~(-1 << (e >>> 8)))];
+          if ((e & Huffman.LIT_FLAG) != 0) {
+            bb >>>= e;
+            bc -= e;
+            o[p++] = (byte) (e >>> 16);
+            e = tab[(int) bb & lmask];
+            continue;
+          }
+        }
+        if ((e & Huffman.EXCEPTIONAL) != 0) {
+          if ((e & Huffman.EOB_FLAG) != 0) {
+            bb >>>= e;
+            bc -= e;
+            result = BLOCK_END;
+            break;
+          }
+          bb >>>= e & 31;
+          bc -= e & 31;
+          save(bb, bc, ip, p);
+          throw corrupt("invalid literal/length code");
+        }
+      }
+      long saved = bb;
+      bb >>>= e;
+      bc -= e;
+      int len = (e >>> 16) + (((int) saved & ~(-1 << e)) >>> (e >>> 8));
+      int d = tab[Huffman.DIST_OFFSET + ((int) bb & dmask)];
+      if ((d & Huffman.EXCEPTIONAL) != 0) {
+        if ((d & Huffman.SUB_FLAG) != 0) {
+          bb >>>= d;
+          bc -= d;
+          d = tab[(d >>> 16) + ((int) bb & ~(-1 << (d >>> 8)))];
+        }
+        if ((d & Huffman.EXCEPTIONAL) != 0) {
+          save(bb, bc, ip, p);
+          throw corrupt("invalid distance code");
+        }
+      }
+      saved = bb;
+      bb >>>= d;
+      bc -= d;
+      int dist = (d >>> 16) + (((int) saved & ~(-1 << d)) >>> (d >>> 8));
+      e = tab[(int) bb & lmask];
+      int from = p - dist;
+      int end = p + len;
+      if (dist >= 8) {
+        // Word copies read only bytes already final: each read ends at least 8 bytes behind its write.
+        LONG_LE.set(o, p, (long) LONG_LE.get(o, from));
+        LONG_LE.set(o, p + 8, (long) LONG_LE.get(o, from + 8));
+        LONG_LE.set(o, p + 16, (long) LONG_LE.get(o, from + 16));
+        LONG_LE.set(o, p + 24, (long) LONG_LE.get(o, from + 24));
+        if (len > 32) {
+          p += 32;
+          from += 32;
+          do {
+            LONG_LE.set(o, p, (long) LONG_LE.get(o, from));
+            p += 8;
+            from += 8;
+          } while (p < end);
+        }
+      } else if (dist == 1) {
+        long v = (o[from] & 0xFFL) * 0x0101010101010101L;
+        LONG_LE.set(o, p, v);
+        LONG_LE.set(o, p + 8, v);
+        if (len > 16) {
+          p += 16;
+          do {
+            LONG_LE.set(o, p, v);
+            p += 8;
+          } while (p < end);
+        }
+      } else {
+        // Period 2..7: lay down one period-extended word byte by byte, then copy words from a
+        // multiple of the period at least 8 back.
+        for (int i = 0; i < 8; i++) {
+          o[p + i] = o[from + i];
+        }
+        int step = PERIOD_STEP[dist];
+        p += 8;
+        while (p < end) {
+          LONG_LE.set(o, p, (long) LONG_LE.get(o, p - step));
+          p += 8;
+        }
+      }
+      p = end;
+    }
+    save(bb, bc, ip, p);
+    return result;
+  }
+
+  private void save(long bb, int bc, int ip, int p) {
+    bitBuf = bb;
+    bitCnt = bc & 63;
+    inPos = ip;
+    op = p;
+  }
+
+  /**
+   * One symbol at a time near the ends of the input and output buffers, with every check: the
+   * output stop before each symbol, and refills that top up byte by byte (or pad past the end
+   * of input). Returns 0 as soon as the fast loop can run again.
+   */
+  private int carefulLoop() throws IOException {
+    final byte[] o = out;
+    final int[] tab = tables;
     final int limit = stopAt;
-    final long histExtra = outBase - historyStart; // dist is valid iff dist <= op + histExtra
+    final int outFast = limit - FAST_OUT;
+    final long histExtra = outBase - historyStart;
+    final int lmask = (1 << Huffman.LIT_BITS) - 1;
+    final int dmask = (1 << Huffman.DIST_BITS) - 1;
     byte[] in = inBuf;
     long bb = bitBuf;
     int bc = bitCnt;
     int ip = inPos;
     int inEnd8 = inLen - 8;
     int p = op;
-    int result;
     while (true) {
-        if (p >= limit) {
-          result = OUTPUT_FULL;
-          break;
+      if (p >= limit) {
+        save(bb, bc, ip, p);
+        return OUTPUT_FULL;
+      }
+      if (p < outFast && p + histExtra >= WINDOW) {
+        if (ip < inLen - FAST_IN) {
+          save(bb, bc, ip, p);
+          return 0;
         }
-        if (bc < 48) {
-          if (ip <= inEnd8) {
-            int nb = (63 - bc) >>> 3;
-            bb |= (long) LONG_LE.get(in, ip) << bc;
-            ip += nb;
-            bc += nb << 3;
-            bb &= -1L >>> (64 - bc);
-          } else {
-            bitBuf = bb;
-            bitCnt = bc;
-            inPos = ip;
-            op = p;
-            refillSlow();
-            bb = bitBuf;
-            bc = bitCnt;
-            ip = inPos;
-            inEnd8 = inLen - 8;
+        if (!eof) {
+          // Top up the input now rather than at its last byte, so the fast loop resumes sooner.
+          save(bb, bc, ip, p);
+          fillInput();
+          in = inBuf;
+          ip = inPos;
+          inEnd8 = inLen - 8;
+          if (ip < inLen - FAST_IN) {
+            return 0;
           }
         }
-        int e = lt[(int) bb & ((1 << Huffman.LIT_BITS) - 1)];
-        int kind = (e >>> 5) & 7;
-        if (kind == Huffman.SUB) {
-          bb >>>= Huffman.LIT_BITS;
-          bc -= Huffman.LIT_BITS;
-          e = lt[(e >>> 16) + ((int) bb & ((1 << ((e >>> 8) & 15)) - 1))];
-          kind = (e >>> 5) & 7;
+      }
+      if (bc < 48) {
+        if (ip <= inEnd8) {
+          bb |= (long) LONG_LE.get(in, ip) << bc;
+          ip += (63 - bc) >>> 3;
+          bc |= 56;
+        } else {
+          save(bb, bc, ip, p);
+          refillSlow();
+          bb = bitBuf;
+          bc = bitCnt;
+          ip = inPos;
+          inEnd8 = inLen - 8;
         }
-        int n = e & 31;
-        bb >>>= n;
-        bc -= n;
-        if (kind == Huffman.LIT) {
-          o[p++] = (byte) (e >>> 16);
-          continue;
+      }
+      int e = tab[(int) bb & lmask];
+      if ((e & Huffman.SUB_FLAG) != 0) {
+        bb >>>= e;
+        bc -= e & 31;
+        e = tab[(e >>> 16) + ((int) bb & ~(-1 << (e >>> 8)))];
+      }
+      if ((e & Huffman.LIT_FLAG) != 0) {
+        bb >>>= e;
+        bc -= e & 31;
+        o[p++] = (byte) (e >>> 16);
+        continue;
+      }
+      if ((e & Huffman.EXCEPTIONAL) != 0) {
+        bb >>>= e & 31;
+        bc -= e & 31;
+        save(bb, bc, ip, p);
+        if ((e & Huffman.EOB_FLAG) != 0) {
+          return BLOCK_END;
         }
-        if (kind == Huffman.LEN) {
-          int extra = (e >>> 8) & 15;
-          int len = (e >>> 16) + ((int) bb & ((1 << extra) - 1));
-          bb >>>= extra;
-          bc -= extra;
-          e = dt[(int) bb & ((1 << Huffman.DIST_BITS) - 1)];
-          kind = (e >>> 5) & 7;
-          if (kind == Huffman.SUB) {
-            bb >>>= Huffman.DIST_BITS;
-            bc -= Huffman.DIST_BITS;
-            e = dt[(e >>> 16) + ((int) bb & ((1 << ((e >>> 8) & 15)) - 1))];
-            kind = (e >>> 5) & 7;
-          }
-          if (kind != Huffman.LEN) {
-            bitBuf = bb;
-            bitCnt = bc;
-            inPos = ip;
-            op = p;
-            throw corrupt("invalid distance code");
-          }
-          n = e & 31;
-          bb >>>= n;
-          bc -= n;
-          extra = (e >>> 8) & 15;
-          int dist = (e >>> 16) + ((int) bb & ((1 << extra) - 1));
-          bb >>>= extra;
-          bc -= extra;
-          if (dist > p + histExtra) {
-            bitBuf = bb;
-            bitCnt = bc;
-            inPos = ip;
-            op = p;
-            throw corrupt("invalid distance too far back");
-          }
-          int from = p - dist;
-          if (dist >= len) {
-            System.arraycopy(o, from, o, p, len);
-            p += len;
-          } else {
-            // Overlapping match: byte by byte repeats the pattern, as the format requires.
-            int end = p + len;
-            while (p < end) {
-              o[p++] = o[from++];
-            }
-          }
-          continue;
-        }
-        if (kind == Huffman.EOB) {
-          state = ST_HEADER;
-          result = BLOCK_END;
-          break;
-        }
-        bitBuf = bb;
-        bitCnt = bc;
-        inPos = ip;
-        op = p;
         throw corrupt("invalid literal/length code");
+      }
+      long saved = bb;
+      bb >>>= e;
+      bc -= e & 31;
+      int len = (e >>> 16) + (((int) saved & ~(-1 << e)) >>> (e >>> 8));
+      int d = tab[Huffman.DIST_OFFSET + ((int) bb & dmask)];
+      if ((d & Huffman.SUB_FLAG) != 0) {
+        bb >>>= d;
+        bc -= d & 31;
+        d = tab[(d >>> 16) + ((int) bb & ~(-1 << (d >>> 8)))];
+      }
+      if ((d & Huffman.EXCEPTIONAL) != 0) {
+        save(bb, bc, ip, p);
+        throw corrupt("invalid distance code");
+      }
+      saved = bb;
+      bb >>>= d;
+      bc -= d & 31;
+      int dist = (d >>> 16) + (((int) saved & ~(-1 << d)) >>> (d >>> 8));
+      if (dist > p + histExtra) {
+        save(bb, bc, ip, p);
+        throw corrupt("invalid distance too far back");
+      }
+      int from = p - dist;
+      if (dist >= len) {
+        System.arraycopy(o, from, o, p, len);
+        p += len;
+      } else {
+        // Overlapping match: byte by byte repeats the pattern, as the format requires.
+        int end = p + len;
+        while (p < end) {
+          o[p++] = o[from++];
+        }
+      }
     }
-    bitBuf = bb;
-    bitCnt = bc;
-    inPos = ip;
-    op = p;
-    checkNoPaddingUsed("inside a deflate block");
-    return result;
   }
 }
