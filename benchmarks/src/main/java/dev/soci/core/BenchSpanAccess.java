@@ -5,7 +5,7 @@ package dev.soci.core;
  * {@code ReaderBenchmark}'s zlib baseline can start a plain {@link java.util.zip.Inflater} at a
  * checkpoint that lies inside a byte exactly as the library does, without going through
  * {@link SpanDecompressor} (whose speed is part of what the benchmark measures). A split package
- * on the plain classpath, like {@link BenchDecoderAccess}; never ship it.
+ * on the plain classpath; never ship it.
  */
 public final class BenchSpanAccess {
   private BenchSpanAccess() {}

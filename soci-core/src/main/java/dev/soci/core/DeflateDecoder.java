@@ -312,6 +312,29 @@ final class DeflateDecoder {
     startMember();
   }
 
+  /**
+   * Starts the next member of a gzip stream (RFC 1952 2.2: members may be concatenated): reads
+   * its header and returns true, or returns false at the end of input once at least one member
+   * was read ({@code first} false). The one rule for what may follow a member, shared by the
+   * indexer and {@link GunzipInputStream}: another member or nothing.
+   *
+   * @throws TrailingDataException when the bytes after a member are not a gzip member
+   */
+  boolean nextGzipMember(boolean first) throws IOException {
+    if (!first) {
+      int peek = peekTwo();
+      if (peek == 0) {
+        return false;
+      }
+      if ((peek >>> 16) < 2 || (peek & 0xFFFF) != 0x8b1f) {
+        throw new TrailingDataException("data after the last gzip member is not a gzip member"
+            + " (the reference implementation rejects such layers too)", bitPosition() >> 3);
+      }
+    }
+    readGzipHeader();
+    return true;
+  }
+
   private int headerByte(CRC32 h) throws IOException {
     int b = wholeByte("in a gzip header");
     h.update(b);
@@ -406,6 +429,39 @@ final class DeflateDecoder {
       crcFrom = Math.max(0, crcFrom - shift);
     }
     return count;
+  }
+
+  /**
+   * Hands up to {@code len} undelivered output bytes to {@code b}, for a pull-style reader; once
+   * everything produced is delivered they are folded into the member CRC and, when the buffer is
+   * full, the history slides to the front as in {@link #drain}.
+   *
+   * @return the number of bytes copied (0 when nothing is undelivered)
+   */
+  int take(byte[] b, int off, int len) {
+    int n = Math.min(len, op - delivered);
+    System.arraycopy(out, delivered, b, off, n);
+    delivered += n;
+    if (delivered == op) {
+      if (op > crcFrom) {
+        crc.update(out, crcFrom, op - crcFrom);
+        crcFrom = op;
+      }
+      if (op >= WINDOW + CHUNK) {
+        int shift = op - WINDOW;
+        System.arraycopy(out, shift, out, 0, WINDOW);
+        outBase += shift;
+        op = WINDOW;
+        delivered = WINDOW;
+        crcFrom = WINDOW;
+      }
+    }
+    return n;
+  }
+
+  /** Output bytes produced and not yet delivered. */
+  int undelivered() {
+    return op - delivered;
   }
 
   /** Copies the last 32 KiB of output (zero-filled in front when less was produced) into a new array. */

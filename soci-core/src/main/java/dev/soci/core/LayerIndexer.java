@@ -182,18 +182,7 @@ public final class LayerIndexer {
       dec = new DeflateDecoder(layer, first, n, this);
       long last = 0;
       boolean firstMember = true;
-      while (true) {
-        if (!firstMember) {
-          int peek = dec.peekTwo();
-          if (peek == 0) {
-            break;
-          }
-          if ((peek >>> 16) < 2 || (peek & 0xFFFF) != 0x8b1f) {
-            throw new TrailingDataException("data after the last gzip member is not a gzip member"
-                + " (the reference implementation rejects such layers too)", dec.bitPosition() >> 3);
-          }
-        }
-        dec.readGzipHeader();
+      while (dec.nextGzipMember(firstMember)) {
         // zlib's inflate(Z_BLOCK) stops right after the header too: a boundary, never after a final block.
         last = boundary(last);
         while (true) {
