@@ -416,10 +416,22 @@ final class DeflateDecoder {
       }
       delivered = op;
     }
-    if (crcOn && op > crcFrom) {
+    if (crcOn) {
+      foldCrc();
+    }
+    slideIfFull();
+    return count;
+  }
+
+  private void foldCrc() {
+    if (op > crcFrom) {
       crc.update(out, crcFrom, op - crcFrom);
       crcFrom = op;
     }
+  }
+
+  /** Once everything is delivered and the buffer is full, slides the last 32 KiB of history to the front. */
+  private void slideIfFull() {
     if (op >= WINDOW + CHUNK) {
       int shift = op - WINDOW;
       System.arraycopy(out, shift, out, 0, WINDOW);
@@ -428,7 +440,6 @@ final class DeflateDecoder {
       delivered = WINDOW;
       crcFrom = Math.max(0, crcFrom - shift);
     }
-    return count;
   }
 
   /**
@@ -443,18 +454,8 @@ final class DeflateDecoder {
     System.arraycopy(out, delivered, b, off, n);
     delivered += n;
     if (delivered == op) {
-      if (op > crcFrom) {
-        crc.update(out, crcFrom, op - crcFrom);
-        crcFrom = op;
-      }
-      if (op >= WINDOW + CHUNK) {
-        int shift = op - WINDOW;
-        System.arraycopy(out, shift, out, 0, WINDOW);
-        outBase += shift;
-        op = WINDOW;
-        delivered = WINDOW;
-        crcFrom = WINDOW;
-      }
+      foldCrc();
+      slideIfFull();
     }
     return n;
   }
