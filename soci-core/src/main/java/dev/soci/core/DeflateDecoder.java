@@ -158,6 +158,12 @@ final class DeflateDecoder {
   // ------------------------------------------------------------------ input
 
   private CorruptStreamException corrupt(String what) {
+    // Past the real end of input the bit buffer holds zero padding, and zeros can decode to an
+    // invalid code or distance: an error met there means the data ended early (zlib would ask
+    // for more input), and its offset would point past the end.
+    if (fake != 0 && fake * 8 > bitCnt) {
+      return truncated("(decoding on past the end met " + what + ")");
+    }
     return new CorruptStreamException("corrupt deflate/gzip data: " + what, byteOffset());
   }
 

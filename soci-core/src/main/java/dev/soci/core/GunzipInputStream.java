@@ -19,7 +19,8 @@ import java.util.Objects;
  *
  * <p>Errors are typed: {@link CorruptStreamException} (bad header, invalid deflate data, checksum
  * or length mismatch, trailing data) and {@link TruncatedStreamException} (input ends inside a
- * member), both carrying the compressed offset. Memory use is fixed (about 360 KiB) whatever the
+ * member), both carrying the compressed offset. An error is final: every later read throws it
+ * again (decoding never resumes past damage). Memory use is fixed (about 400 KiB) whatever the
  * input. Not thread-safe; reads the underlying stream in 64 KiB chunks, so it needs no
  * {@link java.io.BufferedInputStream} in front.
  */
@@ -31,6 +32,8 @@ public final class GunzipInputStream extends InputStream {
   private boolean memberDone;
   private boolean finished;
   private boolean closed;
+  /** The first decoding error, thrown again by every later read. */
+  private IOException failure;
 
   /**
    * A stream that decompresses {@code in}, which is read lazily from its current position and
@@ -56,15 +59,23 @@ public final class GunzipInputStream extends InputStream {
     if (len == 0) {
       return 0;
     }
-    while (true) {
-      int n = dec.take(b, off, len);
-      if (n > 0) {
-        return n;
+    if (failure != null) {
+      throw failure;
+    }
+    try {
+      while (true) {
+        int n = dec.take(b, off, len);
+        if (n > 0) {
+          return n;
+        }
+        if (finished) {
+          return -1;
+        }
+        decodeMore();
       }
-      if (finished) {
-        return -1;
-      }
-      decodeMore();
+    } catch (IOException e) {
+      failure = e;
+      throw e;
     }
   }
 
@@ -91,7 +102,7 @@ public final class GunzipInputStream extends InputStream {
   @Override
   public int available() throws IOException {
     ensureOpen();
-    return dec.undelivered();
+    return failure != null ? 0 : dec.undelivered();
   }
 
   @Override

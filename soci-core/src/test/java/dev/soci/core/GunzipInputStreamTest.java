@@ -119,6 +119,52 @@ class GunzipInputStreamTest {
   }
 
   @Test
+  void everyCutIsATruncationAtTheEndOfTheInput() {
+    // Small enough to cut at every length; the mixed data gives dynamic blocks whose zero-padded
+    // tails decode to invalid codes and distances, which must still read as truncation.
+    byte[] gz = Gz.gzip(Gz.mixed(new Random(5), 12_000), 6);
+    Random r = new Random(12);
+    for (int cut = 0; cut < gz.length; cut++) {
+      byte[] part = Arrays.copyOf(gz, cut);
+      assertThatThrownBy(() -> ours(part, r)).as("cut at %d of %d", cut, gz.length)
+          .isInstanceOf(TruncatedStreamException.class)
+          .extracting(e -> ((CorruptStreamException) e).compressedOffset())
+          .isEqualTo((long) cut);
+    }
+  }
+
+  @Test
+  void anErrorIsThrownAgainByEveryLaterRead() throws IOException {
+    byte[] data = Gz.text(new Random(8), 200_000);
+    byte[] gz = Gz.gzip(data, 6);
+    Random r = new Random(13);
+    int failed = 0;
+    for (int i = 0; i < 40; i++) {
+      byte[] bad = gz.clone();
+      bad[10 + r.nextInt(gz.length - 10)] ^= (byte) (1 << r.nextInt(8));
+      GunzipInputStream in = new GunzipInputStream(new ByteArrayInputStream(bad));
+      byte[] buf = new byte[8192];
+      IOException first = null;
+      try {
+        while (in.read(buf) >= 0) {
+          // drain
+        }
+      } catch (IOException e) {
+        first = e;
+      }
+      if (first == null) {
+        continue; // a flip zlib would also accept cannot pass the CRC: counted below
+      }
+      failed++;
+      IOException thrown = first;
+      assertThatThrownBy(() -> in.read(buf)).isSameAs(thrown);
+      assertThatThrownBy(in::read).isSameAs(thrown);
+      assertThat(in.available()).isZero();
+    }
+    assertThat(failed).isEqualTo(40);
+  }
+
+  @Test
   void bytesAfterTheLastMemberAreRefused() {
     byte[] gz = Gz.gzip(Gz.text(new Random(2), 10_000), 6);
     for (byte[] tail : new byte[][] {{0}, {0, 0, 0, 0}, {0x1f}, "garbage".getBytes()}) {
