@@ -1,5 +1,6 @@
 package dev.soci.oci;
 
+import dev.soci.oci.internal.GoJson;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

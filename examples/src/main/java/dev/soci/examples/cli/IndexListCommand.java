@@ -6,7 +6,7 @@ import dev.soci.oci.store.ContentStore;
 import java.io.IOException;
 import java.util.List;
 import picocli.CommandLine.Mixin;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndexVersion;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

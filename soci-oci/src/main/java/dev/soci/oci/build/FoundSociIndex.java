@@ -8,8 +8,8 @@ import dev.soci.oci.OciException;
 import dev.soci.oci.Platform;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.store.ContentStore;
-import dev.soci.oci.soci.SociIndex;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndex;
+import dev.soci.oci.index.SociIndexVersion;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ public record FoundSociIndex(
    * Every SOCI index of the layout, in listing order ({@code index.json} entries, then the
    * entries of each image index it lists), each once.
    *
-   * @throws dev.soci.oci.layout.BlobNotFoundException when a listed index or image index blob
+   * @throws dev.soci.oci.store.BlobNotFoundException when a listed index or image index blob
    *     is missing
    * @throws OciException when one is corrupt or not a SOCI index
    */

@@ -1,5 +1,7 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.internal.TempPaths;
+import dev.soci.oci.store.BlobMismatchException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import java.io.IOException;

@@ -1,9 +1,12 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.internal.VerifyingInputStream;
+import dev.soci.oci.store.BlobMismatchException;
+import dev.soci.oci.store.BlobNotFoundException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.DocumentTooLargeException;
-import dev.soci.oci.GoJson;
+import dev.soci.oci.internal.GoJson;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
@@ -413,7 +416,7 @@ public final class OciLayout implements ContentStore {
     if (reference == null) {
       List<Descriptor> images = new ArrayList<>();
       for (Descriptor d : index.manifests()) {
-        if (dev.soci.oci.soci.SociIndexVersion.fromArtifactType(d.artifactType()) == null) {
+        if (dev.soci.oci.index.SociIndexVersion.fromArtifactType(d.artifactType()) == null) {
           images.add(d);
         }
       }

@@ -1,5 +1,9 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.internal.TempPaths;
+import dev.soci.oci.internal.VerifyingInputStream;
+import dev.soci.oci.store.BlobMismatchException;
+import dev.soci.oci.store.BlobNotFoundException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.core.RangeSource;

@@ -1,5 +1,6 @@
 package dev.soci.oci.registry;
 
+import dev.soci.oci.internal.AuthChallenge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.soci.oci.registry.DockerConfig.Credential;

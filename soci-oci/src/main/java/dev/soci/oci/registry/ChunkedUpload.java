@@ -1,7 +1,7 @@
 package dev.soci.oci.registry;
 
 import dev.soci.oci.Descriptor;
-import dev.soci.oci.layout.BlobMismatchException;
+import dev.soci.oci.store.BlobMismatchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -10,8 +10,8 @@ import dev.soci.oci.ImageManifest;
 import dev.soci.oci.InvalidDigestException;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
-import dev.soci.oci.Referrers;
-import dev.soci.oci.layout.VerifyingInputStream;
+import dev.soci.oci.internal.Referrers;
+import dev.soci.oci.internal.VerifyingInputStream;
 import dev.soci.oci.registry.DockerConfig.Credential;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -539,7 +539,7 @@ public final class RegistryClient {
 
   /**
    * The blob's content, streamed; reading it to the end verifies size and digest (a {@link
-   * dev.soci.oci.layout.BlobMismatchException} otherwise).
+   * dev.soci.oci.store.BlobMismatchException} otherwise).
    *
    * @throws RegistryException on an error status, {@code BLOB_UNKNOWN} included
    */
@@ -694,7 +694,7 @@ public final class RegistryClient {
    * size or digest differs from {@code blob} is never committed. The stream is not closed.
    *
    * @return whether it was uploaded (false: it was there)
-   * @throws dev.soci.oci.layout.BlobMismatchException if the content does not match {@code blob}
+   * @throws dev.soci.oci.store.BlobMismatchException if the content does not match {@code blob}
    * @throws RegistryException if the registry refuses a request, or a chunk cannot be resent
    *     (the registry cannot say how much of it arrived)
    */

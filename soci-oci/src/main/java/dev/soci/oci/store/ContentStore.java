@@ -23,7 +23,7 @@ import java.util.List;
  * follow when the content lives in storage of your own).
  *
  * <p>Reads are verified: a blob stream fails with {@link
- * dev.soci.oci.layout.BlobMismatchException} when its content turns out not to match its
+ * dev.soci.oci.store.BlobMismatchException} when its content turns out not to match its
  * descriptor (size at once where known, digest at the end of the stream). Range reads ({@link
  * #openRanges}) are not verified here: their reader checks them (zTOC span digests).
  *
@@ -52,7 +52,7 @@ public interface ContentStore extends Closeable {
   /**
    * Opens the blob {@code blob} describes, verified while read.
    *
-   * @throws dev.soci.oci.layout.BlobNotFoundException when it is absent
+   * @throws dev.soci.oci.store.BlobNotFoundException when it is absent
    */
   InputStream openBlob(Descriptor blob) throws IOException;
 

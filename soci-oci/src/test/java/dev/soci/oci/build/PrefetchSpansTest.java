@@ -2,10 +2,10 @@ package dev.soci.oci.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.soci.oci.GoJson;
+import dev.soci.oci.internal.GoJson;
 import dev.soci.oci.Vectors;
-import dev.soci.oci.soci.PrefetchArtifact;
-import dev.soci.oci.soci.PrefetchArtifact.SpanRange;
+import dev.soci.oci.index.PrefetchArtifact;
+import dev.soci.oci.index.PrefetchArtifact.SpanRange;
 import dev.soci.ztoc.ZtocView;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.store.BlobMismatchException;
+import dev.soci.oci.store.BlobNotFoundException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

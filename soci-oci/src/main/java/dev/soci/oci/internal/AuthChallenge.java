@@ -1,4 +1,4 @@
-package dev.soci.oci.registry;
+package dev.soci.oci.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;

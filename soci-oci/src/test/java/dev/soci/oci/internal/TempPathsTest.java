@@ -1,5 +1,7 @@
-package dev.soci.oci.layout;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.layout.OciLayoutWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.oci.ImageIndex;

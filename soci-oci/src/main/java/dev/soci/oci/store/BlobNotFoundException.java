@@ -1,4 +1,4 @@
-package dev.soci.oci.layout;
+package dev.soci.oci.store;
 
 import dev.soci.oci.OciException;
 

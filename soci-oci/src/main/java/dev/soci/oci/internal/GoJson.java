@@ -1,5 +1,12 @@
-package dev.soci.oci;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.MalformedJsonException;
+import dev.soci.oci.OciException;
+import dev.soci.oci.Platform;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -297,11 +304,13 @@ public final class GoJson {
     g.writeEndArray();
   }
 
-  static byte[] writeDescriptor(Descriptor d) {
+  /** A descriptor as Go's {@code encoding/json} writes it. */
+  public static byte[] writeDescriptor(Descriptor d) {
     return write(g -> descriptor(g, d));
   }
 
-  static byte[] writeManifest(ImageManifest m) {
+  /** An image manifest as Go's {@code encoding/json} writes it (the digest-defining bytes). */
+  public static byte[] writeManifest(ImageManifest m) {
     return write(g -> {
       g.writeStartObject();
       g.writeNumberField("schemaVersion", m.schemaVersion());
@@ -319,7 +328,8 @@ public final class GoJson {
     });
   }
 
-  static byte[] writeIndex(ImageIndex x) {
+  /** An image index as Go's {@code encoding/json} writes it (the digest-defining bytes). */
+  public static byte[] writeIndex(ImageIndex x) {
     return write(g -> {
       g.writeStartObject();
       g.writeNumberField("schemaVersion", x.schemaVersion());
@@ -650,7 +660,8 @@ public final class GoJson {
     return out;
   }
 
-  static ImageManifest readManifest(byte[] json) throws OciException {
+  /** Parses an image manifest strictly (unknown fields dropped, wrong types refused). */
+  public static ImageManifest readManifest(byte[] json) throws OciException {
     String w = "manifest";
     Map<String, JsonNode> f = fields(readTree(json, w), w, "schemaVersion", "mediaType",
         "artifactType", "config", "layers", "subject", "annotations");
@@ -669,7 +680,8 @@ public final class GoJson {
         stringMap(f, "annotations", w));
   }
 
-  static ImageIndex readIndex(byte[] json) throws OciException {
+  /** Parses an image index strictly (unknown fields dropped, wrong types refused). */
+  public static ImageIndex readIndex(byte[] json) throws OciException {
     String w = "index";
     Map<String, JsonNode> f = fields(readTree(json, w), w, "schemaVersion", "mediaType",
         "artifactType", "manifests", "subject", "annotations");

@@ -1,5 +1,8 @@
-package dev.soci.oci;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.soci.oci.soci;
+package dev.soci.oci.index;
 
 import dev.soci.oci.MediaTypes;
 

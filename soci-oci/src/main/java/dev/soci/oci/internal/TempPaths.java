@@ -1,5 +1,6 @@
-package dev.soci.oci.layout;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.layout.LayoutException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -182,7 +183,7 @@ public final class TempPaths {
    * root}: unlike {@link Files#createDirectories}, never recreates {@code root} (a temp
    * directory the shutdown hook removed) or its parents.
    */
-  static Path createDirectories(Path root, String... names) throws IOException {
+  public static Path createDirectories(Path root, String... names) throws IOException {
     Path p = root;
     for (String n : names) {
       p = p.resolve(n);

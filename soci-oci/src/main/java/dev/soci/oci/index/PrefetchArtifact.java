@@ -1,6 +1,6 @@
-package dev.soci.oci.soci;
+package dev.soci.oci.index;
 
-import dev.soci.oci.GoJson;
+import dev.soci.oci.internal.GoJson;
 import dev.soci.oci.MalformedJsonException;
 import dev.soci.oci.OciException;
 import java.util.ArrayList;
