@@ -156,13 +156,13 @@ public final class SociConverter {
     List<Descriptor> sociDescriptors = new ArrayList<>();
     int chosen = 0;
     for (Descriptor d : index.manifests()) {
-      if (!MediaTypes.isManifest(d.mediaType()) || isSociIndex(d)) {
+      if (!SociIndexVersion.isImageManifest(d)) {
         entries.add(d); // nested indexes and existing SOCI indexes are kept as they are
         continue;
       }
       ImageManifest m = input.readManifest(d);
       Map<String, String> annotations = new LinkedHashMap<>(m.annotations());
-      boolean wanted = single || options.allPlatforms() || matches(d);
+      boolean wanted = single || ManifestChoice.chosen(options, d);
       SociIndex soci = null;
       if (wanted) {
         chosen++;
@@ -199,7 +199,9 @@ public final class SociConverter {
       int existing = -1;
       for (int i = 0; i < entries.size(); i++) {
         Descriptor e = entries.get(i);
-        if (isSociIndex(e) && e.platform() != null && sd.platform() != null
+        // Only a v2 index is replaced: a v1 one (found through its subject) stays listed.
+        if (SociIndexVersion.of(e) == SociIndexVersion.V2 && e.platform() != null
+            && sd.platform() != null
             && e.platform().matches(sd.platform())) {
           existing = i;
         }
@@ -217,22 +219,6 @@ public final class SociConverter {
     Descriptor id = Descriptor.forContent(MediaTypes.OCI_INDEX, json);
     DocumentTooLargeException.check("the new image index " + id.digest(), id.size());
     return new Rewritten(new ConvertResult(id, sociDescriptors), json);
-  }
-
-  private boolean matches(Descriptor d) {
-    if (d.platform() == null) {
-      return false;
-    }
-    for (Platform p : options.platforms()) {
-      if (d.platform().matches(p)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isSociIndex(Descriptor d) {
-    return SociIndexVersion.V2.artifactType().equals(d.artifactType());
   }
 
   private static Platform configPlatform(byte[] config) throws IOException {

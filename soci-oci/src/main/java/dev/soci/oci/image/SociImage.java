@@ -162,7 +162,7 @@ public final class SociImage implements Closeable {
     if (MediaTypes.isIndex(b.image.mediaType())) {
       chosen = pick(store, b.image, want);
       chosenPlatform = chosen.platform();
-    } else if (!MediaTypes.isManifest(b.image.mediaType()) || FoundSociIndex.isSociIndex(b.image)) {
+    } else if (!SociIndexVersion.isImageManifest(b.image)) {
       throw new OciException(b.image.digest() + " of " + store.name() + " (media type \""
           + b.image.mediaType() + "\") is not an image manifest or index");
     }
@@ -231,7 +231,7 @@ public final class SociImage implements Closeable {
       throws IOException {
     ImageIndex idx = store.readImageIndex(index);
     List<Descriptor> images = idx.manifests(
-        d -> MediaTypes.isManifest(d.mediaType()) && !FoundSociIndex.isSociIndex(d));
+        SociIndexVersion::isImageManifest);
     for (Descriptor d : images) {
       if (d.platform() != null && d.platform().matches(want)) {
         return d;

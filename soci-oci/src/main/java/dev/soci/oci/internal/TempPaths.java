@@ -4,6 +4,7 @@ import dev.soci.oci.layout.LayoutException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.CopyOption;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -151,11 +152,26 @@ public final class TempPaths {
    * move. The temporary file is still registered: {@link #release} or {@link #delete} it after.
    */
   public static void moveIntoPlace(Path tmp, Path target) throws IOException {
+    move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Renames a complete temporary directory (or file) to {@code target}, which must not exist:
+   * atomically where the file system can, else with a plain move (which fails, too, when
+   * {@code target} exists).
+   */
+  public static void moveToNew(Path tmp, Path target) throws IOException {
+    move(tmp, target);
+  }
+
+  /** The one atomic-rename-or-plain-move fallback of this library. */
+  private static void move(Path from, Path to, CopyOption... options) throws IOException {
+    CopyOption[] atomic = java.util.Arrays.copyOf(options, options.length + 1);
+    atomic[options.length] = StandardCopyOption.ATOMIC_MOVE;
     try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(from, to, atomic);
     } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(from, to, options);
     }
   }
 

@@ -16,6 +16,7 @@ import dev.soci.core.RangeSource;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.store.ImageNotFoundException;
 import java.util.ArrayList;
+import dev.soci.oci.index.SociIndexVersion;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -101,6 +103,18 @@ public final class OciLayout implements ContentStore {
   /** Where the layout is. */
   public Path path() {
     return path;
+  }
+
+  /** The entries of {@code index.json}: a layout lists what it holds. */
+  @Override
+  public Optional<List<Descriptor>> listing() {
+    return Optional.of(index().manifests());
+  }
+
+  /** A layout archive is read-only; a layout directory takes new content. */
+  @Override
+  public Optional<String> readOnlyReason() {
+    return isDirectory() ? Optional.empty() : Optional.of(path + " is a layout archive");
   }
 
   /** Whether this is a directory layout (writable) rather than an archive. */
@@ -218,11 +232,6 @@ public final class OciLayout implements ContentStore {
     }
   }
 
-  /**
-   * Largest manifest, image index or {@code index.json} this reads, and that this project
-   * writes: {@link DocumentTooLargeException#MAX_SIZE} (16 MiB).
-   */
-  public static final long MAX_DOCUMENT_SIZE = DocumentTooLargeException.MAX_SIZE;
 
   /** Reads a verified blob and parses it as an image manifest. */
   public ImageManifest readManifest(Descriptor d) throws IOException {
@@ -281,7 +290,7 @@ public final class OciLayout implements ContentStore {
 
   /**
    * Refuses to store a manifest or image index its readers would refuse (see {@link
-   * #MAX_DOCUMENT_SIZE}).
+   * DocumentTooLargeException#MAX_SIZE}).
    *
    * @throws DocumentTooLargeException when {@code d} is a manifest or index above the bound
    */
@@ -342,7 +351,7 @@ public final class OciLayout implements ContentStore {
    * Atomically replaces {@code index.json} (directory layouts only).
    *
    * @throws DocumentTooLargeException when the new {@code index.json} would exceed {@link
-   *     #MAX_DOCUMENT_SIZE}; the old one is kept
+   *     DocumentTooLargeException#MAX_SIZE}; the old one is kept
    */
   public void writeIndexJson(ImageIndex newIndex) throws IOException {
     requireDirectory();
@@ -416,7 +425,7 @@ public final class OciLayout implements ContentStore {
     if (reference == null) {
       List<Descriptor> images = new ArrayList<>();
       for (Descriptor d : index.manifests()) {
-        if (dev.soci.oci.index.SociIndexVersion.fromArtifactType(d.artifactType()) == null) {
+        if (!SociIndexVersion.isSociIndex(d)) {
           images.add(d);
         }
       }

@@ -17,15 +17,12 @@ import java.util.Map;
 import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import java.io.ByteArrayInputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
@@ -127,7 +124,7 @@ public final class OciLayoutWriter implements ContentStore {
    *
    * @throws BlobMismatchException when the content does not match; nothing is stored
    * @throws DocumentTooLargeException when it is a manifest or image index larger than
-   *     {@link OciLayout#MAX_DOCUMENT_SIZE}
+   *     {@link DocumentTooLargeException#MAX_SIZE}
    */
   public void putBlob(Descriptor expected, InputStream content) throws IOException {
     checkOpen();
@@ -146,7 +143,7 @@ public final class OciLayoutWriter implements ContentStore {
    *
    * @throws BlobNotFoundException when {@code indexJson} lists a blob that was not stored
    * @throws DocumentTooLargeException when {@code index.json} would exceed {@link
-   *     OciLayout#MAX_DOCUMENT_SIZE}
+   *     DocumentTooLargeException#MAX_SIZE}
    */
   public void commit(ImageIndex indexJson) throws IOException {
     checkOpen();
@@ -163,7 +160,7 @@ public final class OciLayoutWriter implements ContentStore {
     if (format == Format.DIRECTORY) {
       checkOutput(output, format);
       Files.deleteIfExists(output); // an empty directory, checked just above
-      move(work, output);
+      TempPaths.moveToNew(work, output);
       TempPaths.release(work);
     } else {
       Path tmp = TempPaths.newFile(output.getParent(), output.getFileName().toString(),
@@ -174,7 +171,7 @@ public final class OciLayoutWriter implements ContentStore {
           archive(work, out);
         }
         checkOutput(output, format);
-        move(tmp, output);
+        TempPaths.moveToNew(tmp, output);
       } finally {
         TempPaths.delete(tmp); // gone already after the rename: this just releases it
       }
@@ -299,14 +296,6 @@ public final class OciLayoutWriter implements ContentStore {
       }
     }
     w.finish();
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
   }
 
   private void checkOpen() {

@@ -12,6 +12,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where an image's content lives: blobs addressed by digest, manifests that may also be
@@ -96,6 +97,23 @@ public interface ContentStore extends Closeable {
    */
   default boolean mountBlob(Descriptor blob, ContentStore source) throws IOException {
     return false;
+  }
+
+  /**
+   * The descriptors the store lists at its top, when it can list what it holds: the entries of
+   * a layout's {@code index.json}. Empty for a store that can only be asked image by image (a
+   * registry repository, memory): then SOCI indexes are found through each image ({@code
+   * FoundSociIndex.find}), not through a listing ({@code FoundSociIndex.findAll}).
+   */
+  default Optional<List<Descriptor>> listing() throws IOException {
+    return Optional.empty();
+  }
+
+  /**
+   * Why the store cannot take new content (a layout archive), or empty when it can.
+   */
+  default Optional<String> readOnlyReason() {
+    return Optional.empty();
   }
 
   /**
