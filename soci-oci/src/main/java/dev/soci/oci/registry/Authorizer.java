@@ -166,7 +166,7 @@ final class Authorizer {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(q.toString(), StandardCharsets.UTF_8));
       } else {
-        uri = RegistryClient.withQuery(URI.create(realm), q.toString());
+        uri = Responses.withQuery(URI.create(realm), q.toString());
         b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
       }
       if (uri.getHost() == null) {
@@ -199,8 +199,8 @@ final class Authorizer {
       if (oauth && r.statusCode() != 200) {
         throw refused(r, body, tokenWhat);
       }
-      RegistryClient.checkStatus(r, body, tokenWhat, 200);
-      JsonNode json = MAPPER.readTree(RegistryClient.readBounded(body, MAX_TOKEN_BODY,
+      Responses.checkStatus(r, body, tokenWhat, 200);
+      JsonNode json = MAPPER.readTree(Responses.readBounded(body, MAX_TOKEN_BODY,
           "token response"));
       JsonNode token = json == null ? null : json.has("token") ? json.get("token")
           : json.get("access_token");
@@ -227,7 +227,7 @@ final class Authorizer {
     }
     String error = null;
     try {
-      JsonNode json = MAPPER.readTree(RegistryClient.readBounded(body, MAX_TOKEN_BODY,
+      JsonNode json = MAPPER.readTree(Responses.readBounded(body, MAX_TOKEN_BODY,
           "token error"));
       if (json != null && json.path("error").isTextual()) {
         error = json.get("error").asText();
