@@ -1,5 +1,6 @@
 package dev.soci.oci.build;
 
+import dev.soci.oci.internal.GoJsonReader;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.store.ContentStore;
@@ -222,7 +223,7 @@ public final class SociConverter {
   }
 
   private static Platform configPlatform(byte[] config) throws IOException {
-    Map<String, Object> c = GoJson.readObject(config, "image config");
+    Map<String, Object> c = GoJsonReader.readObject(config, "image config");
     return Platform.of(str(c.get("os")), str(c.get("architecture")), str(c.get("variant")));
   }
 

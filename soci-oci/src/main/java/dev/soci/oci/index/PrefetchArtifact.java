@@ -1,5 +1,6 @@
 package dev.soci.oci.index;
 
+import dev.soci.oci.internal.GoJsonReader;
 import dev.soci.oci.internal.GoJson;
 import dev.soci.oci.MalformedJsonException;
 import dev.soci.oci.OciException;
@@ -81,7 +82,7 @@ public record PrefetchArtifact(List<SpanRange> spans, long priority) {
    * @throws MalformedJsonException on malformed JSON, wrong types or an invalid range
    */
   public static PrefetchArtifact parse(byte[] json) throws OciException {
-    Map<String, Object> root = GoJson.readObject(json, "prefetch artifact");
+    Map<String, Object> root = GoJsonReader.readObject(json, "prefetch artifact");
     List<SpanRange> spans = new ArrayList<>();
     Object list = root.get("prefetch_spans");
     try {

@@ -99,7 +99,7 @@ class RegistryStoreTest {
   /** The media type of a manifest or index, null for other blobs. */
   private static String documentType(byte[] bytes) {
     try {
-      Object t = dev.soci.oci.internal.GoJson.readObject(bytes, "blob").get("mediaType");
+      Object t = dev.soci.oci.internal.GoJsonReader.readObject(bytes, "blob").get("mediaType");
       return t instanceof String s && (MediaTypes.isManifest(s) || MediaTypes.isIndex(s))
           ? s : null;
     } catch (Exception e) {
