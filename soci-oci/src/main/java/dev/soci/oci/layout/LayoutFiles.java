@@ -34,7 +34,7 @@ sealed interface LayoutFiles permits LayoutFiles.Directory, LayoutFiles.Archive 
     }
     if (Files.isRegularFile(path)) {
       try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-        return new Archive(path, Tar.index(ch, path));
+        return new Archive(path, TarReader.index(ch, path));
       }
     }
     throw new LayoutException("no image layout at " + path);
@@ -142,15 +142,15 @@ sealed interface LayoutFiles permits LayoutFiles.Directory, LayoutFiles.Archive 
   }
 
   /** A layout tar archive: read-only, its regular files indexed by cleaned name. */
-  record Archive(Path tar, Map<String, Tar.Entry> entries) implements LayoutFiles {
+  record Archive(Path tar, Map<String, TarReader.Entry> entries) implements LayoutFiles {
     @Override
     public byte[] readFile(String name) throws IOException {
-      Tar.Entry e = entries.get(name);
+      TarReader.Entry e = entries.get(name);
       if (e == null) {
         return null;
       }
       DocumentTooLargeException.check(tar + ": " + name, e.size());
-      try (InputStream in = Tar.open(tar, e)) {
+      try (InputStream in = TarReader.open(tar, e)) {
         return in.readAllBytes();
       }
     }
@@ -158,7 +158,7 @@ sealed interface LayoutFiles permits LayoutFiles.Directory, LayoutFiles.Archive 
     @Override
     public SortedMap<Digest, Long> blobSizes() {
       SortedMap<Digest, Long> found = new TreeMap<>();
-      for (Map.Entry<String, Tar.Entry> e : entries.entrySet()) {
+      for (Map.Entry<String, TarReader.Entry> e : entries.entrySet()) {
         String[] parts = e.getKey().split("/");
         if (parts.length == 3 && parts[0].equals("blobs")) {
           Digest d = digestOrNull(parts[1] + ":" + parts[2]);
@@ -177,18 +177,18 @@ sealed interface LayoutFiles permits LayoutFiles.Directory, LayoutFiles.Archive 
 
     @Override
     public long blobSize(Digest d) {
-      Tar.Entry e = entries.get(BlobFiles.relativePath(d));
+      TarReader.Entry e = entries.get(BlobFiles.relativePath(d));
       return e == null ? -1 : e.size();
     }
 
     @Override
     public InputStream openBlob(Digest d) throws IOException {
-      return Tar.open(tar, entries.get(BlobFiles.relativePath(d)));
+      return TarReader.open(tar, entries.get(BlobFiles.relativePath(d)));
     }
 
     @Override
     public RangeSource openRanges(Digest d, long size) throws IOException {
-      Tar.Entry e = entries.get(BlobFiles.relativePath(d));
+      TarReader.Entry e = entries.get(BlobFiles.relativePath(d));
       RangeSource archive = RangeSource.of(tar);
       try {
         return archive.slice(e.offset(), e.size());

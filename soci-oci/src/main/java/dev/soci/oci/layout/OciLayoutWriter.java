@@ -280,7 +280,7 @@ public final class OciLayoutWriter implements ContentStore {
 
   /** Archives a layout directory: directories first, then files, sorted, for stable output. */
   static void archive(Path dir, OutputStream out) throws IOException {
-    Tar.Writer w = new Tar.Writer(out);
+    TarWriter w = new TarWriter(out);
     List<Path> all;
     try (Stream<Path> s = Files.walk(dir)) {
       all = s.filter(p -> !p.equals(dir)).sorted().toList();
