@@ -1,5 +1,6 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.internal.Referrers;
 import dev.soci.oci.internal.GoJsonReader;
 import dev.soci.oci.internal.VerifyingInputStream;
 import dev.soci.oci.store.BlobMismatchException;
@@ -7,7 +8,6 @@ import dev.soci.oci.store.BlobNotFoundException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.DocumentTooLargeException;
-import dev.soci.oci.internal.GoJson;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
@@ -17,7 +17,6 @@ import dev.soci.core.RangeSource;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.store.ImageNotFoundException;
 import java.util.ArrayList;
-import dev.soci.oci.index.SociIndexVersion;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -27,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Map;
 
 /**
  * An OCI image layout opened for reading: a directory, or a tar archive of one.
@@ -172,17 +170,7 @@ public final class OciLayout implements ContentStore {
    * @throws LayoutException when it lists none or several, or the entry is of another type
    */
   public Descriptor image() throws LayoutException {
-    List<Descriptor> m = index.manifests();
-    if (m.size() != 1) {
-      throw new LayoutException(path + ": index.json lists " + m.size()
-          + " entries; expected exactly one image");
-    }
-    Descriptor d = m.get(0);
-    if (!MediaTypes.isIndex(d.mediaType()) && !MediaTypes.isManifest(d.mediaType())) {
-      throw new LayoutException(path + ": index.json entry has unsupported media type \""
-          + d.mediaType() + "\"");
-    }
-    return d;
+    return new IndexJson(path, index).image();
   }
 
   /**
@@ -308,9 +296,6 @@ public final class OciLayout implements ContentStore {
 
   // ------------------------------------------------------------------ as a content store
 
-  /** The annotation an {@code index.json} entry's tag is written in. */
-  public static final String ANNOTATION_REF_NAME = "org.opencontainers.image.ref.name";
-
   @Override
   public String name() {
     return "image layout " + path;
@@ -326,22 +311,7 @@ public final class OciLayout implements ContentStore {
   @Override
   public Descriptor resolve(String reference) throws IOException {
     if (reference == null) {
-      List<Descriptor> images = new ArrayList<>();
-      for (Descriptor d : index.manifests()) {
-        if (!SociIndexVersion.isSociIndex(d)) {
-          images.add(d);
-        }
-      }
-      if (images.size() != 1) {
-        throw new LayoutException(path + ": index.json lists " + images.size() + " images"
-            + " (not counting SOCI indexes); expected exactly one");
-      }
-      Descriptor d = images.get(0);
-      if (!MediaTypes.isIndex(d.mediaType()) && !MediaTypes.isManifest(d.mediaType())) {
-        throw new LayoutException(path + ": index.json entry has unsupported media type \""
-            + d.mediaType() + "\"");
-      }
-      return d;
+      return new IndexJson(path, index).soleImage();
     }
     if (reference.contains(":")) {
       Digest want = Digest.parse(reference);
@@ -361,12 +331,8 @@ public final class OciLayout implements ContentStore {
       }
       throw new ImageNotFoundException("no image " + reference + " in " + name());
     }
-    for (Descriptor d : index.manifests()) {
-      if (reference.equals(d.annotations().get(ANNOTATION_REF_NAME))) {
-        return d;
-      }
-    }
-    throw new ImageNotFoundException("no image tagged " + reference + " in " + name());
+    return new IndexJson(path, index).tagged(reference).orElseThrow(
+        () -> new ImageNotFoundException("no image tagged " + reference + " in " + name()));
   }
 
   @Override
@@ -395,15 +361,7 @@ public final class OciLayout implements ContentStore {
       return;
     }
     try (Closeable lock = lockForUpdate()) {
-      List<Descriptor> entries = new ArrayList<>();
-      for (Descriptor d : index.manifests()) {
-        if (!tag.equals(d.annotations().get(ANNOTATION_REF_NAME))) {
-          entries.add(d);
-        }
-      }
-      entries.add(descriptor.withoutExtras().toBuilder()
-          .annotations(Map.of(ANNOTATION_REF_NAME, tag)).build());
-      writeIndexJson(index.withManifests(entries));
+      writeIndexJson(new IndexJson(path, index).withTag(descriptor, tag));
     }
   }
 
@@ -411,9 +369,7 @@ public final class OciLayout implements ContentStore {
   public List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
     List<Descriptor> found = new ArrayList<>();
     for (Descriptor d : index.manifests()) {
-      if (d.artifactType() == null || d.artifactType().isEmpty()
-          || !MediaTypes.isManifest(d.mediaType())
-          || (artifactType != null && !artifactType.equals(d.artifactType()))) {
+      if (!IndexJson.mayBeReferrer(d, artifactType)) {
         continue;
       }
       if (hasBlob(d.digest()) && readManifest(d).subjectOptional()
@@ -428,7 +384,7 @@ public final class OciLayout implements ContentStore {
   public Descriptor putReferrer(Descriptor descriptor, byte[] bytes) throws IOException {
     ImageManifest m = ImageManifest.parse(bytes);
     Descriptor listed = descriptor.withoutExtras().toBuilder()
-        .artifactType(!m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType())
+        .artifactType(Referrers.artifactType(m))
         .build();
     publishReferrers(List.of(new Content(descriptor, bytes)), List.of(listed));
     return listed;
@@ -446,12 +402,7 @@ public final class OciLayout implements ContentStore {
       throws IOException {
     requireDirectory();
     try (Closeable lock = lockForUpdate()) {
-      List<Descriptor> entries = new ArrayList<>(index.manifests());
-      for (Descriptor d : referrers) {
-        entries.removeIf(e -> e.digest().equals(d.digest()));
-        entries.add(d);
-      }
-      ImageIndex updated = index.withManifests(entries);
+      ImageIndex updated = new IndexJson(path, index).withReferrers(referrers);
       DocumentTooLargeException.check("the new index.json of " + path, updated.toJson().length);
       List<Digest> added = new ArrayList<>();
       boolean done = false;

@@ -1,5 +1,6 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.internal.Referrers;
 import dev.soci.oci.internal.TempPaths;
 import dev.soci.oci.internal.VerifyingInputStream;
 import dev.soci.oci.store.BlobMismatchException;
@@ -245,8 +246,7 @@ public final class OciLayoutWriter implements ContentStore {
     }
     if (tag != null) {
       entries.remove(tag);
-      entries.put(tag, descriptor.withoutExtras().toBuilder()
-          .annotations(Map.of(OciLayout.ANNOTATION_REF_NAME, tag)).build());
+      entries.put(tag, IndexJson.tagEntry(descriptor, tag));
     }
   }
 
@@ -254,9 +254,7 @@ public final class OciLayoutWriter implements ContentStore {
   public List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
     List<Descriptor> found = new ArrayList<>();
     for (Descriptor d : entries.values()) {
-      if (d.artifactType() != null && !d.artifactType().isEmpty()
-          && (artifactType == null || artifactType.equals(d.artifactType()))
-          && MediaTypes.isManifest(d.mediaType())
+      if (IndexJson.mayBeReferrer(d, artifactType)
           && readManifest(d).subjectOptional().map(s -> s.digest().equals(subject))
               .orElse(false)) {
         found.add(d);
@@ -272,7 +270,7 @@ public final class OciLayoutWriter implements ContentStore {
       putBlob(descriptor, new ByteArrayInputStream(bytes));
     }
     Descriptor listed = descriptor.withoutExtras().toBuilder()
-        .artifactType(!m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType())
+        .artifactType(Referrers.artifactType(m))
         .build();
     entries.put(descriptor.digest().toString(), listed);
     return listed;

@@ -175,7 +175,7 @@ final class ReferrersEndpoint {
         () -> new OciException("manifest has no subject: it cannot be a referrer"));
     Digest digest = Digest.of(manifestBytes);
     RegistryClient.PutResult put = manifests.putManifest(repository, digest.toString(), mediaType, manifestBytes);
-    String artifactType = !m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType();
+    String artifactType = Referrers.artifactType(m);
     Descriptor entry = Descriptor.builder(mediaType, digest, manifestBytes.length)
         .artifactType(artifactType).annotations(m.annotations()).build();
     if (put.subjectProcessed()) {
