@@ -156,9 +156,10 @@ public final class TempPaths {
   }
 
   /**
-   * Renames a complete temporary directory (or file) to {@code target}, which must not exist:
-   * atomically where the file system can, else with a plain move (which fails, too, when
-   * {@code target} exists).
+   * Renames a complete temporary directory (or file) to {@code target}, which the caller has
+   * checked is absent: atomically where the file system can, else with a plain move, which
+   * fails when {@code target} exists (an atomic rename replaces a file that appeared meanwhile,
+   * as {@code rename(2)} does).
    */
   public static void moveToNew(Path tmp, Path target) throws IOException {
     move(tmp, target);

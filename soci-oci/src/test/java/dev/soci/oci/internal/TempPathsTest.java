@@ -71,4 +71,22 @@ class TempPathsTest {
         .isInstanceOf(java.nio.file.NoSuchFileException.class);
     assertThat(d).doesNotExist();
   }
+
+  @Test
+  void moveToNewRenamesATreeAndMoveIntoPlaceReplacesAFile() throws Exception {
+    Path dir = TempPaths.newDirectory(tmp, "out", ".tmp");
+    TempPaths.createDirectories(dir, "blobs");
+    Files.write(dir.resolve("blobs/x"), new byte[] {1});
+    Path target = tmp.resolve("out");
+    TempPaths.moveToNew(dir, target);
+    TempPaths.release(dir);
+    assertThat(dir).doesNotExist();
+    assertThat(target.resolve("blobs/x")).hasBinaryContent(new byte[] {1});
+    Path file = TempPaths.newFile(tmp, "x", ".tmp");
+    Files.write(file, new byte[] {2});
+    TempPaths.moveIntoPlace(file, target.resolve("blobs/x"));
+    TempPaths.release(file);
+    assertThat(file).doesNotExist();
+    assertThat(target.resolve("blobs/x")).hasBinaryContent(new byte[] {2});
+  }
 }
