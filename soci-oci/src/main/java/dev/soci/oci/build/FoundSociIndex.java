@@ -70,17 +70,9 @@ public record FoundSociIndex(
         continue;
       }
       SociIndex index = SociIndex.fromManifest(store.readManifest(d));
-      Digest manifest = null;
-      Platform platform = d.platform();
-      if (index.subject() != null) {
-        manifest = index.subject().digest();
-      } else if (d.annotations().containsKey(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST)) {
-        manifest = Digest.parse(d.annotations().get(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST));
-      }
-      if (platform == null && manifest != null) {
-        platform = platforms.get(manifest);
-      }
-      found.put(d.digest(), new FoundSociIndex(d, index, manifest, platform));
+      String named = d.annotations().get(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST);
+      Digest hint = index.subject() == null && named != null ? Digest.parse(named) : null;
+      found.put(d.digest(), found(d, index, hint, platforms));
     }
     return List.copyOf(found.values());
   }
@@ -162,15 +154,25 @@ public record FoundSociIndex(
         log.accept("SOCI index " + c.descriptor().digest() + " passed over: " + e.getMessage());
         continue;
       }
-      Digest manifest = index.subject() != null ? index.subject().digest() : c.manifest();
-      Platform platform = c.descriptor().platform();
-      if (platform == null && manifest != null) {
-        platform = platforms.get(manifest);
-      }
-      found.add(new FoundSociIndex(c.descriptor(), index, manifest, platform));
+      found.add(found(c.descriptor(), index, c.manifest(), platforms));
     }
     return List.copyOf(found);
   }
 
   private record Candidate(Descriptor descriptor, Digest manifest) {}
+
+  /**
+   * What both finders report for a listed index: the image manifest it serves is its subject
+   * (v1), else {@code manifestHint} (what the listing says, v2); its platform is the listed
+   * descriptor's, else that of the manifest's entry in an image index.
+   */
+  private static FoundSociIndex found(Descriptor listed, SociIndex index, Digest manifestHint,
+      Map<Digest, Platform> platforms) {
+    Digest manifest = index.subject() != null ? index.subject().digest() : manifestHint;
+    Platform platform = listed.platform();
+    if (platform == null && manifest != null) {
+      platform = platforms.get(manifest);
+    }
+    return new FoundSociIndex(listed, index, manifest, platform);
+  }
 }
