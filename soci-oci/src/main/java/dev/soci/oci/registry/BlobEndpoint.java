@@ -1,5 +1,11 @@
 package dev.soci.oci.registry;
 
+import static dev.soci.oci.registry.RegistryTransport.ATTEMPTS;
+import static dev.soci.oci.registry.RegistryTransport.PULL;
+import static dev.soci.oci.registry.RegistryTransport.backoff;
+import static dev.soci.oci.registry.Responses.checkStatus;
+import static dev.soci.oci.registry.Responses.contentLength;
+
 import dev.soci.core.RangeSource;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
@@ -25,7 +31,7 @@ final class BlobEndpoint {
   /** See {@link RegistryClient#blobExists(String, Digest)}. */
   boolean blobExists(String repository, Digest digest) throws IOException {
     String what = "HEAD " + t.registry() + "/" + repository + " blobs/" + digest;
-    HttpResponse<InputStream> r = t.send(repository, RegistryTransport.PULL, true, () -> t.request(repository,
+    HttpResponse<InputStream> r = t.send(repository, PULL, true, () -> t.request(repository,
         "blobs/" + digest).method("HEAD", HttpRequest.BodyPublishers.noBody()), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 404) {
@@ -34,7 +40,7 @@ final class BlobEndpoint {
       if (r.statusCode() == 307 || r.statusCode() == 302 || r.statusCode() == 303) {
         return true; // redirected to its storage: it is there
       }
-      Responses.checkStatus(r, body, what, 200);
+      checkStatus(r, body, what, 200);
       return true;
     }
   }
@@ -42,12 +48,12 @@ final class BlobEndpoint {
   /** See {@link RegistryClient#openBlob(String, Descriptor)}. */
   InputStream openBlob(String repository, Descriptor blob) throws IOException {
     String what = "GET " + t.registry() + "/" + repository + " blobs/" + blob.digest();
-    HttpResponse<InputStream> r = t.send(repository, RegistryTransport.PULL, true,
+    HttpResponse<InputStream> r = t.send(repository, PULL, true,
         () -> t.request(repository, "blobs/" + blob.digest()).GET(), what);
     r = t.followRedirects(r, what, Map.of());
     InputStream body = r.body();
     try {
-      Responses.checkStatus(r, body, what, 200);
+      checkStatus(r, body, what, 200);
     } catch (IOException | RuntimeException e) {
       body.close();
       throw e;
@@ -73,7 +79,10 @@ final class BlobEndpoint {
     };
   }
 
-  /** {@link #readRangeOnce}, again from the start when the body breaks off (a dropped connection). */
+  /**
+   * {@link #readRangeOnce}, again from the start when the body breaks off (a dropped
+   * connection).
+   */
   private void readRange(String repository, Descriptor blob, long offset, ByteBuffer dst)
       throws IOException {
     int start = dst.position();
@@ -86,13 +95,13 @@ final class BlobEndpoint {
       } catch (java.io.InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
-        if (attempt >= RegistryTransport.ATTEMPTS) {
+        if (attempt >= ATTEMPTS) {
           throw new RegistryException(0, null, "the connection broke off reading " + dst.remaining()
               + " more bytes (" + e.getMessage() + ")", "GET " + t.registry() + "/" + repository
               + " blobs/" + blob.digest() + " bytes=" + offset + "-");
         }
         dst.position(start);
-        RegistryTransport.backoff(attempt, "range read");
+        backoff(attempt, "range read");
       }
     }
   }
@@ -102,9 +111,10 @@ final class BlobEndpoint {
     int len = dst.remaining();
     long last = offset + len - 1;
     String range = "bytes=" + offset + "-" + last;
-    String what = "GET " + t.registry() + "/" + repository + " blobs/" + blob.digest() + " " + range;
+    String what = "GET " + t.registry() + "/" + repository + " blobs/" + blob.digest() + " "
+        + range;
     Map<String, String> headers = Map.of("Range", range, "Accept-Encoding", "identity");
-    HttpResponse<InputStream> r = t.send(repository, RegistryTransport.PULL, true, () -> {
+    HttpResponse<InputStream> r = t.send(repository, PULL, true, () -> {
       HttpRequest.Builder b = t.request(repository, "blobs/" + blob.digest()).GET();
       headers.forEach(b::header);
       return b;
@@ -115,12 +125,12 @@ final class BlobEndpoint {
       if (r.statusCode() == 200) {
         // A 200 is the whole blob: the answer asked for only when the range was the whole blob
         // (RFC 9110 lets a server send it then), and only with exactly that length.
-        if (!whole || Responses.contentLength(r) != blob.size()) {
+        if (!whole || contentLength(r) != blob.size()) {
           throw new RegistryException(200, null, "the registry ignored the Range header and"
               + " sent the whole blob", what);
         }
       } else {
-        Responses.checkStatus(r, body, what, 206);
+        checkStatus(r, body, what, 206);
         String expected = "bytes " + offset + "-" + last + "/" + blob.size();
         String got = r.headers().firstValue("Content-Range").orElse("");
         if (!got.strip().equals(expected)

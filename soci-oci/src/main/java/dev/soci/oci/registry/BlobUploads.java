@@ -1,5 +1,12 @@
 package dev.soci.oci.registry;
 
+import static dev.soci.oci.registry.RegistryTransport.PULL;
+import static dev.soci.oci.registry.RegistryTransport.PUSH;
+import static dev.soci.oci.registry.RegistryTransport.scope;
+import static dev.soci.oci.registry.Responses.checkStatus;
+import static dev.soci.oci.registry.Responses.uploadLocation;
+import static dev.soci.oci.registry.Responses.withQuery;
+
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import java.io.IOException;
@@ -36,13 +43,13 @@ final class BlobUploads {
     }
     URI location = startUpload(repository);
     String put = "PUT " + t.registry() + "/" + repository + " blob upload of " + blob.digest();
-    URI target = Responses.withQuery(location, "digest=" + URLEncoder.encode(blob.digest().toString(),
+    URI target = withQuery(location, "digest=" + URLEncoder.encode(blob.digest().toString(),
         StandardCharsets.UTF_8));
-    HttpResponse<InputStream> done = t.send(repository, RegistryTransport.PUSH, false, () -> HttpRequest
+    HttpResponse<InputStream> done = t.send(repository, PUSH, false, () -> HttpRequest
         .newBuilder(target).timeout(t.timeout()).header("Content-Type", "application/octet-stream")
         .PUT(content), put);
     try (InputStream body = done.body()) {
-      Responses.checkStatus(done, body, put, 201);
+      checkStatus(done, body, put, 201);
     }
     return true;
   }
@@ -54,8 +61,9 @@ final class BlobUploads {
       return false;
     }
     URI location = startUpload(repository);
-    new ChunkedUpload((idempotent, factory, what) -> t.send(repository, RegistryTransport.PUSH, idempotent, factory,
-        what), t.timeout(), location, blob, t.registry() + "/" + repository).run(content, chunkSize);
+    new ChunkedUpload((idempotent, factory, what) -> t.send(repository, PUSH, idempotent, factory,
+        what), t.timeout(), location, blob, t.registry() + "/" + repository)
+        .run(content, chunkSize);
     return true;
   }
 
@@ -72,28 +80,29 @@ final class BlobUploads {
   /** Opens an upload session (POST); its Location. */
   private URI startUpload(String repository) throws IOException {
     String start = "POST " + t.registry() + "/" + repository + " blobs/uploads/";
-    HttpResponse<InputStream> r = t.send(repository, RegistryTransport.PUSH, false, () -> t.request(repository,
+    HttpResponse<InputStream> r = t.send(repository, PUSH, false, () -> t.request(repository,
         "blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()), start);
     try (InputStream body = r.body()) {
-      Responses.checkStatus(r, body, start, 202);
-      return Responses.uploadLocation(r, start);
+      checkStatus(r, body, start, 202);
+      return uploadLocation(r, start);
     }
   }
 
   /** See {@link RegistryClient#mountBlob(String, Digest, String)}. */
   boolean mountBlob(String repository, Digest digest, String from) throws IOException {
-    String what = "POST " + t.registry() + "/" + repository + " mount of " + digest + " from " + from;
+    String what = "POST " + t.registry() + "/" + repository + " mount of " + digest + " from "
+        + from;
     String query = "mount=" + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8)
         + "&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
-    HttpResponse<InputStream> r = t.send(List.of(RegistryTransport.scope(repository, RegistryTransport.PUSH), RegistryTransport.scope(from, RegistryTransport.PULL)), false,
-        () -> HttpRequest.newBuilder(Responses.withQuery(t.endpoint(repository, "blobs/uploads/"), query))
+    HttpResponse<InputStream> r = t.send(List.of(scope(repository, PUSH), scope(from, PULL)), false,
+        () -> HttpRequest.newBuilder(withQuery(t.endpoint(repository, "blobs/uploads/"), query))
             .timeout(t.timeout()).POST(HttpRequest.BodyPublishers.noBody()), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 202) {
         cancelUpload(repository, r, what); // an upload session was opened instead
         return false;
       }
-      Responses.checkStatus(r, body, what, 201);
+      checkStatus(r, body, what, 201);
       return true;
     }
   }
@@ -101,8 +110,8 @@ final class BlobUploads {
   /** Best effort: DELETE the upload session a refused mount opened, rather than leave it. */
   private void cancelUpload(String repository, HttpResponse<?> opened, String what) {
     try {
-      URI location = Responses.uploadLocation(opened, what);
-      HttpResponse<InputStream> d = t.send(List.of(RegistryTransport.scope(repository, RegistryTransport.PUSH)), true,
+      URI location = uploadLocation(opened, what);
+      HttpResponse<InputStream> d = t.send(List.of(scope(repository, PUSH)), true,
           () -> HttpRequest.newBuilder(location).timeout(t.timeout()).DELETE(), "DELETE upload of "
               + what);
       d.body().close();

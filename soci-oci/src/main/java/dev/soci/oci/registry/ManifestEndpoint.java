@@ -1,5 +1,15 @@
 package dev.soci.oci.registry;
 
+import static dev.soci.oci.registry.RegistryClient.MAX_MANIFEST_SIZE;
+import static dev.soci.oci.registry.RegistryTransport.DELETE;
+import static dev.soci.oci.registry.RegistryTransport.PULL;
+import static dev.soci.oci.registry.RegistryTransport.PUSH;
+import static dev.soci.oci.registry.Responses.checkStatus;
+import static dev.soci.oci.registry.Responses.contentLength;
+import static dev.soci.oci.registry.Responses.readBounded;
+
+import dev.soci.oci.registry.RegistryClient.Manifest;
+import dev.soci.oci.registry.RegistryClient.PutResult;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.InvalidDigestException;
@@ -28,21 +38,21 @@ final class ManifestEndpoint {
   }
 
   /** See {@link RegistryClient#getManifest(String, String)}. */
-  Optional<RegistryClient.Manifest> getManifest(String repository, String reference) throws IOException {
+  Optional<Manifest> getManifest(String repository, String reference) throws IOException {
     String what = "GET " + t.registry() + "/" + repository + " manifests/" + reference;
-    HttpResponse<InputStream> r = t.send(repository, RegistryTransport.PULL, true, () -> t.request(repository,
+    HttpResponse<InputStream> r = t.send(repository, PULL, true, () -> t.request(repository,
         "manifests/" + reference).header("Accept", MANIFEST_ACCEPT).GET(), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 404) {
         return Optional.empty();
       }
-      Responses.checkStatus(r, body, what, 200);
-      long declared = Responses.contentLength(r);
-      if (declared > RegistryClient.MAX_MANIFEST_SIZE) {
+      checkStatus(r, body, what, 200);
+      long declared = contentLength(r);
+      if (declared > MAX_MANIFEST_SIZE) {
         throw new OciException("manifest " + reference + " of " + t.registry() + "/" + repository
-            + " is " + declared + " bytes, more than the bound of " + RegistryClient.MAX_MANIFEST_SIZE);
+            + " is " + declared + " bytes, more than the bound of " + MAX_MANIFEST_SIZE);
       }
-      byte[] bytes = Responses.readBounded(body, RegistryClient.MAX_MANIFEST_SIZE, "manifest " + reference);
+      byte[] bytes = readBounded(body, MAX_MANIFEST_SIZE, "manifest " + reference);
       Digest digest = Digest.of(bytes);
       Optional<Digest> asked = asDigest(reference);
       if (asked.isPresent() && !asked.get().equals(digest)) {
@@ -51,28 +61,28 @@ final class ManifestEndpoint {
       }
       String type = r.headers().firstValue("Content-Type").map(Responses::mediaType)
           .orElse("");
-      return Optional.of(new RegistryClient.Manifest(bytes, type, digest));
+      return Optional.of(new Manifest(bytes, type, digest));
     }
   }
 
   /** See {@link RegistryClient#headManifest(String, String)}. */
   Optional<Descriptor> headManifest(String repository, String reference) throws IOException {
     String what = "HEAD " + t.registry() + "/" + repository + " manifests/" + reference;
-    HttpResponse<InputStream> r = t.send(repository, RegistryTransport.PULL, true, () -> t.request(repository,
+    HttpResponse<InputStream> r = t.send(repository, PULL, true, () -> t.request(repository,
         "manifests/" + reference).header("Accept", MANIFEST_ACCEPT)
         .method("HEAD", HttpRequest.BodyPublishers.noBody()), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 404) {
         return Optional.empty();
       }
-      Responses.checkStatus(r, body, what, 200);
+      checkStatus(r, body, what, 200);
       String digest = r.headers().firstValue("Docker-Content-Digest")
           .orElseThrow(() -> new OciException(what + ": no Docker-Content-Digest header"));
-      long size = Responses.contentLength(r);
+      long size = contentLength(r);
       if (size < 0) {
         throw new OciException(what + ": no valid Content-Length header");
       }
-      if (size > RegistryClient.MAX_MANIFEST_SIZE) {
+      if (size > MAX_MANIFEST_SIZE) {
         throw new OciException(what + ": Content-Length " + size + " is not a manifest's size");
       }
       String type = r.headers().firstValue("Content-Type").map(Responses::mediaType).orElse("");
@@ -86,33 +96,33 @@ final class ManifestEndpoint {
   }
 
   /** See {@link RegistryClient#putManifest(String, String, String, byte[])}. */
-  RegistryClient.PutResult putManifest(String repository, String reference, String mediaType, byte[] bytes)
+  PutResult putManifest(String repository, String reference, String mediaType, byte[] bytes)
       throws IOException {
-    if (bytes.length > RegistryClient.MAX_MANIFEST_SIZE) {
+    if (bytes.length > MAX_MANIFEST_SIZE) {
       throw new OciException("manifest of " + bytes.length + " bytes is larger than the bound of "
-          + RegistryClient.MAX_MANIFEST_SIZE + " registries and readers keep");
+          + MAX_MANIFEST_SIZE + " registries and readers keep");
     }
     String what = "PUT " + t.registry() + "/" + repository + " manifests/" + reference;
-    HttpResponse<InputStream> r = t.send(repository, RegistryTransport.PUSH, false, () -> t.request(repository,
+    HttpResponse<InputStream> r = t.send(repository, PUSH, false, () -> t.request(repository,
         "manifests/" + reference).header("Content-Type", mediaType)
         .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), what);
     try (InputStream body = r.body()) {
-      Responses.checkStatus(r, body, what, 201);
+      checkStatus(r, body, what, 201);
     }
-    return new RegistryClient.PutResult(Digest.of(bytes), r.headers().firstValue("OCI-Subject").isPresent());
+    return new PutResult(Digest.of(bytes), r.headers().firstValue("OCI-Subject").isPresent());
   }
 
   /** See {@link RegistryClient#deleteManifest(String, Digest)}. */
   boolean deleteManifest(String repository, Digest digest) throws IOException {
     String what = "DELETE " + t.registry() + "/" + repository + " manifests/" + digest;
-    HttpResponse<InputStream> r = t.send(repository, RegistryTransport.DELETE, true, () -> t.request(repository,
+    HttpResponse<InputStream> r = t.send(repository, DELETE, true, () -> t.request(repository,
         "manifests/" + digest).DELETE(), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() == 405 || r.statusCode() == 404 || r.statusCode() == 401
           || r.statusCode() == 403) {
         return false; // deletes disabled, not permitted, or nothing there
       }
-      Responses.checkStatus(r, body, what, 202);
+      checkStatus(r, body, what, 202);
       return true;
     }
   }

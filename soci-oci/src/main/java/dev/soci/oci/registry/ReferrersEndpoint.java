@@ -1,5 +1,12 @@
 package dev.soci.oci.registry;
 
+import static dev.soci.oci.registry.RegistryClient.MAX_MANIFEST_SIZE;
+import static dev.soci.oci.registry.RegistryTransport.PULL;
+import static dev.soci.oci.registry.Responses.error;
+import static dev.soci.oci.registry.Responses.readBounded;
+
+import dev.soci.oci.registry.RegistryClient.Manifest;
+import dev.soci.oci.registry.RegistryClient.PutResult;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
@@ -89,12 +96,12 @@ final class ReferrersEndpoint {
    */
   private ReferrersPage referrersPage(String repository, URI uri, String artifactType,
       boolean first, String what) throws IOException {
-    HttpResponse<InputStream> r = t.send(repository, RegistryTransport.PULL, true, () -> HttpRequest.newBuilder(uri)
+    HttpResponse<InputStream> r = t.send(repository, PULL, true, () -> HttpRequest.newBuilder(uri)
         .timeout(t.timeout()).header("Accept", MediaTypes.OCI_INDEX).GET(), what);
     String type = r.headers().firstValue("Content-Type").map(Responses::mediaType).orElse("");
     try (InputStream body = r.body()) {
       if (r.statusCode() == 200 && type.equals(MediaTypes.OCI_INDEX)) {
-        ImageIndex index = ImageIndex.parse(Responses.readBounded(body, RegistryClient.MAX_MANIFEST_SIZE, what));
+        ImageIndex index = ImageIndex.parse(readBounded(body, MAX_MANIFEST_SIZE, what));
         boolean filtered = r.headers().allValues("OCI-Filters-Applied").stream()
             .anyMatch(v -> List.of(v.split(",")).stream().map(String::strip)
                 .anyMatch("artifactType"::equals));
@@ -102,12 +109,12 @@ final class ReferrersEndpoint {
             : Referrers.filter(index, artifactType).manifests();
         return new ReferrersPage(kept, index.manifests().size(), nextPage(r, what));
       }
-      if (r.statusCode() == 404 && "NAME_UNKNOWN".equals(Responses.error(r, body, what).errorCode())) {
+      if (r.statusCode() == 404 && "NAME_UNKNOWN".equals(error(r, body, what).errorCode())) {
         // No such repository: nothing refers to anything there.
         return new ReferrersPage(List.of(), 0, null);
       }
       if (r.statusCode() != 200 && r.statusCode() != 404) {
-        throw Responses.error(r, body, what);
+        throw error(r, body, what);
       }
       if (!first) {
         throw new RegistryException(r.statusCode(), null, r.statusCode() == 404
@@ -149,16 +156,17 @@ final class ReferrersEndpoint {
           + LinkHeader.abbreviate(target) + ">", what);
     }
     if (!t.sameOrigin(next)) {
-      throw new RegistryException(r.statusCode(), null, "the next page link <" + LinkHeader.abbreviate(target)
-          + "> leaves the registry " + t.base().getScheme() + "://" + t.registry() + "; not followed",
-          what);
+      throw new RegistryException(r.statusCode(), null, "the next page link <"
+          + LinkHeader.abbreviate(target) + "> leaves the registry " + t.base().getScheme()
+          + "://" + t.registry() + "; not followed", what);
     }
     return next;
   }
 
   /** The index under the fallback tag of {@code subject}, with its digest, if there is one. */
-  private Optional<TaggedIndex> fallbackIndex(String repository, Digest subject) throws IOException {
-    Optional<RegistryClient.Manifest> m = manifests.getManifest(repository, Referrers.fallbackTag(subject));
+  private Optional<TaggedIndex> fallbackIndex(String repository, Digest subject)
+      throws IOException {
+    Optional<Manifest> m = manifests.getManifest(repository, Referrers.fallbackTag(subject));
     if (m.isEmpty()) {
       return Optional.empty();
     }
@@ -174,7 +182,7 @@ final class ReferrersEndpoint {
     Descriptor subject = m.subjectOptional().orElseThrow(
         () -> new OciException("manifest has no subject: it cannot be a referrer"));
     Digest digest = Digest.of(manifestBytes);
-    RegistryClient.PutResult put = manifests.putManifest(repository, digest.toString(), mediaType, manifestBytes);
+    PutResult put = manifests.putManifest(repository, digest.toString(), mediaType, manifestBytes);
     String artifactType = Referrers.artifactType(m);
     Descriptor entry = Descriptor.builder(mediaType, digest, manifestBytes.length)
         .artifactType(artifactType).annotations(m.annotations()).build();
@@ -189,7 +197,8 @@ final class ReferrersEndpoint {
     }
     entries.add(entry);
     byte[] index = ImageIndex.of(entries).toJson();
-    manifests.putManifest(repository, Referrers.fallbackTag(subject.digest()), MediaTypes.OCI_INDEX, index);
+    manifests.putManifest(repository, Referrers.fallbackTag(subject.digest()), MediaTypes.OCI_INDEX,
+        index);
     if (old.isPresent() && !old.get().digest().equals(Digest.of(index))) {
       manifests.deleteManifest(repository, old.get().digest());
     }

@@ -30,11 +30,11 @@ import java.util.Optional;
  * are retried on 429, 502, 503, 504 and dropped connections, with backoff. The timeout bounds
  * connecting, the wait for each response, and each read of a body (a server that stalls
  * mid-body fails the read with {@link java.net.http.HttpTimeoutException}, see {@link TimedBody}).
- * Blobs larger than the {@linkplain RegistryClient.Builder#chunkSize(int) chunk size} are uploaded in chunks,
+ * Blobs larger than the {@linkplain Builder#chunkSize(int) chunk size} are uploaded in chunks,
  * each resent on failure ({@link #pushBlob(String, Descriptor, InputStream)}). Requests go
  * through the proxy the environment names, as Go's {@code ProxyFromEnvironment} picks it
- * ({@link RegistryClient.Builder#environment(Map)}); TLS trusts the JDK's CAs, plus those of {@link
- * Builder#caCertificates(Path)}, or nothing is verified ({@link RegistryClient.Builder#insecure(boolean)}).
+ * ({@link Builder#environment(Map)}); TLS trusts the JDK's CAs, plus those of {@link
+ * Builder#caCertificates(Path)}, or nothing is verified ({@link Builder#insecure(boolean)}).
  *
  * <p>Thread-safe; one instance per registry host serves every repository there.
  */
@@ -42,11 +42,11 @@ public final class RegistryClient {
   /** Manifests and indexes larger than this are refused (containerd's bound). */
   public static final int MAX_MANIFEST_SIZE = 4 << 20;
 
-  /** Chunk size of streamed blob uploads unless {@link RegistryClient.Builder#chunkSize(int)} says otherwise. */
+  /** Chunk size of streamed blob uploads unless {@link Builder#chunkSize(int)} says otherwise. */
   public static final int DEFAULT_CHUNK_SIZE = 16 << 20;
-  /** The smallest chunk size {@link RegistryClient.Builder#chunkSize(int)} takes. */
+  /** The smallest chunk size {@link Builder#chunkSize(int)} takes. */
   public static final int MIN_CHUNK_SIZE = 64 << 10;
-  /** The largest chunk size {@link RegistryClient.Builder#chunkSize(int)} takes (each is held in memory). */
+  /** The largest chunk size {@link Builder#chunkSize(int)} takes (each is held in memory). */
   public static final int MAX_CHUNK_SIZE = 256 << 20;
 
   private final RegistryTransport transport;
@@ -194,7 +194,7 @@ public final class RegistryClient {
 
   /**
    * Uploads a blob (POST, then PUT of the content with its digest) unless the repository has it
-   * already. The whole body is sent within the {@linkplain RegistryClient.Builder#timeout(Duration) timeout}:
+   * already. The whole body is sent within the {@linkplain Builder#timeout(Duration) timeout}:
    * for a large blob use {@link #pushBlob(String, Descriptor, InputStream)}, which sends chunks.
    *
    * @return whether it was uploaded (false: it was there)
@@ -205,7 +205,7 @@ public final class RegistryClient {
   }
 
   /**
-   * Uploads a blob read from {@code content} in chunks of the {@linkplain RegistryClient.Builder#chunkSize(int)
+   * Uploads a blob read from {@code content} in chunks of the {@linkplain Builder#chunkSize(int)
    * chunk size} (POST, a PATCH per chunk, then a PUT with the digest and no body), unless the
    * repository has it already (then nothing is read). Each chunk is held in memory until the
    * registry confirms it, and sent again from where the registry says it stopped when its PATCH
