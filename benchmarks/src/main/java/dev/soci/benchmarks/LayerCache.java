@@ -31,7 +31,7 @@ public final class LayerCache {
       // Write then rename, so a concurrently running or killed fork never sees half a file.
       Path tmp = Files.createTempFile(dir, "partial-", ".tmp");
       Files.write(tmp, gz);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      moveIntoPlace(tmp, file);
       return gz;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -49,5 +49,13 @@ public final class LayerCache {
     return env != null && !env.isEmpty()
         ? Path.of(env)
         : Path.of(System.getProperty("java.io.tmpdir"), "soci-bench-layers");
+  }
+
+  /**
+   * Renames a complete cache file into place atomically, so a concurrently running or killed
+   * fork never sees half a file (the cache directory is one file system: no fallback needed).
+   */
+  static void moveIntoPlace(Path tmp, Path file) throws IOException {
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

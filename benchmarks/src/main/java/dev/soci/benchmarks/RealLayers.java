@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -148,7 +147,7 @@ public final class RealLayers {
           }) {
         in.transferTo(out);
       }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      LayerCache.moveIntoPlace(tmp, file);
       Files.delete(tar);
       return file;
     } catch (IOException e) {
@@ -181,7 +180,7 @@ public final class RealLayers {
         throw new IOException(pipeline + ": exit " + p.exitValue() + ", " + Files.size(tmp)
             + " bytes (wanted at least " + minMiB + " MiB)");
       }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      LayerCache.moveIntoPlace(tmp, file);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

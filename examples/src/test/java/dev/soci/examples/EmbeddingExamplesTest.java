@@ -8,7 +8,7 @@ import dev.soci.oci.registry.ImageReference;
 import dev.soci.oci.registry.RegistryClient;
 import dev.soci.oci.registry.RegistryStore;
 import dev.soci.oci.registry.TestRegistry;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndexVersion;
 import dev.soci.oci.store.ImageGraph;
 import java.nio.file.Files;
 import java.nio.file.Path;

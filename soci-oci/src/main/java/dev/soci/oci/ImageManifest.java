@@ -1,5 +1,7 @@
 package dev.soci.oci;
 
+import dev.soci.oci.internal.GoJsonReader;
+import dev.soci.oci.internal.GoJson;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,7 +50,7 @@ public record ImageManifest(
    * @throws InvalidDigestException on an invalid digest in any descriptor
    */
   public static ImageManifest parse(byte[] json) throws OciException {
-    return GoJson.readManifest(json);
+    return GoJsonReader.readManifest(json);
   }
 
   /** The Go-identical JSON bytes (no whitespace, no trailing newline). */

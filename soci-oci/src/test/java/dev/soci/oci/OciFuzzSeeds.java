@@ -1,6 +1,6 @@
 package dev.soci.oci;
 
-import dev.soci.oci.soci.PrefetchArtifact;
+import dev.soci.oci.index.PrefetchArtifact;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,15 @@
 package dev.soci.oci;
 
+import dev.soci.oci.internal.GoJsonReader;
+import dev.soci.oci.internal.GoJson;
+import dev.soci.oci.internal.Referrers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.soci.core.SociException;
 import dev.soci.oci.layout.OciLayout;
-import dev.soci.oci.soci.PrefetchArtifact;
-import dev.soci.oci.soci.SociIndex;
+import dev.soci.oci.index.PrefetchArtifact;
+import dev.soci.oci.index.SociIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -80,7 +83,7 @@ class OciFuzzTargetsTest {
   void authChallenge(byte[] data) {
     String s = new String(data, java.nio.charset.StandardCharsets.ISO_8859_1);
     try {
-      for (dev.soci.oci.registry.AuthChallenge c : dev.soci.oci.registry.AuthChallenge.parse(s)) {
+      for (dev.soci.oci.internal.AuthChallenge c : dev.soci.oci.internal.AuthChallenge.parse(s)) {
         assertThat(c.scheme()).isNotEmpty();
       }
     } catch (IllegalArgumentException expected) {
@@ -130,7 +133,7 @@ class OciFuzzTargetsTest {
   void goJson(byte[] json) throws MalformedJsonException {
     java.util.Map<String, Object> v;
     try {
-      v = GoJson.readObject(json, "fuzz input");
+      v = GoJsonReader.readObject(json, "fuzz input");
     } catch (MalformedJsonException expected) {
       return;
     }
@@ -141,7 +144,7 @@ class OciFuzzTargetsTest {
       // writeValue documents refusing values Go would not write the same (fractions).
       return;
     }
-    assertThat(GoJson.writeValue(GoJson.readObject(out, "re-written"))).isEqualTo(out);
+    assertThat(GoJson.writeValue(GoJsonReader.readObject(out, "re-written"))).isEqualTo(out);
     GoJson.indent(out, "  ");
   }
 

@@ -1,6 +1,6 @@
 package dev.soci.examples.cli;
 
-import dev.soci.oci.layout.TempPaths;
+import dev.soci.oci.internal.TempPaths;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.soci.examples.cli;
 
 import dev.soci.oci.Platform;
 import dev.soci.oci.build.SociOptions;
-import dev.soci.oci.soci.SociIndex;
+import dev.soci.oci.index.SociIndex;
 import dev.soci.ztoc.ZtocBuilder;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,11 @@
 package dev.soci.examples.cli;
 
 import dev.soci.oci.build.FoundSociIndex;
-import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.store.ContentStore;
 import java.io.IOException;
 import java.util.List;
 import picocli.CommandLine.Mixin;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndexVersion;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,10 +34,10 @@ final class IndexListCommand implements Callable<Integer> {
       description = "Layout directory or tar, or docker://HOST/REPO[:TAG][@DIGEST].")
   ImageArgument image;
 
-  /** Every index a layout lists; the indexes of the named image elsewhere. */
+  /** Every index a store lists (a layout); the indexes of the named image elsewhere. */
   static List<FoundSociIndex> find(ContentStore store, java.io.PrintWriter err)
       throws IOException {
-    return store instanceof OciLayout l ? FoundSociIndex.findAll(l)
+    return store.listing().isPresent() ? FoundSociIndex.findAll(store)
         : FoundSociIndex.find(store, store.resolve(null), msg -> err.println("soci: " + msg));
   }
 

@@ -4,7 +4,7 @@ import dev.soci.oci.Descriptor;
 import dev.soci.oci.build.FoundSociIndex;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.registry.RegistryStore;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndexVersion;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.store.ImageGraph;
 import dev.soci.oci.store.TransferProgress;

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A CLI process that gets SIGTERM, SIGINT or SIGHUP mid-write leaves no temporary file (the
- * shutdown hook of {@link dev.soci.oci.layout.TempPaths} removes them). The child is the real
+ * shutdown hook of {@link dev.soci.oci.internal.TempPaths} removes them). The child is the real
  * {@code soci} main class on the test classpath, writing a 256 MiB output so that the signal
  * lands while it writes.
  */

@@ -8,7 +8,7 @@ import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.registry.TestRegistry;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndexVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

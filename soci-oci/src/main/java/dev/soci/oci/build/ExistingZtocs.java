@@ -6,7 +6,6 @@ import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.LayerCompression;
 import dev.soci.oci.MediaTypes;
-import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.ztoc.ZtocView;
 import java.io.IOException;
@@ -41,15 +40,15 @@ final class ExistingZtocs {
   }
 
   /**
-   * Scans the SOCI indexes of {@code store} for the images {@code images}: in a layout, every
-   * SOCI index it lists (as before stores: an index of another image of the layout may hold a
+   * Scans the SOCI indexes of {@code store} for the images {@code images}: in a store that lists
+   * its content (a layout), every SOCI index it lists (as before stores: an index of another image of the layout may hold a
    * shared layer's zTOC); elsewhere those {@link FoundSociIndex#find} finds for the image.
    * Only zTOCs whose blob is present count.
    */
   static ExistingZtocs scan(ContentStore store, List<Descriptor> images) throws IOException {
     List<FoundSociIndex> indexes = new ArrayList<>();
-    if (store instanceof OciLayout layout) {
-      indexes.addAll(FoundSociIndex.findAll(layout));
+    if (store.listing().isPresent()) {
+      indexes.addAll(FoundSociIndex.findAll(store));
     } else {
       for (Descriptor image : images) {
         indexes.addAll(FoundSociIndex.find(store, image));

@@ -6,10 +6,9 @@ import dev.soci.oci.ImageIndex;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
 import dev.soci.oci.Platform;
-import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.store.ContentStore;
-import dev.soci.oci.soci.SociIndex;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndex;
+import dev.soci.oci.index.SociIndexVersion;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A SOCI index found for an image: in an image layout's listing ({@link #findAll(OciLayout)}),
+ * A SOCI index found for an image: in a store's listing ({@link #findAll(ContentStore)}),
  * where {@code create} and {@code convert} put them (v1 indexes in {@code index.json} itself, v2
  * indexes in an image index it lists), or for one image of any store ({@link
  * #find(ContentStore, Descriptor)}: v2 through the manifests' {@code
@@ -36,23 +35,28 @@ public record FoundSociIndex(
     Descriptor descriptor, SociIndex index, Digest imageManifest, Platform platform) {
 
   /**
-   * Every SOCI index of the layout, in listing order ({@code index.json} entries, then the
-   * entries of each image index it lists), each once.
+   * Every SOCI index a store lists ({@link ContentStore#listing()}: a layout's {@code
+   * index.json}), in listing order (the entries, then the entries of each image index listed),
+   * each once. Unlike {@link #find}, strict: the listing is the store's own, so a bad entry is
+   * an error rather than someone else's referrer to pass over.
    *
-   * @throws dev.soci.oci.layout.BlobNotFoundException when a listed index or image index blob
+   * @throws dev.soci.oci.store.BlobNotFoundException when a listed index or image index blob
    *     is missing
-   * @throws OciException when one is corrupt or not a SOCI index
+   * @throws OciException when one is corrupt or not a SOCI index, or the store cannot list
+   *     its content (a registry)
    */
-  public static List<FoundSociIndex> findAll(OciLayout layout) throws IOException {
+  public static List<FoundSociIndex> findAll(ContentStore store) throws IOException {
+    List<Descriptor> listed = store.listing().orElseThrow(() -> new OciException(store.name()
+        + " cannot list its content: find the SOCI indexes of one of its images instead"));
     List<Descriptor> sociDescriptors = new ArrayList<>();
     Map<Digest, Platform> platforms = new LinkedHashMap<>();
-    for (Descriptor d : layout.index().manifests()) {
-      if (isSociIndex(d)) {
+    for (Descriptor d : listed) {
+      if (SociIndexVersion.isSociIndex(d)) {
         sociDescriptors.add(d);
       } else if (MediaTypes.isIndex(d.mediaType())) {
-        ImageIndex nested = layout.readImageIndex(d);
+        ImageIndex nested = store.readImageIndex(d);
         for (Descriptor n : nested.manifests()) {
-          if (isSociIndex(n)) {
+          if (SociIndexVersion.isSociIndex(n)) {
             sociDescriptors.add(n);
           } else if (n.platform() != null) {
             platforms.putIfAbsent(n.digest(), n.platform());
@@ -65,18 +69,10 @@ public record FoundSociIndex(
       if (found.containsKey(d.digest())) {
         continue;
       }
-      SociIndex index = SociIndex.fromManifest(layout.readManifest(d));
-      Digest manifest = null;
-      Platform platform = d.platform();
-      if (index.subject() != null) {
-        manifest = index.subject().digest();
-      } else if (d.annotations().containsKey(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST)) {
-        manifest = Digest.parse(d.annotations().get(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST));
-      }
-      if (platform == null && manifest != null) {
-        platform = platforms.get(manifest);
-      }
-      found.put(d.digest(), new FoundSociIndex(d, index, manifest, platform));
+      SociIndex index = SociIndex.fromManifest(store.readManifest(d));
+      String named = d.annotations().get(MediaTypes.ANNOTATION_IMAGE_MANIFEST_DIGEST);
+      Digest hint = index.subject() == null && named != null ? Digest.parse(named) : null;
+      found.put(d.digest(), found(d, index, hint, platforms));
     }
     return List.copyOf(found.values());
   }
@@ -106,16 +102,16 @@ public record FoundSociIndex(
     List<Descriptor> listedV2 = new ArrayList<>();
     if (MediaTypes.isIndex(image.mediaType())) {
       for (Descriptor n : store.readImageIndex(image).manifests()) {
-        if (isSociIndex(n)) {
+        if (SociIndexVersion.isSociIndex(n)) {
           listedV2.add(n);
-        } else if (MediaTypes.isManifest(n.mediaType())) {
+        } else if (SociIndexVersion.isImageManifest(n)) {
           manifests.add(n);
           if (n.platform() != null) {
             platforms.putIfAbsent(n.digest(), n.platform());
           }
         }
       }
-    } else if (MediaTypes.isManifest(image.mediaType()) && !isSociIndex(image)) {
+    } else if (SociIndexVersion.isImageManifest(image)) {
       manifests.add(image);
     }
     Map<Digest, Descriptor> listedByDigest = new LinkedHashMap<>();
@@ -158,20 +154,25 @@ public record FoundSociIndex(
         log.accept("SOCI index " + c.descriptor().digest() + " passed over: " + e.getMessage());
         continue;
       }
-      Digest manifest = index.subject() != null ? index.subject().digest() : c.manifest();
-      Platform platform = c.descriptor().platform();
-      if (platform == null && manifest != null) {
-        platform = platforms.get(manifest);
-      }
-      found.add(new FoundSociIndex(c.descriptor(), index, manifest, platform));
+      found.add(found(c.descriptor(), index, c.manifest(), platforms));
     }
     return List.copyOf(found);
   }
 
   private record Candidate(Descriptor descriptor, Digest manifest) {}
 
-  /** Whether a listed descriptor is a SOCI index (artifact type v1 or v2). */
-  public static boolean isSociIndex(Descriptor d) {
-    return SociIndexVersion.fromArtifactType(d.artifactType()) != null;
+  /**
+   * What both finders report for a listed index: the image manifest it serves is its subject
+   * (v1), else {@code manifestHint} (what the listing says, v2); its platform is the listed
+   * descriptor's, else that of the manifest's entry in an image index.
+   */
+  private static FoundSociIndex found(Descriptor listed, SociIndex index, Digest manifestHint,
+      Map<Digest, Platform> platforms) {
+    Digest manifest = index.subject() != null ? index.subject().digest() : manifestHint;
+    Platform platform = listed.platform();
+    if (platform == null && manifest != null) {
+      platform = platforms.get(manifest);
+    }
+    return new FoundSociIndex(listed, index, manifest, platform);
   }
 }

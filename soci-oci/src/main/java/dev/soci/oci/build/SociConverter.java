@@ -1,11 +1,12 @@
 package dev.soci.oci.build;
 
+import dev.soci.oci.internal.GoJsonReader;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.store.TransferProgress;
 import dev.soci.oci.store.ImageGraph;
-import dev.soci.oci.GoJson;
+import dev.soci.oci.internal.GoJson;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
@@ -13,8 +14,8 @@ import dev.soci.oci.Platform;
 import dev.soci.oci.layout.LayoutException;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
-import dev.soci.oci.soci.SociIndex;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndex;
+import dev.soci.oci.index.SociIndexVersion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,13 +157,13 @@ public final class SociConverter {
     List<Descriptor> sociDescriptors = new ArrayList<>();
     int chosen = 0;
     for (Descriptor d : index.manifests()) {
-      if (!MediaTypes.isManifest(d.mediaType()) || isSociIndex(d)) {
+      if (!SociIndexVersion.isImageManifest(d)) {
         entries.add(d); // nested indexes and existing SOCI indexes are kept as they are
         continue;
       }
       ImageManifest m = input.readManifest(d);
       Map<String, String> annotations = new LinkedHashMap<>(m.annotations());
-      boolean wanted = single || options.allPlatforms() || matches(d);
+      boolean wanted = single || ManifestChoice.chosen(options, d);
       SociIndex soci = null;
       if (wanted) {
         chosen++;
@@ -199,7 +200,9 @@ public final class SociConverter {
       int existing = -1;
       for (int i = 0; i < entries.size(); i++) {
         Descriptor e = entries.get(i);
-        if (isSociIndex(e) && e.platform() != null && sd.platform() != null
+        // Only a v2 index is replaced: a v1 one (found through its subject) stays listed.
+        if (SociIndexVersion.of(e) == SociIndexVersion.V2 && e.platform() != null
+            && sd.platform() != null
             && e.platform().matches(sd.platform())) {
           existing = i;
         }
@@ -219,24 +222,8 @@ public final class SociConverter {
     return new Rewritten(new ConvertResult(id, sociDescriptors), json);
   }
 
-  private boolean matches(Descriptor d) {
-    if (d.platform() == null) {
-      return false;
-    }
-    for (Platform p : options.platforms()) {
-      if (d.platform().matches(p)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isSociIndex(Descriptor d) {
-    return SociIndexVersion.V2.artifactType().equals(d.artifactType());
-  }
-
   private static Platform configPlatform(byte[] config) throws IOException {
-    Map<String, Object> c = GoJson.readObject(config, "image config");
+    Map<String, Object> c = GoJsonReader.readObject(config, "image config");
     return Platform.of(str(c.get("os")), str(c.get("architecture")), str(c.get("variant")));
   }
 

@@ -3,17 +3,15 @@ package dev.soci.oci.build;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.DocumentTooLargeException;
-import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.store.TransferProgress;
-import dev.soci.oci.Platform;
 import dev.soci.oci.layout.LayoutException;
 import dev.soci.oci.layout.OciLayout;
-import dev.soci.oci.soci.SociIndex;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndex;
+import dev.soci.oci.index.SociIndexVersion;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,19 +81,13 @@ public final class SociIndexCreator {
   public List<Descriptor> create(OciLayout layout) throws IOException {
     Map<Digest, Descriptor> chosen = new LinkedHashMap<>();
     for (Descriptor d : layout.index().manifests()) {
-      if (FoundSociIndex.isSociIndex(d)) {
-        continue;
-      }
-      if (MediaTypes.isManifest(d.mediaType())) {
-        if (d.platform() == null || options.allPlatforms() || matches(d)) {
+      if (SociIndexVersion.isImageManifest(d)) {
+        if (ManifestChoice.chosenAtTop(options, d)) {
           chosen.putIfAbsent(d.digest(), d);
         }
       } else if (MediaTypes.isIndex(d.mediaType())) {
-        for (Descriptor m : layout.readImageIndex(d).manifests()) {
-          if (MediaTypes.isManifest(m.mediaType()) && !FoundSociIndex.isSociIndex(m)
-              && (options.allPlatforms() || matches(m))) {
-            chosen.putIfAbsent(m.digest(), m);
-          }
+        for (Descriptor m : ManifestChoice.of(layout.readImageIndex(d), options)) {
+          chosen.putIfAbsent(m.digest(), m);
         }
       }
     }
@@ -129,24 +121,16 @@ public final class SociIndexCreator {
    * @throws NoZtocsException when every layer of a chosen manifest was skipped
    */
   public List<Descriptor> create(ContentStore store, Descriptor image) throws IOException {
-    if (store instanceof OciLayout layout) {
-      requireWritable(layout);
-    }
+    requireWritable(store);
     List<Descriptor> chosen = new ArrayList<>();
     if (MediaTypes.isManifest(image.mediaType())) {
-      if (FoundSociIndex.isSociIndex(image)) {
+      if (SociIndexVersion.isSociIndex(image)) {
         throw new OciException(image.digest() + " of " + store.name()
             + " is a SOCI index, not an image");
       }
       chosen.add(image);
     } else if (MediaTypes.isIndex(image.mediaType())) {
-      for (Descriptor m : store.readImageIndex(image).manifests()) {
-        if (MediaTypes.isManifest(m.mediaType()) && !FoundSociIndex.isSociIndex(m)
-            && (options.allPlatforms() || matches(m))
-            && chosen.stream().noneMatch(c -> c.digest().equals(m.digest()))) {
-          chosen.add(m);
-        }
-      }
+      chosen.addAll(ManifestChoice.of(store.readImageIndex(image), options));
       if (chosen.isEmpty()) {
         throw new OciException("no manifest of " + store.name() + " " + image.digest()
             + " matches platforms " + options.platforms());
@@ -158,9 +142,9 @@ public final class SociIndexCreator {
     return createAll(store, List.of(image), chosen);
   }
 
-  private static void requireWritable(OciLayout layout) throws LayoutException {
-    if (!layout.isDirectory()) {
-      throw new LayoutException(layout.path() + " is a layout archive; create needs a layout "
+  private static void requireWritable(ContentStore store) throws LayoutException {
+    if (store.readOnlyReason().isPresent()) {
+      throw new LayoutException(store.readOnlyReason().get() + "; create needs a layout "
           + "directory (convert writes a new layout from an archive)");
     }
   }
@@ -192,15 +176,4 @@ public final class SociIndexCreator {
     return List.copyOf(indexes);
   }
 
-  private boolean matches(Descriptor d) {
-    if (d.platform() == null) {
-      return false;
-    }
-    for (Platform p : options.platforms()) {
-      if (d.platform().matches(p)) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

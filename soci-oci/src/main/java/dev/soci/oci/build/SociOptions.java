@@ -1,7 +1,7 @@
 package dev.soci.oci.build;
 
 import dev.soci.oci.Platform;
-import dev.soci.oci.soci.SociIndex;
+import dev.soci.oci.index.SociIndex;
 import dev.soci.ztoc.ZtocBuilder;
 import java.util.List;
 import java.util.Objects;

@@ -11,8 +11,8 @@ import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
 import dev.soci.oci.Platform;
 import dev.soci.oci.build.FoundSociIndex;
-import dev.soci.oci.layout.BlobMismatchException;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.store.BlobMismatchException;
+import dev.soci.oci.index.SociIndexVersion;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.ztoc.EntryType;
 import dev.soci.ztoc.LayerReader;
@@ -162,7 +162,7 @@ public final class SociImage implements Closeable {
     if (MediaTypes.isIndex(b.image.mediaType())) {
       chosen = pick(store, b.image, want);
       chosenPlatform = chosen.platform();
-    } else if (!MediaTypes.isManifest(b.image.mediaType()) || FoundSociIndex.isSociIndex(b.image)) {
+    } else if (!SociIndexVersion.isImageManifest(b.image)) {
       throw new OciException(b.image.digest() + " of " + store.name() + " (media type \""
           + b.image.mediaType() + "\") is not an image manifest or index");
     }
@@ -231,7 +231,7 @@ public final class SociImage implements Closeable {
       throws IOException {
     ImageIndex idx = store.readImageIndex(index);
     List<Descriptor> images = idx.manifests(
-        d -> MediaTypes.isManifest(d.mediaType()) && !FoundSociIndex.isSociIndex(d));
+        SociIndexVersion::isImageManifest);
     for (Descriptor d : images) {
       if (d.platform() != null && d.platform().matches(want)) {
         return d;

@@ -5,7 +5,7 @@ import dev.soci.core.Sha256;
 import dev.soci.core.SociException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.LayerCompression;
-import dev.soci.oci.layout.BlobMismatchException;
+import dev.soci.oci.store.BlobMismatchException;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.ztoc.EntryType;
 import dev.soci.ztoc.TarToc;

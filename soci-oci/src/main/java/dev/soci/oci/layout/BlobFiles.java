@@ -1,7 +1,9 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.internal.TempPaths;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
+import dev.soci.oci.internal.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +12,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 
 /** Blob paths and atomic, verified blob writes in a layout directory. */
 final class BlobFiles {
@@ -56,27 +57,11 @@ final class BlobFiles {
     Path tmp = TempPaths.newFile(target.getParent(), expected.digest().hex(), ".part");
     boolean done = false;
     try {
-      MessageDigest md = expected.digest().newMessageDigest();
-      long count = 0;
+      // Not closed: the caller owns {@code in}; reading it to its end verifies it.
+      InputStream verified = new VerifyingInputStream(in, expected,
+          "the content given for image layout " + root);
       try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          count += n;
-          if (count > expected.size()) {
-            throw new BlobMismatchException("content for " + expected.digest()
-                + " is larger than the expected " + expected.size() + " bytes");
-          }
-          md.update(buf, 0, n);
-          out.write(buf, 0, n);
-        }
-      }
-      if (count != expected.size()) {
-        throw new BlobMismatchException("content for " + expected.digest() + " has " + count
-            + " bytes, expected " + expected.size());
-      }
-      if (!expected.digest().matches(md.digest())) {
-        throw new BlobMismatchException("content does not match digest " + expected.digest());
+        verified.transferTo(out);
       }
       BasicFileAttributes existing = attributes(target);
       if (existing != null && !existing.isRegularFile()) {

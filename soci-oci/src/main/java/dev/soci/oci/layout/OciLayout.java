@@ -1,9 +1,13 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.internal.Referrers;
+import dev.soci.oci.internal.GoJsonReader;
+import dev.soci.oci.internal.VerifyingInputStream;
+import dev.soci.oci.store.BlobMismatchException;
+import dev.soci.oci.store.BlobNotFoundException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.DocumentTooLargeException;
-import dev.soci.oci.GoJson;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
@@ -17,18 +21,11 @@ import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * An OCI image layout opened for reading: a directory, or a tar archive of one.
@@ -53,12 +50,12 @@ public final class OciLayout implements ContentStore {
       "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII);
 
   private final Path path;
-  private final Map<String, Tar.Entry> tarEntries; // null for a directory
+  private final LayoutFiles files;
   private ImageIndex index;
 
-  private OciLayout(Path path, Map<String, Tar.Entry> tarEntries) {
+  private OciLayout(Path path, LayoutFiles files) {
     this.path = path;
-    this.tarEntries = tarEntries;
+    this.files = files;
   }
 
   /**
@@ -69,25 +66,16 @@ public final class OciLayout implements ContentStore {
    * @throws dev.soci.oci.MalformedJsonException when {@code index.json} is malformed
    */
   public static OciLayout open(Path path) throws IOException {
-    OciLayout l;
-    if (Files.isDirectory(path)) {
-      l = new OciLayout(path, null);
-    } else if (Files.isRegularFile(path)) {
-      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-        l = new OciLayout(path, Tar.index(ch, path));
-      }
-    } else {
-      throw new LayoutException("no image layout at " + path);
-    }
-    byte[] marker = l.readFile("oci-layout");
+    OciLayout l = new OciLayout(path, LayoutFiles.open(path));
+    byte[] marker = l.files.readFile("oci-layout");
     if (marker == null) {
       throw new LayoutException(path + " is not an OCI image layout: no oci-layout file");
     }
-    Object version = GoJson.readObject(marker, "oci-layout").get("imageLayoutVersion");
+    Object version = GoJsonReader.readObject(marker, "oci-layout").get("imageLayoutVersion");
     if (!"1.0.0".equals(version)) {
       throw new LayoutException(path + ": unsupported imageLayoutVersion " + version);
     }
-    byte[] idx = l.readFile("index.json");
+    byte[] idx = l.files.readFile("index.json");
     if (idx == null) {
       throw new LayoutException(path + " is not an OCI image layout: no index.json");
     }
@@ -100,9 +88,21 @@ public final class OciLayout implements ContentStore {
     return path;
   }
 
+  /** The entries of {@code index.json}: a layout lists what it holds. */
+  @Override
+  public Optional<List<Descriptor>> listing() {
+    return Optional.of(index().manifests());
+  }
+
+  /** A layout archive is read-only; a layout directory takes new content. */
+  @Override
+  public Optional<String> readOnlyReason() {
+    return isDirectory() ? Optional.empty() : Optional.of(path + " is a layout archive");
+  }
+
   /** Whether this is a directory layout (writable) rather than an archive. */
   public boolean isDirectory() {
-    return tarEntries == null;
+    return files instanceof LayoutFiles.Directory;
   }
 
   /** The parsed {@code index.json}. */
@@ -116,59 +116,14 @@ public final class OciLayout implements ContentStore {
    * are not valid digests are ignored (never turned into paths).
    */
   public List<Descriptor> blobs() throws IOException {
-    java.util.TreeMap<Digest, Long> found = new java.util.TreeMap<>();
-    if (tarEntries != null) {
-      for (Map.Entry<String, Tar.Entry> e : tarEntries.entrySet()) {
-        String[] parts = e.getKey().split("/");
-        if (parts.length == 3 && parts[0].equals("blobs")) {
-          Digest d = digestOrNull(parts[1] + ":" + parts[2]);
-          if (d != null) {
-            found.put(d, e.getValue().size());
-          }
-        }
-      }
-    } else {
-      Path blobs = path.resolve("blobs");
-      BlobFiles.refuseSymlink(blobs);
-      if (Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
-        try (java.util.stream.Stream<Path> algs = Files.list(blobs)) {
-          for (Path alg : algs.toList()) {
-            if (!Files.isDirectory(alg, LinkOption.NOFOLLOW_LINKS)) {
-              continue;
-            }
-            try (java.util.stream.Stream<Path> files = Files.list(alg)) {
-              for (Path f : files.toList()) {
-                Digest d = digestOrNull(alg.getFileName() + ":" + f.getFileName());
-                BasicFileAttributes a = BlobFiles.attributes(f);
-                if (d != null && a != null && a.isRegularFile()) {
-                  found.put(d, a.size());
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-    List<Descriptor> out = new java.util.ArrayList<>();
-    found.forEach((d, size) -> out.add(Descriptor.of(MediaTypes.ZTOC, d, size)));
+    List<Descriptor> out = new ArrayList<>();
+    files.blobSizes().forEach((d, size) -> out.add(Descriptor.of(MediaTypes.ZTOC, d, size)));
     return out;
-  }
-
-  private static Digest digestOrNull(String s) {
-    try {
-      return Digest.parse(s);
-    } catch (OciException e) {
-      return null;
-    }
   }
 
   /** Whether a blob with this digest is present (its content is not checked). */
   public boolean hasBlob(Digest d) throws IOException {
-    if (tarEntries != null) {
-      return tarEntries.containsKey(BlobFiles.relativePath(d));
-    }
-    BasicFileAttributes a = BlobFiles.attributes(BlobFiles.path(path, d));
-    return a != null && a.isRegularFile();
+    return files.hasBlob(d);
   }
 
   /**
@@ -178,31 +133,8 @@ public final class OciLayout implements ContentStore {
    * @throws BlobNotFoundException when it is absent
    */
   public InputStream openBlob(Descriptor d) throws IOException {
-    long size;
-    InputStream raw;
-    if (tarEntries != null) {
-      Tar.Entry e = tarEntries.get(BlobFiles.relativePath(d.digest()));
-      if (e == null) {
-        throw notFound(d);
-      }
-      size = e.size();
-      checkSize(d, size);
-      raw = Tar.open(path, e);
-    } else {
-      Path p = BlobFiles.path(path, d.digest());
-      BasicFileAttributes a = BlobFiles.attributes(p);
-      if (a == null) {
-        throw notFound(d);
-      }
-      if (a.isSymbolicLink() || !a.isRegularFile()) {
-        throw new LayoutException("refusing blob " + p + ": not a regular file");
-      }
-      checkSize(d, a.size());
-      // NOFOLLOW_LINKS closes the window between the check above and the open.
-      raw = Channels.newInputStream(Files.newByteChannel(
-          p, Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
-    }
-    return new VerifyingInputStream(raw, d, "image layout " + path);
+    checkSize(d, presentSize(d));
+    return new VerifyingInputStream(files.openBlob(d.digest()), d, "image layout " + path);
   }
 
   /** Reads and verifies a whole blob (for manifests, indexes, configs, zTOCs). */
@@ -215,11 +147,6 @@ public final class OciLayout implements ContentStore {
     }
   }
 
-  /**
-   * Largest manifest, image index or {@code index.json} this reads, and that this project
-   * writes: {@link DocumentTooLargeException#MAX_SIZE} (16 MiB).
-   */
-  public static final long MAX_DOCUMENT_SIZE = DocumentTooLargeException.MAX_SIZE;
 
   /** Reads a verified blob and parses it as an image manifest. */
   public ImageManifest readManifest(Descriptor d) throws IOException {
@@ -243,17 +170,7 @@ public final class OciLayout implements ContentStore {
    * @throws LayoutException when it lists none or several, or the entry is of another type
    */
   public Descriptor image() throws LayoutException {
-    List<Descriptor> m = index.manifests();
-    if (m.size() != 1) {
-      throw new LayoutException(path + ": index.json lists " + m.size()
-          + " entries; expected exactly one image");
-    }
-    Descriptor d = m.get(0);
-    if (!MediaTypes.isIndex(d.mediaType()) && !MediaTypes.isManifest(d.mediaType())) {
-      throw new LayoutException(path + ": index.json entry has unsupported media type \""
-          + d.mediaType() + "\"");
-    }
-    return d;
+    return new IndexJson(path, index).image();
   }
 
   /**
@@ -278,7 +195,7 @@ public final class OciLayout implements ContentStore {
 
   /**
    * Refuses to store a manifest or image index its readers would refuse (see {@link
-   * #MAX_DOCUMENT_SIZE}).
+   * DocumentTooLargeException#MAX_SIZE}).
    *
    * @throws DocumentTooLargeException when {@code d} is a manifest or index above the bound
    */
@@ -323,7 +240,7 @@ public final class OciLayout implements ContentStore {
     requireDirectory();
     LayoutLock lock = LayoutLock.acquire(path);
     try {
-      byte[] idx = readFile("index.json");
+      byte[] idx = files.readFile("index.json");
       if (idx == null) {
         throw new LayoutException(path + " is not an OCI image layout: no index.json");
       }
@@ -339,7 +256,7 @@ public final class OciLayout implements ContentStore {
    * Atomically replaces {@code index.json} (directory layouts only).
    *
    * @throws DocumentTooLargeException when the new {@code index.json} would exceed {@link
-   *     #MAX_DOCUMENT_SIZE}; the old one is kept
+   *     DocumentTooLargeException#MAX_SIZE}; the old one is kept
    */
   public void writeIndexJson(ImageIndex newIndex) throws IOException {
     requireDirectory();
@@ -350,33 +267,19 @@ public final class OciLayout implements ContentStore {
   }
 
   private void requireDirectory() throws LayoutException {
-    if (tarEntries != null) {
+    if (!isDirectory()) {
       throw new LayoutException(path + " is a layout archive; write a new layout with "
           + "OciLayoutWriter instead");
     }
   }
 
-  private byte[] readFile(String name) throws IOException {
-    if (tarEntries != null) {
-      Tar.Entry e = tarEntries.get(name);
-      if (e == null) {
-        return null;
-      }
-      DocumentTooLargeException.check(path + ": " + name, e.size());
-      try (InputStream in = Tar.open(path, e)) {
-        return in.readAllBytes();
-      }
+  /** The stored size of the blob {@code d} describes, which must be present. */
+  private long presentSize(Descriptor d) throws IOException {
+    long size = files.blobSize(d.digest());
+    if (size < 0) {
+      throw notFound(d);
     }
-    Path p = path.resolve(name);
-    BasicFileAttributes a = BlobFiles.attributes(p);
-    if (a == null) {
-      return null;
-    }
-    if (!a.isRegularFile()) {
-      throw new LayoutException("refusing " + p + ": not a regular file");
-    }
-    DocumentTooLargeException.check(p.toString(), a.size());
-    return Files.readAllBytes(p);
+    return size;
   }
 
   private void checkSize(Descriptor d, long actual) throws BlobMismatchException {
@@ -393,9 +296,6 @@ public final class OciLayout implements ContentStore {
 
   // ------------------------------------------------------------------ as a content store
 
-  /** The annotation an {@code index.json} entry's tag is written in. */
-  public static final String ANNOTATION_REF_NAME = "org.opencontainers.image.ref.name";
-
   @Override
   public String name() {
     return "image layout " + path;
@@ -411,22 +311,7 @@ public final class OciLayout implements ContentStore {
   @Override
   public Descriptor resolve(String reference) throws IOException {
     if (reference == null) {
-      List<Descriptor> images = new ArrayList<>();
-      for (Descriptor d : index.manifests()) {
-        if (dev.soci.oci.soci.SociIndexVersion.fromArtifactType(d.artifactType()) == null) {
-          images.add(d);
-        }
-      }
-      if (images.size() != 1) {
-        throw new LayoutException(path + ": index.json lists " + images.size() + " images"
-            + " (not counting SOCI indexes); expected exactly one");
-      }
-      Descriptor d = images.get(0);
-      if (!MediaTypes.isIndex(d.mediaType()) && !MediaTypes.isManifest(d.mediaType())) {
-        throw new LayoutException(path + ": index.json entry has unsupported media type \""
-            + d.mediaType() + "\"");
-      }
-      return d;
+      return new IndexJson(path, index).soleImage();
     }
     if (reference.contains(":")) {
       Digest want = Digest.parse(reference);
@@ -446,12 +331,8 @@ public final class OciLayout implements ContentStore {
       }
       throw new ImageNotFoundException("no image " + reference + " in " + name());
     }
-    for (Descriptor d : index.manifests()) {
-      if (reference.equals(d.annotations().get(ANNOTATION_REF_NAME))) {
-        return d;
-      }
-    }
-    throw new ImageNotFoundException("no image tagged " + reference + " in " + name());
+    return new IndexJson(path, index).tagged(reference).orElseThrow(
+        () -> new ImageNotFoundException("no image tagged " + reference + " in " + name()));
   }
 
   @Override
@@ -461,30 +342,9 @@ public final class OciLayout implements ContentStore {
 
   @Override
   public RangeSource openRanges(Descriptor d) throws IOException {
-    if (tarEntries != null) {
-      Tar.Entry e = tarEntries.get(BlobFiles.relativePath(d.digest()));
-      if (e == null) {
-        throw notFound(d);
-      }
-      checkSize(d, e.size());
-      RangeSource archive = RangeSource.of(path);
-      try {
-        return archive.slice(e.offset(), e.size());
-      } catch (IOException | RuntimeException ex) {
-        archive.close();
-        throw ex;
-      }
-    }
-    Path p = BlobFiles.path(path, d.digest());
-    BasicFileAttributes a = BlobFiles.attributes(p);
-    if (a == null) {
-      throw notFound(d);
-    }
-    if (a.isSymbolicLink() || !a.isRegularFile()) {
-      throw new LayoutException("refusing blob " + p + ": not a regular file");
-    }
-    checkSize(d, a.size());
-    return RangeSource.of(p, LinkOption.NOFOLLOW_LINKS); // checked above; refused if swapped in
+    long size = presentSize(d);
+    checkSize(d, size);
+    return files.openRanges(d.digest(), size);
   }
 
   /**
@@ -501,15 +361,7 @@ public final class OciLayout implements ContentStore {
       return;
     }
     try (Closeable lock = lockForUpdate()) {
-      List<Descriptor> entries = new ArrayList<>();
-      for (Descriptor d : index.manifests()) {
-        if (!tag.equals(d.annotations().get(ANNOTATION_REF_NAME))) {
-          entries.add(d);
-        }
-      }
-      entries.add(descriptor.withoutExtras().toBuilder()
-          .annotations(Map.of(ANNOTATION_REF_NAME, tag)).build());
-      writeIndexJson(index.withManifests(entries));
+      writeIndexJson(new IndexJson(path, index).withTag(descriptor, tag));
     }
   }
 
@@ -517,9 +369,7 @@ public final class OciLayout implements ContentStore {
   public List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
     List<Descriptor> found = new ArrayList<>();
     for (Descriptor d : index.manifests()) {
-      if (d.artifactType() == null || d.artifactType().isEmpty()
-          || !MediaTypes.isManifest(d.mediaType())
-          || (artifactType != null && !artifactType.equals(d.artifactType()))) {
+      if (!IndexJson.mayBeReferrer(d, artifactType)) {
         continue;
       }
       if (hasBlob(d.digest()) && readManifest(d).subjectOptional()
@@ -534,7 +384,7 @@ public final class OciLayout implements ContentStore {
   public Descriptor putReferrer(Descriptor descriptor, byte[] bytes) throws IOException {
     ImageManifest m = ImageManifest.parse(bytes);
     Descriptor listed = descriptor.withoutExtras().toBuilder()
-        .artifactType(!m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType())
+        .artifactType(Referrers.artifactType(m))
         .build();
     publishReferrers(List.of(new Content(descriptor, bytes)), List.of(listed));
     return listed;
@@ -552,12 +402,7 @@ public final class OciLayout implements ContentStore {
       throws IOException {
     requireDirectory();
     try (Closeable lock = lockForUpdate()) {
-      List<Descriptor> entries = new ArrayList<>(index.manifests());
-      for (Descriptor d : referrers) {
-        entries.removeIf(e -> e.digest().equals(d.digest()));
-        entries.add(d);
-      }
-      ImageIndex updated = index.withManifests(entries);
+      ImageIndex updated = new IndexJson(path, index).withReferrers(referrers);
       DocumentTooLargeException.check("the new index.json of " + path, updated.toJson().length);
       List<Digest> added = new ArrayList<>();
       boolean done = false;

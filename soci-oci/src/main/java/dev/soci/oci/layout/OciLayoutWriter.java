@@ -1,5 +1,10 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.internal.Referrers;
+import dev.soci.oci.internal.TempPaths;
+import dev.soci.oci.internal.VerifyingInputStream;
+import dev.soci.oci.store.BlobMismatchException;
+import dev.soci.oci.store.BlobNotFoundException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.core.RangeSource;
@@ -13,15 +18,12 @@ import java.util.Map;
 import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import java.io.ByteArrayInputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
@@ -123,7 +125,7 @@ public final class OciLayoutWriter implements ContentStore {
    *
    * @throws BlobMismatchException when the content does not match; nothing is stored
    * @throws DocumentTooLargeException when it is a manifest or image index larger than
-   *     {@link OciLayout#MAX_DOCUMENT_SIZE}
+   *     {@link DocumentTooLargeException#MAX_SIZE}
    */
   public void putBlob(Descriptor expected, InputStream content) throws IOException {
     checkOpen();
@@ -142,7 +144,7 @@ public final class OciLayoutWriter implements ContentStore {
    *
    * @throws BlobNotFoundException when {@code indexJson} lists a blob that was not stored
    * @throws DocumentTooLargeException when {@code index.json} would exceed {@link
-   *     OciLayout#MAX_DOCUMENT_SIZE}
+   *     DocumentTooLargeException#MAX_SIZE}
    */
   public void commit(ImageIndex indexJson) throws IOException {
     checkOpen();
@@ -159,7 +161,7 @@ public final class OciLayoutWriter implements ContentStore {
     if (format == Format.DIRECTORY) {
       checkOutput(output, format);
       Files.deleteIfExists(output); // an empty directory, checked just above
-      move(work, output);
+      TempPaths.moveToNew(work, output);
       TempPaths.release(work);
     } else {
       Path tmp = TempPaths.newFile(output.getParent(), output.getFileName().toString(),
@@ -170,7 +172,7 @@ public final class OciLayoutWriter implements ContentStore {
           archive(work, out);
         }
         checkOutput(output, format);
-        move(tmp, output);
+        TempPaths.moveToNew(tmp, output);
       } finally {
         TempPaths.delete(tmp); // gone already after the rename: this just releases it
       }
@@ -244,8 +246,7 @@ public final class OciLayoutWriter implements ContentStore {
     }
     if (tag != null) {
       entries.remove(tag);
-      entries.put(tag, descriptor.withoutExtras().toBuilder()
-          .annotations(Map.of(OciLayout.ANNOTATION_REF_NAME, tag)).build());
+      entries.put(tag, IndexJson.tagEntry(descriptor, tag));
     }
   }
 
@@ -253,9 +254,7 @@ public final class OciLayoutWriter implements ContentStore {
   public List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
     List<Descriptor> found = new ArrayList<>();
     for (Descriptor d : entries.values()) {
-      if (d.artifactType() != null && !d.artifactType().isEmpty()
-          && (artifactType == null || artifactType.equals(d.artifactType()))
-          && MediaTypes.isManifest(d.mediaType())
+      if (IndexJson.mayBeReferrer(d, artifactType)
           && readManifest(d).subjectOptional().map(s -> s.digest().equals(subject))
               .orElse(false)) {
         found.add(d);
@@ -271,7 +270,7 @@ public final class OciLayoutWriter implements ContentStore {
       putBlob(descriptor, new ByteArrayInputStream(bytes));
     }
     Descriptor listed = descriptor.withoutExtras().toBuilder()
-        .artifactType(!m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType())
+        .artifactType(Referrers.artifactType(m))
         .build();
     entries.put(descriptor.digest().toString(), listed);
     return listed;
@@ -279,7 +278,7 @@ public final class OciLayoutWriter implements ContentStore {
 
   /** Archives a layout directory: directories first, then files, sorted, for stable output. */
   static void archive(Path dir, OutputStream out) throws IOException {
-    Tar.Writer w = new Tar.Writer(out);
+    TarWriter w = new TarWriter(out);
     List<Path> all;
     try (Stream<Path> s = Files.walk(dir)) {
       all = s.filter(p -> !p.equals(dir)).sorted().toList();
@@ -295,14 +294,6 @@ public final class OciLayoutWriter implements ContentStore {
       }
     }
     w.finish();
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
   }
 
   private void checkOpen() {

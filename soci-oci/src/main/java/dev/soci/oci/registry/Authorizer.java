@@ -1,5 +1,10 @@
 package dev.soci.oci.registry;
 
+import static dev.soci.oci.registry.Responses.checkStatus;
+import static dev.soci.oci.registry.Responses.readBounded;
+import static dev.soci.oci.registry.Responses.withQuery;
+
+import dev.soci.oci.internal.AuthChallenge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.soci.oci.registry.DockerConfig.Credential;
@@ -165,7 +170,7 @@ final class Authorizer {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(q.toString(), StandardCharsets.UTF_8));
       } else {
-        uri = RegistryClient.withQuery(URI.create(realm), q.toString());
+        uri = withQuery(URI.create(realm), q.toString());
         b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
       }
       if (uri.getHost() == null) {
@@ -198,8 +203,8 @@ final class Authorizer {
       if (oauth && r.statusCode() != 200) {
         throw refused(r, body, tokenWhat);
       }
-      RegistryClient.checkStatus(r, body, tokenWhat, 200);
-      JsonNode json = MAPPER.readTree(RegistryClient.readBounded(body, MAX_TOKEN_BODY,
+      checkStatus(r, body, tokenWhat, 200);
+      JsonNode json = MAPPER.readTree(readBounded(body, MAX_TOKEN_BODY,
           "token response"));
       JsonNode token = json == null ? null : json.has("token") ? json.get("token")
           : json.get("access_token");
@@ -226,7 +231,7 @@ final class Authorizer {
     }
     String error = null;
     try {
-      JsonNode json = MAPPER.readTree(RegistryClient.readBounded(body, MAX_TOKEN_BODY,
+      JsonNode json = MAPPER.readTree(readBounded(body, MAX_TOKEN_BODY,
           "token error"));
       if (json != null && json.path("error").isTextual()) {
         error = json.get("error").asText();

@@ -1,7 +1,14 @@
 package dev.soci.oci.registry;
 
+import static dev.soci.oci.registry.RegistryTransport.ATTEMPTS;
+import static dev.soci.oci.registry.RegistryTransport.backoff;
+import static dev.soci.oci.registry.Responses.checkStatus;
+import static dev.soci.oci.registry.Responses.error;
+import static dev.soci.oci.registry.Responses.uploadLocation;
+import static dev.soci.oci.registry.Responses.withQuery;
+
 import dev.soci.oci.Descriptor;
-import dev.soci.oci.layout.BlobMismatchException;
+import dev.soci.oci.store.BlobMismatchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -32,7 +39,7 @@ final class ChunkedUpload {
   /** Sends one request of the upload, with the client's authentication. */
   @FunctionalInterface
   interface Transport {
-    HttpResponse<InputStream> send(boolean idempotent, RegistryClient.RequestFactory factory,
+    HttpResponse<InputStream> send(boolean idempotent, RegistryTransport.RequestFactory factory,
         String what) throws IOException;
   }
 
@@ -89,13 +96,13 @@ final class ChunkedUpload {
               : "other content: its digest differs"));
     }
     String put = "PUT " + where + " blob upload of " + blob.digest();
-    URI target = RegistryClient.withQuery(location, "digest="
+    URI target = withQuery(location, "digest="
         + URLEncoder.encode(blob.digest().toString(), StandardCharsets.UTF_8));
     HttpResponse<InputStream> done = transport.send(false, () -> HttpRequest.newBuilder(target)
         .timeout(timeout).header("Content-Type", "application/octet-stream")
         .PUT(HttpRequest.BodyPublishers.noBody()), put);
     try (InputStream body = done.body()) {
-      RegistryClient.checkStatus(done, body, put, 201);
+      checkStatus(done, body, put, 201);
     }
   }
 
@@ -130,7 +137,7 @@ final class ChunkedUpload {
             return;
           }
           if (status != 416 && status != 429 && status < 500) {
-            throw RegistryClient.error(r, body, what);
+            throw error(r, body, what);
           }
           failure = "HTTP " + status;
         }
@@ -140,11 +147,11 @@ final class ChunkedUpload {
         }
         failure = e.getMessage(); // no answer: a dropped connection
       }
-      if (attempt >= RegistryClient.ATTEMPTS) {
+      if (attempt >= ATTEMPTS) {
         throw new RegistryException(0, null, "the chunk failed " + attempt + " times (last: "
             + failure + ")", what);
       }
-      RegistryClient.backoff(attempt, what);
+      backoff(attempt, what);
       long received = status(start, what);
       if (received < start || received > end) {
         throw new RegistryException(0, null, "after a failed chunk the registry reports "
@@ -171,7 +178,7 @@ final class ChunkedUpload {
         .timeout(timeout).GET(), what);
     try (InputStream body = r.body()) {
       if (r.statusCode() != 204) {
-        RegistryException e = RegistryClient.error(r, body, what);
+        RegistryException e = error(r, body, what);
         throw new RegistryException(e.status(), e.errorCode(), "the upload cannot be resumed after"
             + " a failed chunk: its status request was answered with HTTP " + e.status(), after);
       }
@@ -219,7 +226,7 @@ final class ChunkedUpload {
   /** The response's Location, or the current one when it names none. */
   private URI nextLocation(HttpResponse<?> r, String what) throws RegistryException {
     return r.headers().firstValue("Location").isPresent()
-        ? RegistryClient.uploadLocation(r, what) : location;
+        ? uploadLocation(r, what) : location;
   }
 
   /** Cancels the session (DELETE of its Location), best effort: it expires anyway. */

@@ -12,6 +12,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where an image's content lives: blobs addressed by digest, manifests that may also be
@@ -23,7 +24,7 @@ import java.util.List;
  * follow when the content lives in storage of your own).
  *
  * <p>Reads are verified: a blob stream fails with {@link
- * dev.soci.oci.layout.BlobMismatchException} when its content turns out not to match its
+ * dev.soci.oci.store.BlobMismatchException} when its content turns out not to match its
  * descriptor (size at once where known, digest at the end of the stream). Range reads ({@link
  * #openRanges}) are not verified here: their reader checks them (zTOC span digests).
  *
@@ -52,7 +53,7 @@ public interface ContentStore extends Closeable {
   /**
    * Opens the blob {@code blob} describes, verified while read.
    *
-   * @throws dev.soci.oci.layout.BlobNotFoundException when it is absent
+   * @throws dev.soci.oci.store.BlobNotFoundException when it is absent
    */
   InputStream openBlob(Descriptor blob) throws IOException;
 
@@ -96,6 +97,23 @@ public interface ContentStore extends Closeable {
    */
   default boolean mountBlob(Descriptor blob, ContentStore source) throws IOException {
     return false;
+  }
+
+  /**
+   * The descriptors the store lists at its top, when it can list what it holds: the entries of
+   * a layout's {@code index.json}. Empty for a store that can only be asked image by image (a
+   * registry repository, memory): then SOCI indexes are found through each image ({@code
+   * FoundSociIndex.find}), not through a listing ({@code FoundSociIndex.findAll}).
+   */
+  default Optional<List<Descriptor>> listing() throws IOException {
+    return Optional.empty();
+  }
+
+  /**
+   * Why the store cannot take new content (a layout archive), or empty when it can.
+   */
+  default Optional<String> readOnlyReason() {
+    return Optional.empty();
   }
 
   /**

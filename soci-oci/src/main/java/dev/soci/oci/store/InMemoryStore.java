@@ -1,14 +1,13 @@
 package dev.soci.oci.store;
 
+import dev.soci.oci.internal.Referrers;
 import dev.soci.core.RangeSource;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
-import dev.soci.oci.layout.BlobMismatchException;
-import dev.soci.oci.layout.BlobNotFoundException;
-import dev.soci.oci.layout.VerifyingInputStream;
+import dev.soci.oci.internal.VerifyingInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -154,7 +153,7 @@ public final class InMemoryStore implements ContentStore {
       }
       ImageManifest m = ImageManifest.parse(blobs.get(d.digest()));
       if (m.subjectOptional().map(s -> s.digest().equals(subject)).orElse(false)) {
-        String type = !m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType();
+        String type = Referrers.artifactType(m);
         if (artifactType == null || artifactType.equals(type)) {
           found.add(d.toBuilder().artifactType(type).annotations(m.annotations()).build());
         }
@@ -172,7 +171,7 @@ public final class InMemoryStore implements ContentStore {
           + "be a referrer");
     }
     putManifest(descriptor, bytes, null);
-    String type = !m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType();
+    String type = Referrers.artifactType(m);
     return descriptor.withoutExtras().toBuilder().artifactType(type)
         .annotations(m.annotations()).build();
   }

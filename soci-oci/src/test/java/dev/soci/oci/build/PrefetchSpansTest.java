@@ -1,11 +1,12 @@
 package dev.soci.oci.build;
 
+import dev.soci.oci.internal.GoJsonReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.soci.oci.GoJson;
+import dev.soci.oci.internal.GoJson;
 import dev.soci.oci.Vectors;
-import dev.soci.oci.soci.PrefetchArtifact;
-import dev.soci.oci.soci.PrefetchArtifact.SpanRange;
+import dev.soci.oci.index.PrefetchArtifact;
+import dev.soci.oci.index.PrefetchArtifact.SpanRange;
 import dev.soci.ztoc.ZtocView;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -30,7 +31,7 @@ class PrefetchSpansTest {
       "small-plain.tar.4096", "tiny.tar.gz.65536"})
   void spansAgreeWithTheReferenceInfoView(String name) throws Exception {
     ZtocView z = ZtocView.open(Vectors.read(vectors().resolve("ztoc/" + name + ".ztoc")));
-    Map<String, Object> info = GoJson.readObject(
+    Map<String, Object> info = GoJsonReader.readObject(
         Vectors.read(vectors().resolve("info/" + name + ".info.json")), "info");
     Map<String, Integer> seen = new HashMap<>();
     List<?> files = (List<?>) info.get("files");

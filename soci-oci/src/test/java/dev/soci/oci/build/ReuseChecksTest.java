@@ -7,7 +7,7 @@ import dev.soci.oci.Descriptor;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
-import dev.soci.oci.layout.BlobMismatchException;
+import dev.soci.oci.store.BlobMismatchException;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
 import java.io.ByteArrayOutputStream;

@@ -9,7 +9,7 @@ import dev.soci.oci.ImageIndex;
 import dev.soci.oci.Platform;
 import dev.soci.oci.Vectors;
 import dev.soci.oci.layout.OciLayout;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndexVersion;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.store.ImageGraph;
 import dev.soci.oci.store.InMemoryStore;

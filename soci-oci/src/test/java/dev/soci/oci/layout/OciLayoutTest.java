@@ -1,5 +1,7 @@
 package dev.soci.oci.layout;
 
+import dev.soci.oci.store.BlobMismatchException;
+import dev.soci.oci.store.BlobNotFoundException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -288,7 +290,7 @@ class OciLayoutTest {
     Path dir = copyLayout();
     try (OciLayout layout = OciLayout.open(dir)) {
       dev.soci.oci.Descriptor image = layout.image();
-      dev.soci.oci.Descriptor huge = dev.soci.oci.Descriptor.of(image.mediaType(), image.digest(), OciLayout.MAX_DOCUMENT_SIZE + 1);
+      dev.soci.oci.Descriptor huge = dev.soci.oci.Descriptor.of(image.mediaType(), image.digest(), dev.soci.oci.DocumentTooLargeException.MAX_SIZE + 1);
       assertThatThrownBy(() -> layout.readImageIndex(huge))
           .isInstanceOf(dev.soci.oci.OciException.class)
           .hasMessageContaining("limited to");

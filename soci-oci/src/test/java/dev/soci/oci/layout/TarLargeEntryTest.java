@@ -21,12 +21,12 @@ class TarLargeEntryTest {
     // A sparse file: the header, then (9 GiB later) the padding and end-of-archive marker.
     try (FileChannel ch = FileChannel.open(tar, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
-      ch.write(ByteBuffer.wrap(Tar.Writer.rawHeader("blobs/sha256/x", '0', size, 0644)), 0);
+      ch.write(ByteBuffer.wrap(TarWriter.rawHeader("blobs/sha256/x", '0', size, 0644)), 0);
       long end = 512 + ((size + 511) / 512) * 512;
       ch.write(ByteBuffer.allocate(1024), end);
     }
     try (FileChannel ch = FileChannel.open(tar, StandardOpenOption.READ)) {
-      Map<String, Tar.Entry> entries = Tar.index(ch, tar);
+      Map<String, TarReader.Entry> entries = TarReader.index(ch, tar);
       assertThat(entries.get("blobs/sha256/x").size()).isEqualTo(size);
     }
   }

@@ -1,5 +1,6 @@
 package dev.soci.oci.registry;
 
+import dev.soci.oci.internal.Referrers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.soci.oci.Descriptor;
@@ -653,7 +654,7 @@ final class ReferrersRegistry implements AutoCloseable {
 
   private static void sendError(HttpExchange x, HttpError e) throws IOException {
     String json = "{\"errors\":[{\"code\":\"" + e.code + "\",\"message\":"
-        + new String(dev.soci.oci.GoJson.quote(String.valueOf(e.getMessage())),
+        + new String(dev.soci.oci.internal.GoJson.quote(String.valueOf(e.getMessage())),
             StandardCharsets.UTF_8) + ",\"detail\":{}}]}";
     send(x, e.status, "application/json", json.getBytes(StandardCharsets.UTF_8),
         x.getRequestMethod().equals("HEAD"));

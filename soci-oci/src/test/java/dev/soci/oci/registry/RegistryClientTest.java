@@ -1,5 +1,6 @@
 package dev.soci.oci.registry;
 
+import dev.soci.oci.internal.Referrers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,7 @@ import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
-import dev.soci.oci.layout.BlobMismatchException;
+import dev.soci.oci.store.BlobMismatchException;
 import dev.soci.oci.registry.DockerConfig.Credential;
 import java.io.InputStream;
 import java.net.http.HttpRequest;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.MediaTypes;
-import dev.soci.oci.layout.BlobMismatchException;
+import dev.soci.oci.store.BlobMismatchException;
 import dev.soci.oci.registry.FaultProxy.Fault;
 import dev.soci.ztoc.LayerReader;
 import dev.soci.ztoc.SpanDigestMismatchException;

@@ -8,7 +8,7 @@ import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.Platform;
-import dev.soci.oci.Referrers;
+import dev.soci.oci.internal.Referrers;
 import dev.soci.oci.Vectors;
 import dev.soci.oci.build.FoundSociIndex;
 import dev.soci.oci.build.SociConverter;
@@ -16,8 +16,8 @@ import dev.soci.oci.build.SociIndexCreator;
 import dev.soci.oci.build.SociOptions;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
-import dev.soci.oci.soci.SociIndex;
-import dev.soci.oci.soci.SociIndexVersion;
+import dev.soci.oci.index.SociIndex;
+import dev.soci.oci.index.SociIndexVersion;
 import dev.soci.oci.store.ImageGraph;
 import dev.soci.oci.store.ImageNotFoundException;
 import java.nio.file.Files;
@@ -99,7 +99,7 @@ class RegistryStoreTest {
   /** The media type of a manifest or index, null for other blobs. */
   private static String documentType(byte[] bytes) {
     try {
-      Object t = dev.soci.oci.GoJson.readObject(bytes, "blob").get("mediaType");
+      Object t = dev.soci.oci.internal.GoJsonReader.readObject(bytes, "blob").get("mediaType");
       return t instanceof String s && (MediaTypes.isManifest(s) || MediaTypes.isIndex(s))
           ? s : null;
     } catch (Exception e) {

@@ -1,4 +1,4 @@
-package dev.soci.oci.registry;
+package dev.soci.oci.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,6 +21,7 @@ public record AuthChallenge(String scheme, Map<String, String> params) {
   /** Header values longer than this are refused: registries send a few hundred bytes. */
   static final int MAX_HEADER_LENGTH = 16 * 1024;
 
+  /** Lowercases the scheme and copies the parameters. */
   public AuthChallenge {
     scheme = scheme.toLowerCase(Locale.ROOT);
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params));

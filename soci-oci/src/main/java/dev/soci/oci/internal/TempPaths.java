@@ -1,8 +1,10 @@
-package dev.soci.oci.layout;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.layout.LayoutException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.CopyOption;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -150,11 +152,27 @@ public final class TempPaths {
    * move. The temporary file is still registered: {@link #release} or {@link #delete} it after.
    */
   public static void moveIntoPlace(Path tmp, Path target) throws IOException {
+    move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Renames a complete temporary directory (or file) to {@code target}, which the caller has
+   * checked is absent: atomically where the file system can, else with a plain move, which
+   * fails when {@code target} exists (an atomic rename replaces a file that appeared meanwhile,
+   * as {@code rename(2)} does).
+   */
+  public static void moveToNew(Path tmp, Path target) throws IOException {
+    move(tmp, target);
+  }
+
+  /** The one atomic-rename-or-plain-move fallback of this library. */
+  private static void move(Path from, Path to, CopyOption... options) throws IOException {
+    CopyOption[] atomic = java.util.Arrays.copyOf(options, options.length + 1);
+    atomic[options.length] = StandardCopyOption.ATOMIC_MOVE;
     try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(from, to, atomic);
     } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(from, to, options);
     }
   }
 
@@ -182,7 +200,7 @@ public final class TempPaths {
    * root}: unlike {@link Files#createDirectories}, never recreates {@code root} (a temp
    * directory the shutdown hook removed) or its parents.
    */
-  static Path createDirectories(Path root, String... names) throws IOException {
+  public static Path createDirectories(Path root, String... names) throws IOException {
     Path p = root;
     for (String n : names) {
       p = p.resolve(n);

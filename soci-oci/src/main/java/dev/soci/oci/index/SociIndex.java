@@ -1,4 +1,4 @@
-package dev.soci.oci.soci;
+package dev.soci.oci.index;
 
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;

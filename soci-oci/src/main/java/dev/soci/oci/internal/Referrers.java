@@ -1,5 +1,9 @@
-package dev.soci.oci;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
 import java.util.List;
 
 /**
@@ -28,6 +32,14 @@ public final class Referrers {
       return all;
     }
     return all.stream().filter(d -> d.artifactType().equals(artifactType)).toList();
+  }
+
+  /**
+   * The {@code artifactType} a referrers listing gives manifest {@code m}: its own, else its
+   * config's media type (OCI distribution 1.1; a SOCI v1 index has only the latter).
+   */
+  public static String artifactType(ImageManifest m) {
+    return !m.artifactType().isEmpty() ? m.artifactType() : m.config().mediaType();
   }
 
   /**

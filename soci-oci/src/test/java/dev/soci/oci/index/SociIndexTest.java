@@ -1,4 +1,4 @@
-package dev.soci.oci.soci;
+package dev.soci.oci.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,7 @@
-package dev.soci.oci.soci;
+package dev.soci.oci.index;
 
-import dev.soci.oci.GoJson;
+import dev.soci.oci.internal.GoJsonReader;
+import dev.soci.oci.internal.GoJson;
 import dev.soci.oci.MalformedJsonException;
 import dev.soci.oci.OciException;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ public record PrefetchArtifact(List<SpanRange> spans, long priority) {
    * @throws MalformedJsonException on malformed JSON, wrong types or an invalid range
    */
   public static PrefetchArtifact parse(byte[] json) throws OciException {
-    Map<String, Object> root = GoJson.readObject(json, "prefetch artifact");
+    Map<String, Object> root = GoJsonReader.readObject(json, "prefetch artifact");
     List<SpanRange> spans = new ArrayList<>();
     Object list = root.get("prefetch_spans");
     try {

@@ -1,5 +1,7 @@
-package dev.soci.oci;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.Descriptor;
+import dev.soci.oci.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

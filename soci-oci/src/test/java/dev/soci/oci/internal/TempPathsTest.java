@@ -1,5 +1,7 @@
-package dev.soci.oci.layout;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.layout.OciLayout;
+import dev.soci.oci.layout.OciLayoutWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.oci.ImageIndex;
@@ -68,5 +70,23 @@ class TempPathsTest {
         () -> TempPaths.createDirectories(d, "blobs", "sha256"))
         .isInstanceOf(java.nio.file.NoSuchFileException.class);
     assertThat(d).doesNotExist();
+  }
+
+  @Test
+  void moveToNewRenamesATreeAndMoveIntoPlaceReplacesAFile() throws Exception {
+    Path dir = TempPaths.newDirectory(tmp, "out", ".tmp");
+    TempPaths.createDirectories(dir, "blobs");
+    Files.write(dir.resolve("blobs/x"), new byte[] {1});
+    Path target = tmp.resolve("out");
+    TempPaths.moveToNew(dir, target);
+    TempPaths.release(dir);
+    assertThat(dir).doesNotExist();
+    assertThat(target.resolve("blobs/x")).hasBinaryContent(new byte[] {1});
+    Path file = TempPaths.newFile(tmp, "x", ".tmp");
+    Files.write(file, new byte[] {2});
+    TempPaths.moveIntoPlace(file, target.resolve("blobs/x"));
+    TempPaths.release(file);
+    assertThat(file).doesNotExist();
+    assertThat(target.resolve("blobs/x")).hasBinaryContent(new byte[] {2});
   }
 }

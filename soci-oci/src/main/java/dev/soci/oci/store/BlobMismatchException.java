@@ -1,4 +1,4 @@
-package dev.soci.oci.layout;
+package dev.soci.oci.store;
 
 import dev.soci.oci.OciException;
 
@@ -6,10 +6,12 @@ import dev.soci.oci.OciException;
 public final class BlobMismatchException extends OciException {
   private static final long serialVersionUID = 1L;
 
+  /** With a one-line message naming the blob and where it is. */
   public BlobMismatchException(String message) {
     super(message);
   }
 
+  /** The same, with the failure that revealed it. */
   public BlobMismatchException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -1,4 +1,4 @@
-package dev.soci.oci;
+package dev.soci.oci.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,6 +39,6 @@ class GoJsonWriteValueTest {
   @Test
   void readValuesWriteBackUnchanged() throws Exception {
     byte[] json = "{\"a\":[1,true,null,\"s\\u003c\"],\"b\":{\"c\":false}}".getBytes(StandardCharsets.UTF_8);
-    assertThat(GoJson.writeValue(GoJson.readObject(json, "test"))).isEqualTo(json);
+    assertThat(GoJson.writeValue(GoJsonReader.readObject(json, "test"))).isEqualTo(json);
   }
 }

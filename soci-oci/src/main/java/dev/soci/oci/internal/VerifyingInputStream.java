@@ -1,5 +1,6 @@
-package dev.soci.oci.layout;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.store.BlobMismatchException;
 import dev.soci.oci.Descriptor;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,5 +1,10 @@
-package dev.soci.oci;
+package dev.soci.oci.internal;
 
+import dev.soci.oci.Vectors;
+import dev.soci.oci.ImageIndex;
+import dev.soci.oci.ImageManifest;
+import dev.soci.oci.MalformedJsonException;
+import dev.soci.oci.OciException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.soci.oci.registry;
+package dev.soci.oci.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

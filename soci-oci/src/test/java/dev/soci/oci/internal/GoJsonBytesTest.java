@@ -1,4 +1,4 @@
-package dev.soci.oci;
+package dev.soci.oci.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
