@@ -1,6 +1,6 @@
 package dev.soci.benchmarks;
 
-import dev.soci.core.BenchDecoderAccess;
+import dev.soci.core.internal.BenchDecoderAccess;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,8 @@
 package dev.soci.benchmarks;
 
-import dev.soci.core.BenchDecoderAccess;
+import dev.soci.core.internal.BenchDecoderAccess;
 import dev.soci.core.Compression;
-import dev.soci.core.LayerIndexer;
+import dev.soci.core.internal.LayerIndexer;
 import dev.soci.ztoc.ZtocBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.soci.benchmarks;
 
-import dev.soci.core.BenchSpanAccess;
-import dev.soci.core.Checkpoint;
+import dev.soci.core.internal.BenchSpanAccess;
+import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.RangeSource;
 import dev.soci.ztoc.LayerReader;
 import dev.soci.ztoc.ZtocBuilder;

@@ -1,8 +1,8 @@
 package dev.soci.benchmarks;
 
-import dev.soci.core.Checkpoint;
+import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.Compression;
-import dev.soci.core.GzipZinfo;
+import dev.soci.core.internal.GzipZinfo;
 import dev.soci.ztoc.CompressionInfo;
 import dev.soci.ztoc.EntryType;
 import dev.soci.ztoc.TocEntry;

@@ -1,5 +1,6 @@
 package dev.soci.oci;
 
+import dev.soci.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

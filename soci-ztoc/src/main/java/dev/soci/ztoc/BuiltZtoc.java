@@ -1,6 +1,6 @@
 package dev.soci.ztoc;
 
-import dev.soci.core.LayerIndex;
+import dev.soci.core.internal.LayerIndex;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

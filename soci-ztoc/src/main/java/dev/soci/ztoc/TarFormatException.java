@@ -1,5 +1,6 @@
 package dev.soci.ztoc;
 
+import dev.soci.ztoc.internal.TarTocBuilder;
 import dev.soci.core.SociException;
 
 /**

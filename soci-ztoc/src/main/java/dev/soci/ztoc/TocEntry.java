@@ -1,5 +1,6 @@
 package dev.soci.ztoc;
 
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collections;

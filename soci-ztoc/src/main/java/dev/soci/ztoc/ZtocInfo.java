@@ -1,7 +1,7 @@
 package dev.soci.ztoc;
 
 import dev.soci.core.Compression;
-import dev.soci.core.GoJsonString;
+import dev.soci.core.internal.GoJsonString;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,11 @@
 package dev.soci.ztoc;
 
+import dev.soci.ztoc.internal.TarHeader;
 import dev.soci.core.Compression;
 import dev.soci.core.CorruptZinfoException;
-import dev.soci.core.GoJsonString;
-import dev.soci.core.GzipZinfo;
-import dev.soci.core.Sha256;
+import dev.soci.core.internal.GoJsonString;
+import dev.soci.core.internal.GzipZinfo;
+import dev.soci.core.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

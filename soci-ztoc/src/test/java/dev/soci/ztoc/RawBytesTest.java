@@ -1,7 +1,9 @@
 package dev.soci.ztoc;
 
-import static dev.soci.ztoc.TestTar.checksum;
-import static dev.soci.ztoc.TestTar.put;
+import dev.soci.ztoc.internal.TarToc;
+import dev.soci.ztoc.internal.TarTocBuilder;
+import static dev.soci.testing.TestTar.checksum;
+import static dev.soci.testing.TestTar.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.core.Compression;

@@ -1,5 +1,8 @@
 package dev.soci.ztoc;
 
+import dev.soci.testing.Vectors;
+import dev.soci.ztoc.internal.TarToc;
+import dev.soci.ztoc.internal.TarTocBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.soci.ztoc;
 
+import dev.soci.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -9,7 +9,7 @@ import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.Platform;
-import dev.soci.oci.Vectors;
+import dev.soci.testing.Vectors;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.soci.oci.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.soci.oci.Vectors;
+import dev.soci.testing.Vectors;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.soci.oci.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.oci.GoJson;
-import dev.soci.oci.Vectors;
+import dev.soci.testing.Vectors;
 import dev.soci.oci.soci.PrefetchArtifact;
 import dev.soci.oci.soci.PrefetchArtifact.SpanRange;
 import dev.soci.ztoc.ZtocView;

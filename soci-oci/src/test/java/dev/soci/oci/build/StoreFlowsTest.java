@@ -7,7 +7,7 @@ import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.Platform;
-import dev.soci.oci.Vectors;
+import dev.soci.testing.Vectors;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.soci.SociIndexVersion;
 import dev.soci.oci.store.ContentStore;

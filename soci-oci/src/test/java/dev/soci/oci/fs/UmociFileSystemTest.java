@@ -9,7 +9,7 @@ import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.Platform;
-import dev.soci.oci.Vectors;
+import dev.soci.testing.Vectors;
 import dev.soci.oci.image.ImageEntry;
 import dev.soci.oci.image.TestImages;
 import dev.soci.oci.image.UmociFixture;

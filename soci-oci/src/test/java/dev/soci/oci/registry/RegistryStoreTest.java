@@ -9,7 +9,7 @@ import dev.soci.oci.ImageIndex;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.Platform;
 import dev.soci.oci.Referrers;
-import dev.soci.oci.Vectors;
+import dev.soci.testing.Vectors;
 import dev.soci.oci.build.FoundSociIndex;
 import dev.soci.oci.build.SociConverter;
 import dev.soci.oci.build.SociIndexCreator;
