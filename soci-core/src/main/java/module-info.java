@@ -1,0 +1,10 @@
+/**
+ * soci-core: random access into gzip layers. The API is the exception hierarchy ({@link
+ * dev.soci.core.SociException} and its subclasses), {@link dev.soci.core.Compression} and {@link
+ * dev.soci.core.RangeSource}. The deflate decoder, the indexer, span decompression and the digest
+ * helpers are plumbing of the sibling modules: exported to them only.
+ */
+module dev.soci.core {
+  exports dev.soci.core;
+  exports dev.soci.core.internal to dev.soci.ztoc, dev.soci.oci;
+}
