@@ -3,6 +3,7 @@ package dev.soci.benchmarks;
 import dev.soci.core.internal.BenchSpanAccess;
 import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.RangeSource;
+import dev.soci.ztoc.BenchZtocAccess;
 import dev.soci.ztoc.LayerReader;
 import dev.soci.ztoc.ZtocBuilder;
 import dev.soci.ztoc.ZtocView;
@@ -79,7 +80,7 @@ public class ReaderBenchmark {
     public void setUp() throws IOException {
       gz = LayerCache.gzipLayer(layerMiB, 7);
       ztoc = ZtocView.open(ZtocBuilder.create().build(new ByteArrayInputStream(gz)).bytes());
-      checkpoints = ztoc.gzipZinfo().checkpoints();
+      checkpoints = BenchZtocAccess.checkpoints(ztoc);
       if (ztoc.spanCount() <= WARM_LAST + 1) {
         throw new IllegalStateException("layer too small: " + ztoc.spanCount() + " spans");
       }

@@ -49,6 +49,11 @@ public final class ApiSignature {
   public static void check(String artifact) {
     Path committed = Path.of("api", artifact + ".txt");
     String actual = describe(Path.of("target", "classes"));
+    List<String> leaks = leaks(Path.of("target", "classes"), actual);
+    if (!leaks.isEmpty()) {
+      throw new AssertionError("The public API of " + artifact + " names types of packages it does not export"
+          + " to everyone (plumbing a user cannot reach):\n  " + String.join("\n  ", leaks));
+    }
     try {
       if (Boolean.getBoolean(UPDATE_PROPERTY)) {
         Files.createDirectories(committed.getParent());
@@ -69,12 +74,7 @@ public final class ApiSignature {
 
   /** The API text of the module whose classes (and {@code module-info.class}) are in {@code classes}. */
   public static String describe(Path classes) {
-    ModuleDescriptor module;
-    try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
-      module = ModuleDescriptor.read(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ModuleDescriptor module = descriptor(classes);
     Set<String> packages = module.exports().stream()
         .filter(e -> !e.isQualified())
         .map(ModuleDescriptor.Exports::source)
@@ -98,6 +98,38 @@ public final class ApiSignature {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * The API lines that name a type of a package of the module that is not exported to everyone,
+   * or of any {@code *.internal} package (a sibling module's plumbing).
+   */
+  static List<String> leaks(Path classes, String api) {
+    ModuleDescriptor module = descriptor(classes);
+    Set<String> hidden = new TreeSet<>(module.packages());
+    module.exports().stream().filter(e -> !e.isQualified()).forEach(e -> hidden.remove(e.source()));
+    List<String> out = new ArrayList<>();
+    for (String line : api.lines().toList()) {
+      if (line.contains(".internal.")) {
+        out.add(line.strip());
+        continue;
+      }
+      for (String p : hidden) {
+        if (line.matches(".*[^\\w.]" + java.util.regex.Pattern.quote(p) + "\\.[A-Z].*")) {
+          out.add(line.strip());
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static ModuleDescriptor descriptor(Path classes) {
+    try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
+      return ModuleDescriptor.read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<String> topLevelClasses(Path classes, String pkg) {

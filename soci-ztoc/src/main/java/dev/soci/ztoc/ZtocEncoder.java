@@ -15,7 +15,7 @@ import java.util.Map;
  * fields largest-first and change the bytes. Scalars equal to their default are omitted, as the
  * reference's builder does.
  */
-public final class ZtocEncoder {
+final class ZtocEncoder {
 
   private ZtocEncoder() {}
 

@@ -2,7 +2,6 @@ package dev.soci.ztoc;
 
 import dev.soci.ztoc.internal.TarHeader;
 import dev.soci.core.Compression;
-import dev.soci.core.CorruptZinfoException;
 import dev.soci.core.internal.GoJsonString;
 import dev.soci.core.internal.GzipZinfo;
 import dev.soci.core.internal.Sha256;
@@ -86,19 +85,9 @@ public final class ZtocView {
   private static final int[] ENTRY_FIELD_SIZES = new int[Schema.FM_FIELDS];
   private static final byte[] SHA256_PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
 
-  /**
-   * Most uncompressed bytes deflate can produce per compressed byte: a length-258 match coded
-   * in two bits (one-bit literal/length and distance codes). A span claiming more than this
-   * times its compressed length cannot be right, and would only make a reader allocate for it.
-   */
-  static final long MAX_DEFLATE_RATIO = 1032;
 
   private static final int READ_SLICE = 1 << 20;
 
-  // Gzip zinfo layout (FORMATS.md 1.2).
-  private static final int ZINFO_HEADER = 4 + 8;
-  private static final int ZINFO_RECORD = 8 + 8 + 1 + 32768;
-  private static final long V1_FIRST_IN = 10;
 
   static {
     Arrays.fill(ENTRY_FIELD_SIZES, 4);
@@ -125,12 +114,8 @@ public final class ZtocView {
   private final int maxSpanId;
   private final int digestVector;
   private final int checkpointsVector;
-  private final TarZinfo tarZinfo;
-  private final long spanSize;
-  // Gzip only: each checkpoint's in, out and bits (checkpoint 0 included, also for v1 blobs).
-  private final long[] checkpointIn;
-  private final long[] checkpointOut;
-  private final byte[] checkpointBits;
+  /** The span rules of this layer, gzip or tar: every span accessor asks it. */
+  private final SpanLayout spans;
   // Per-entry facts read during validation; kept because lookups and info need them often.
   // What entries may still reference during validation (see MAX_REFERENCED_BYTES_FACTOR).
   private long referenceBudget;
@@ -214,38 +199,9 @@ public final class ZtocView {
       throw new ZtocFormatException("compression_info: missing checkpoints");
     }
     ByteBuffer blob = in.bytes(checkpointsVector, "checkpoints");
-    if (algorithm == Compression.UNCOMPRESSED) {
-      tarZinfo = TarZinfo.parse(blob);
-      if (tarZinfo.numSpans() != maxSpanId + 1L) {
-        throw new ZtocFormatException(
-            "tar zinfo: " + tarZinfo.numSpans() + " spans but max_span_id " + maxSpanId);
-      }
-      if (tarZinfo.size() != compressedSize) {
-        throw new ZtocFormatException(
-            "tar zinfo: size " + tarZinfo.size() + " != archive size " + compressedSize);
-      }
-      // The spans cover the blob, and the tar stream is a prefix of it: a larger stream would
-      // hold offsets that no span covers.
-      if (uncompressedSize > compressedSize) {
-        throw new ZtocFormatException("tar zinfo: uncompressed archive size " + uncompressedSize
-            + " exceeds the " + compressedSize + " bytes the spans cover");
-      }
-      spanSize = tarZinfo.spanSize();
-      checkpointIn = null;
-      checkpointOut = null;
-      checkpointBits = null;
-    } else {
-      tarZinfo = null;
-      int count = gzipCheckpointCount(blob);
-      spanSize = blob.getLong(4);
-      if (spanSize <= 0) {
-        throw new ZtocFormatException("gzip zinfo: span size " + spanSize + " is not positive");
-      }
-      checkpointIn = new long[count];
-      checkpointOut = new long[count];
-      checkpointBits = new byte[count];
-      readCheckpoints(blob, count);
-    }
+    spans = algorithm == Compression.UNCOMPRESSED
+        ? TarSpans.decode(blob, maxSpanId, compressedSize, uncompressedSize)
+        : GzipSpans.decode(blob, maxSpanId, compressedSize, uncompressedSize);
   }
 
   /**
@@ -500,80 +456,6 @@ public final class ZtocView {
     }
   }
 
-  /** The number of checkpoints of a gzip zinfo blob, after checking its length fits v1 or v2. */
-  private int gzipCheckpointCount(ByteBuffer blob) throws ZtocFormatException {
-    long len = blob.remaining();
-    if (len < ZINFO_HEADER) {
-      throw new ZtocFormatException("gzip zinfo: " + len + " bytes is too short");
-    }
-    long count = blob.getInt(0);
-    boolean v2 = count >= 1 && len == ZINFO_HEADER + count * ZINFO_RECORD;
-    boolean v1 = count >= 1 && len == ZINFO_HEADER + (count - 1) * ZINFO_RECORD;
-    if (!v1 && !v2) {
-      throw new ZtocFormatException(
-          "gzip zinfo: " + len + " bytes do not hold " + count + " checkpoints");
-    }
-    if (count != maxSpanId + 1L) {
-      throw new ZtocFormatException(
-          "gzip zinfo: " + count + " checkpoints but max_span_id " + maxSpanId);
-    }
-    return (int) count;
-  }
-
-  /**
-   * Reads in/out/bits of every checkpoint (not the windows) and checks what span arithmetic
-   * relies on: {@code in} strictly increasing from at least 10 (a gzip header) and below the
-   * blob size, {@code out} non-decreasing from 0, {@code bits} in 0..7. This covers every check
-   * of {@link GzipZinfo#parse}, so {@link #gzipZinfo()} can parse lazily and cannot fail.
-   * Checkpoints past {@code uncompressed_archive_size} are accepted: the gzip stream may go on
-   * with zero padding after the tar end-of-archive marker.
-   */
-  private void readCheckpoints(ByteBuffer blob, int count) throws ZtocFormatException {
-    int first = 0;
-    long len = blob.remaining();
-    if (len == ZINFO_HEADER + (long) (count - 1) * ZINFO_RECORD) {
-      checkpointIn[0] = V1_FIRST_IN; // version 1: checkpoint 0 implicit
-      first = 1;
-    }
-    for (int i = first; i < count; i++) {
-      int p = ZINFO_HEADER + (i - first) * ZINFO_RECORD;
-      checkpointIn[i] = blob.getLong(p);
-      checkpointOut[i] = blob.getLong(p + 8);
-      checkpointBits[i] = blob.get(p + 16);
-    }
-    for (int i = 0; i < count; i++) {
-      long cin = checkpointIn[i];
-      long out = checkpointOut[i];
-      int bits = checkpointBits[i];
-      if (bits < 0 || bits > 7) {
-        throw badCheckpoint(i, "bits " + bits + " not in 0..7");
-      }
-      if (i == 0 ? cin < V1_FIRST_IN : cin <= checkpointIn[i - 1]) {
-        throw badCheckpoint(i, "in " + cin + (i == 0 ? " < 10" : " not after the previous"));
-      }
-      if (cin >= compressedSize) {
-        throw badCheckpoint(i, "in " + cin + " not below the blob size " + compressedSize);
-      }
-      if (i == 0 ? out != 0 : out < checkpointOut[i - 1]) {
-        throw badCheckpoint(i, "out " + out + (i == 0 ? " != 0" : " before the previous"));
-      }
-    }
-    for (int i = 0; i < count; i++) {
-      long cStart = checkpointIn[i] - (checkpointBits[i] != 0 ? 1 : 0);
-      long cEnd = i + 1 < count ? checkpointIn[i + 1] : compressedSize;
-      long uEnd = i + 1 < count ? checkpointOut[i + 1] : Math.max(uncompressedSize, checkpointOut[i]);
-      if (uEnd - checkpointOut[i] > MAX_DEFLATE_RATIO * (cEnd - cStart)) {
-        throw badCheckpoint(i, "span of " + (cEnd - cStart) + " compressed bytes cannot inflate"
-            + " to the " + (uEnd - checkpointOut[i]) + " its checkpoints give (deflate's limit is "
-            + MAX_DEFLATE_RATIO + " times)");
-      }
-    }
-  }
-
-  private static ZtocFormatException badCheckpoint(int i, String why) {
-    return new ZtocFormatException("gzip zinfo: checkpoint " + i + ": " + why);
-  }
-
   // ---- whole-zTOC fields -------------------------------------------------------------------
 
   /** Size of the zTOC in bytes. */
@@ -643,8 +525,8 @@ public final class ZtocView {
   }
 
   /** The tar zinfo of an uncompressed layer, or {@code null} for gzip. */
-  public TarZinfo tarZinfo() {
-    return tarZinfo;
+  TarZinfo tarZinfo() {
+    return spans instanceof TarSpans t ? t.zinfo() : null;
   }
 
   /**
@@ -652,17 +534,13 @@ public final class ZtocView {
    * uncompressed one. Parsed on first call (it copies every 32 KiB window) and then kept; its
    * offsets were validated at open, so this cannot fail.
    */
-  public GzipZinfo gzipZinfo() {
-    if (algorithm != Compression.GZIP) {
+  GzipZinfo gzipZinfo() {
+    if (!(spans instanceof GzipSpans)) {
       return null;
     }
     GzipZinfo z = gzipZinfo;
     if (z == null) {
-      try {
-        z = GzipZinfo.parse(checkpoints());
-      } catch (CorruptZinfoException e) {
-        throw new IllegalStateException("gzip zinfo validated at open failed to parse", e);
-      }
+      z = GzipSpans.zinfo(checkpoints());
       gzipZinfo = z;
     }
     return z;
@@ -677,7 +555,7 @@ public final class ZtocView {
 
   /** The span size requested at build time, as recorded in the zinfo. */
   public long spanSize() {
-    return spanSize;
+    return spans.spanSize();
   }
 
   /**
@@ -686,33 +564,18 @@ public final class ZtocView {
    * offset is the last one whose start is {@code <=} it.
    */
   public long[] spanStarts() {
-    if (tarZinfo != null) {
-      // Sized by the span count, which open() tied to the span digests the zTOC holds: a tar
-      // zinfo alone is 48 bytes that can declare two billion spans.
-      long[] starts = new long[tarZinfo.numSpans()];
-      for (int i = 0; i < starts.length; i++) {
-        starts[i] = i * spanSize;
-      }
-      return starts;
-    }
-    return checkpointOut.clone();
+    return spans.starts();
   }
 
   /** The span holding uncompressed offset {@code offset}: the last whose start is {@code <=} it. */
   public int spanHolding(long offset) {
-    if (tarZinfo != null) {
-      return (int) Math.min(Math.max(offset, 0) / spanSize, Math.max(maxSpanId, 0));
-    }
-    return ZtocInfo.spanHolding(checkpointOut, offset);
+    return spans.holding(offset);
   }
 
   /** First compressed byte of span {@code i} ({@code in - 1} when the span starts mid-byte). */
   public long spanCompressedStart(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
-    if (tarZinfo != null) {
-      return tarZinfo.spanStart(i);
-    }
-    return checkpointIn[i] - (checkpointBits[i] != 0 ? 1 : 0);
+    return spans.compressedStart(i);
   }
 
   /**
@@ -721,19 +584,13 @@ public final class ZtocView {
    */
   public long spanCompressedEnd(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
-    if (tarZinfo != null) {
-      return tarZinfo.spanEnd(i);
-    }
-    return i == maxSpanId ? compressedSize : checkpointIn[i + 1];
+    return spans.compressedEnd(i);
   }
 
   /** First uncompressed byte of span {@code i}. */
   public long spanUncompressedStart(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
-    if (tarZinfo != null) {
-      return tarZinfo.spanStart(i);
-    }
-    return checkpointOut[i];
+    return spans.uncompressedStart(i);
   }
 
   /**
@@ -746,12 +603,7 @@ public final class ZtocView {
    */
   public long spanUncompressedEnd(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
-    if (tarZinfo != null) {
-      return tarZinfo.spanEnd(i);
-    }
-    return i == maxSpanId
-        ? Math.max(uncompressedSize, checkpointOut[i])
-        : checkpointOut[i + 1];
+    return spans.uncompressedEnd(i);
   }
 
   // ---- entries -----------------------------------------------------------------------------
@@ -845,7 +697,7 @@ public final class ZtocView {
    * different (equivalent) bytes. The version, build tool and modification times are decoded as
    * UTF-8 with replacement (the reference writes them as ASCII).
    */
-  public Ztoc toModel() {
+  Ztoc toModel() {
     List<String> digests = new ArrayList<>(maxSpanId + 1);
     for (int i = 0; i <= maxSpanId; i++) {
       digests.add(spanDigest(i));

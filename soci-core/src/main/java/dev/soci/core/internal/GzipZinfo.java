@@ -22,9 +22,12 @@ public final class GzipZinfo {
   /** Version 2: every checkpoint stored. */
   public static final int VERSION_2 = 2;
 
-  private static final int HEADER = 4 + 8;
-  private static final int RECORD = 8 + 8 + 1 + Checkpoint.WINDOW_SIZE;
-  private static final long V1_FIRST_IN = 10;
+  /** Bytes before the first checkpoint record: the checkpoint count (int) and the span size (long). */
+  public static final int HEADER = 4 + 8;
+  /** Bytes of one checkpoint record: in (long), out (long), bits (byte) and the window. */
+  public static final int RECORD = 8 + 8 + 1 + Checkpoint.WINDOW_SIZE;
+  /** The {@code in} of version 1's implicit checkpoint 0: just after a minimal gzip header. */
+  public static final long V1_FIRST_IN = 10;
 
   private final long spanSize;
   private final List<Checkpoint> checkpoints;
@@ -145,6 +148,25 @@ public final class GzipZinfo {
   }
 
   /**
+   * Which version a blob of {@code length} bytes declaring {@code count} checkpoints is, told
+   * apart by length alone (the one rule for every reader of the layout): {@link #VERSION_2} when
+   * every checkpoint is stored, {@link #VERSION_1} when checkpoint 0 is left out, 0 when the
+   * length fits neither or {@code count} is below 1.
+   */
+  public static int versionOf(long length, long count) {
+    if (count < 1) {
+      return 0;
+    }
+    if (length == HEADER + count * RECORD) {
+      return VERSION_2;
+    }
+    if (length == HEADER + (count - 1) * RECORD) {
+      return VERSION_1;
+    }
+    return 0;
+  }
+
+  /**
    * Parses a v1 or v2 blob; the remaining bytes of {@code blob} must be exactly one zinfo. The
    * buffer's position is not changed.
    *
@@ -162,12 +184,8 @@ public final class GzipZinfo {
       throw new CorruptZinfoException("zinfo checkpoint count must be at least 1, got " + count);
     }
     // Decide the version from the length before allocating anything count-sized.
-    int version;
-    if (len == HEADER + count * RECORD) {
-      version = VERSION_2;
-    } else if (len == HEADER + (count - 1) * RECORD) {
-      version = VERSION_1;
-    } else {
+    int version = versionOf(len, count);
+    if (version == 0) {
       throw new CorruptZinfoException("zinfo blob length " + len + " matches neither version 1 nor version 2 for "
           + count + " checkpoints");
     }

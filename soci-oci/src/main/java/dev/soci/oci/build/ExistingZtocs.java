@@ -96,7 +96,7 @@ final class ExistingZtocs {
       }
       try {
         blob = ZtocBlob.of(store.readBlob(z));
-        mismatch = mismatch(ZtocView.open(blob.bytes()), layer, compression, spanSize);
+        mismatch = mismatch(blob.view(), layer, compression, spanSize);
       } catch (SociException e) {
         log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest()
             + " is unusable (" + e.getMessage() + "); not reusing it");

@@ -123,7 +123,7 @@ final class ManifestIndexer implements AutoCloseable {
     for (int i = 0; i < chosen.size(); i++) {
       Descriptor layer = chosen.get(i);
       ZtocBlob z = await(results.get(i));
-      sink.put(MediaTypes.ZTOC, z.bytes());
+      sink.put(MediaTypes.ZTOC, z.array());
       b.addZtoc(SociIndex.ztocDescriptor(z.digest(), z.size(), layer, options.spanSize(),
           options.optimizeXattrs() && z.xattrFree()));
       built++;
@@ -196,7 +196,7 @@ final class ManifestIndexer implements AutoCloseable {
 
   private Optional<Descriptor> prefetch(ZtocBlob z, Descriptor layer, BlobSink sink)
       throws IOException {
-    ZtocView view = ZtocView.open(z.bytes());
+    ZtocView view = z.view();
     var spans = PrefetchSpans.find(view, options.prefetchPaths());
     if (spans.isEmpty()) {
       return Optional.empty();

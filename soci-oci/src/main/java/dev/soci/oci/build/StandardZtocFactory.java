@@ -20,7 +20,7 @@ final class StandardZtocFactory implements ZtocFactory {
         .buildToolIdentifier(request.buildTool())
         .compression(compression(request.compression()))
         .build(layerBlob);
-    return new ZtocBlob(z.bytes(), ZtocBlob.xattrFree(z.ztoc().entries()));
+    return ZtocBlob.of(z);
   }
 
   private static Compression compression(LayerCompression c) {

@@ -1,12 +1,8 @@
-package dev.soci.benchmarks;
+package dev.soci.ztoc;
 
 import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.Compression;
 import dev.soci.core.internal.GzipZinfo;
-import dev.soci.ztoc.CompressionInfo;
-import dev.soci.ztoc.EntryType;
-import dev.soci.ztoc.TocEntry;
-import dev.soci.ztoc.Ztoc;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,8 +18,10 @@ import java.util.TreeMap;
  *
  * <p>Building the model directly (instead of generating and indexing a tar with 100 000 files)
  * keeps setup at a second or two; what the lookup benchmark measures only depends on the zTOC
- * bytes, which {@link dev.soci.ztoc.ZtocEncoder} produces exactly as for an indexed layer.
+ * bytes, which {@link ZtocEncoder} produces exactly as for an indexed layer.
  */
+// In soci-ztoc's package (benchmarks run on the class path): the model types it fills in and
+// encodes are package-private there.
 public final class SyntheticZtoc {
   private static final String[] TOP = {
     "usr/lib/python3.11/site-packages", "usr/share/doc", "usr/lib/node_modules", "usr/include",
@@ -38,8 +36,13 @@ public final class SyntheticZtoc {
 
   private SyntheticZtoc() {}
 
+  /** The encoded zTOC of {@link #model}: what the lookup benchmarks open. */
+  public static byte[] encoded(int entries, long seed) {
+    return ZtocEncoder.encode(model(entries, seed));
+  }
+
   /** A model with exactly {@code entries} TOC entries; the same for the same seed. */
-  public static Ztoc model(int entries, long seed) {
+  static Ztoc model(int entries, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     List<TocEntry> toc = new ArrayList<>(entries);
     List<String> recentFiles = new ArrayList<>();
