@@ -24,16 +24,16 @@ import java.util.zip.CRC32;
  * reported as truncation at the next refill or boundary, which also bounds how long garbage can
  * be decoded.
  */
-final class DeflateDecoder {
-  static final int WINDOW = Checkpoint.WINDOW_SIZE;
+public final class DeflateDecoder {
+  public static final int WINDOW = Checkpoint.WINDOW_SIZE;
   private static final int CHUNK = 256 * 1024;
   private static final int IN_SIZE = 64 * 1024;
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** {@link #inflate} results. */
-  static final int BLOCK_END = 1;
-  static final int OUTPUT_FULL = 2;
+  public static final int BLOCK_END = 1;
+  public static final int OUTPUT_FULL = 2;
 
   private static final int ST_HEADER = 0;
   private static final int ST_STORED = 1;
@@ -57,10 +57,10 @@ final class DeflateDecoder {
 
   // ---- output ----
   /** Output buffer: history, then undelivered bytes; {@code op} is the write position. */
-  final byte[] out = new byte[WINDOW + CHUNK + 512];
-  int op;
+  public final byte[] out = new byte[WINDOW + CHUNK + 512];
+  public int op;
   /** Absolute uncompressed offset of out[0]. */
-  long outBase;
+  public long outBase;
   /** First position in {@code out} not yet handed to the consumer. */
   private int delivered;
   /** Decoding pauses (OUTPUT_FULL) once {@code op} reaches this. */
@@ -86,7 +86,7 @@ final class DeflateDecoder {
   private long memberOut;
 
   /** Hooks for who needs the raw compressed bytes (digests); null when nobody does. */
-  interface InputTap {
+  public interface InputTap {
     /** {@code n} new bytes were read from the stream into {@code b[off..off+n)}. */
     void read(byte[] b, int off, int n);
 
@@ -95,7 +95,7 @@ final class DeflateDecoder {
   }
 
   /** Stream mode: {@code initial[0..initialLen)} were already read from the stream (and tapped). */
-  DeflateDecoder(InputStream src, byte[] initial, int initialLen, InputTap tap) {
+  public DeflateDecoder(InputStream src, byte[] initial, int initialLen, InputTap tap) {
     this.src = src;
     this.tap = tap;
     this.inBuf = new byte[Math.max(IN_SIZE, initialLen + 16)];
@@ -104,7 +104,7 @@ final class DeflateDecoder {
   }
 
   /** Array mode: decode {@code data[from..to)}, whose first byte is at absolute offset {@code base}. */
-  DeflateDecoder(byte[] data, int from, int to, long base) {
+  public DeflateDecoder(byte[] data, int from, int to, long base) {
     this.src = null;
     this.tap = null;
     this.inBuf = data;
@@ -117,7 +117,7 @@ final class DeflateDecoder {
   // ------------------------------------------------------------------ positions
 
   /** Absolute compressed bit position of the next unconsumed bit. */
-  long bitPosition() {
+  public long bitPosition() {
     return (inBase + inPos + fake) * 8 - bitCnt;
   }
 
@@ -126,24 +126,24 @@ final class DeflateDecoder {
   }
 
   /** Total uncompressed bytes produced, as an absolute offset. */
-  long outPosition() {
+  public long outPosition() {
     return outBase + op;
   }
 
-  boolean lastBlock() {
+  public boolean lastBlock() {
     return lastBlock;
   }
 
-  void setStopAt(int limit) {
+  public void setStopAt(int limit) {
     stopAt = Math.min(limit, WINDOW + CHUNK);
   }
 
-  int stopAtMax() {
+  public int stopAtMax() {
     return WINDOW + CHUNK;
   }
 
   /** Presets the history as if {@code window} had just been produced, output continuing at absolute {@code outPos}. */
-  void presetWindow(byte[] window, long outPos) {
+  public void presetWindow(byte[] window, long outPos) {
     System.arraycopy(window, 0, out, 0, WINDOW);
     op = WINDOW;
     delivered = WINDOW;
@@ -153,7 +153,7 @@ final class DeflateDecoder {
   }
 
   /** Skips {@code n} (< 8) bits; used to start mid-byte. */
-  void skipBits(int n) throws IOException {
+  public void skipBits(int n) throws IOException {
     getBits(n);
   }
 
@@ -243,7 +243,7 @@ final class DeflateDecoder {
    * After byte alignment: whether at least one more real input byte exists, and if so up to two
    * of them in the low bytes of the result (-1 when none). Result: count in bits 16+, bytes below.
    */
-  int peekTwo() throws IOException {
+  public int peekTwo() throws IOException {
     alignToByte();
     if (bitCnt < 16) {
       refillSlow();
@@ -257,7 +257,7 @@ final class DeflateDecoder {
   }
 
   /** Hands input bytes [from, to) (absolute offsets, still buffered) to {@code out}. */
-  void feedInput(Output out, long from, long to) throws IOException {
+  public void feedInput(Output out, long from, long to) throws IOException {
     if (from < inBase || to > inBase + inLen || from > to) {
       throw new IllegalStateException("input range [" + from + ", " + to + ") no longer buffered");
     }
@@ -269,7 +269,7 @@ final class DeflateDecoder {
   // ------------------------------------------------------------------ gzip framing
 
   /** Parses and checks a gzip member header (RFC 1952 2.3) and starts a new member. */
-  void readGzipHeader() throws IOException {
+  public void readGzipHeader() throws IOException {
     alignToByte();
     CRC32 h = new CRC32();
     int id1 = headerByte(h);
@@ -338,7 +338,7 @@ final class DeflateDecoder {
   }
 
   /** Resets per-member state: a new member cannot reference the previous member's output (zlib resets its window). */
-  void startMember() {
+  public void startMember() {
     state = ST_HEADER;
     lastBlock = false;
     crc.reset();
@@ -348,7 +348,7 @@ final class DeflateDecoder {
   }
 
   /** After the final block: reads the 8-byte trailer and, when {@code verify}, checks CRC32 and ISIZE. */
-  void readGzipTrailer(boolean verify) throws IOException {
+  public void readGzipTrailer(boolean verify) throws IOException {
     alignToByte();
     int c = 0;
     int s = 0;
@@ -377,7 +377,7 @@ final class DeflateDecoder {
   // ------------------------------------------------------------------ output
 
   /** Consumer of drained output. */
-  interface Output {
+  public interface Output {
     void accept(byte[] b, int off, int len) throws IOException;
   }
 
@@ -387,7 +387,7 @@ final class DeflateDecoder {
    *
    * @return the number of bytes handed over
    */
-  int drain(Output sink, boolean crcOn) throws IOException {
+  public int drain(Output sink, boolean crcOn) throws IOException {
     int count = op - delivered;
     if (op > delivered) {
       if (sink != null) {
@@ -411,7 +411,7 @@ final class DeflateDecoder {
   }
 
   /** Copies the last 32 KiB of output (zero-filled in front when less was produced) into a new array. */
-  byte[] window() {
+  public byte[] window() {
     byte[] w = new byte[WINDOW];
     long have = outPosition();
     if (op >= WINDOW) {
@@ -431,7 +431,7 @@ final class DeflateDecoder {
    * it was the final one) or the output buffer needs draining ({@link #OUTPUT_FULL}).
    * Must not be called again after the final block's BLOCK_END until a new member starts.
    */
-  int inflate() throws IOException {
+  public int inflate() throws IOException {
     while (true) {
       if (op >= stopAt) {
         return OUTPUT_FULL;

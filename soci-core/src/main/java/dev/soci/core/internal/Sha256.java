@@ -31,7 +31,15 @@ public final class Sha256 {
 
   /** {@code sha256:<hex>} of a finished 32-byte digest. */
   public static String format(byte[] digest) {
-    return PREFIX + HEX.formatHex(digest);
+    return PREFIX + hex(digest);
+  }
+
+  /**
+   * Lowercase hex of a finished digest, without prefix: the one hex formatting of digests in
+   * the project (soci-oci's {@code Digest} uses it for SHA-512 too).
+   */
+  public static String hex(byte[] digest) {
+    return HEX.formatHex(digest);
   }
 
   /** Completes {@code md} and returns its {@code sha256:<hex>} string. */

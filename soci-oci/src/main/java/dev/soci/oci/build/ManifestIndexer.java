@@ -82,7 +82,7 @@ final class ManifestIndexer implements AutoCloseable {
    */
   SociIndex index(ContentStore source, ImageManifest manifest, SociIndexVersion version,
       Descriptor subject, BlobSink sink) throws IOException {
-    SociIndex.Builder b = SociIndex.builder(version).buildTool(options.buildTool());
+    SociIndex.Builder b = SociIndex.builder(version).buildToolIdentifier(options.buildToolIdentifier());
     if (subject != null) {
       b.subject(subject);
     }
@@ -177,7 +177,7 @@ final class ManifestIndexer implements AutoCloseable {
         TransferProgress.Activity.INDEX, layer)) {
       try {
         return factory.build(
-            new ZtocRequest(layer, c, options.spanSize(), options.buildTool()), in);
+            new ZtocRequest(layer, c, options.spanSize(), options.buildToolIdentifier()), in);
       } catch (SociException e) {
         if (e instanceof BlobMismatchException) {
           throw e;

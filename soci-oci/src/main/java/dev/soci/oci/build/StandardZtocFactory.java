@@ -17,7 +17,7 @@ final class StandardZtocFactory implements ZtocFactory {
   public ZtocBlob build(ZtocRequest request, InputStream layerBlob) throws IOException {
     BuiltZtoc z = ZtocBuilder.create()
         .spanSize(request.spanSize())
-        .buildToolIdentifier(request.buildTool())
+        .buildToolIdentifier(request.buildToolIdentifier())
         .compression(compression(request.compression()))
         .build(layerBlob);
     return ZtocBlob.of(z);

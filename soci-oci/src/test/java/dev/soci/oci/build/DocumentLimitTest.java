@@ -40,7 +40,7 @@ class DocumentLimitTest {
     // The build-tool annotation makes the SOCI index exceed the bound as 45 000 layers would.
     return SociOptions.builder().spanSize(1 << 20).minLayerSize(0)
         .platforms(List.of(Platform.parse("linux/amd64")))
-        .buildTool("x".repeat((int) DocumentTooLargeException.MAX_SIZE)).build();
+        .buildToolIdentifier("x".repeat((int) DocumentTooLargeException.MAX_SIZE)).build();
   }
 
   private List<String> snapshot(Path dir) throws Exception {

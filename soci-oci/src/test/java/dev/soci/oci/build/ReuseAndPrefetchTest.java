@@ -79,7 +79,7 @@ class ReuseAndPrefetchTest {
   @Test
   void reusedZtocsCarryTheXattrOptimisation() throws Exception {
     List<Descriptor> plain = create(options().optimizeXattrs(true).build());
-    create(options().buildTool("other").optimizeXattrs(true).build());
+    create(options().buildToolIdentifier("other").optimizeXattrs(true).build());
     assertThat(builds).hasValue(4);
     try (OciLayout layout = OciLayout.open(layoutDir)) {
       SociIndex a = SociIndex.fromManifest(layout.readManifest(plain.get(0)));

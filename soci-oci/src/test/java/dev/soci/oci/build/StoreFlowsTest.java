@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
  * vectors: the same bytes as the layout flows, published in a safe order.
  */
 class StoreFlowsTest {
-  static final SociOptions CONVERT_ALL = SociOptions.builder().buildTool(ConvertVectorsTest.REF)
+  static final SociOptions CONVERT_ALL = SociOptions.builder().buildToolIdentifier(ConvertVectorsTest.REF)
       .spanSize(1 << 20).minLayerSize(0).allPlatforms(true).build();
   static final SociOptions CREATE_AMD64 = SociOptions.builder()
-      .buildTool(ConvertVectorsTest.REF).spanSize(1 << 20).minLayerSize(0)
+      .buildToolIdentifier(ConvertVectorsTest.REF).spanSize(1 << 20).minLayerSize(0)
       .platforms(List.of(Platform.parse("linux/amd64"))).build();
 
   /** The vector layout's image copied into memory under the tag "app". */

@@ -36,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistryStoreTest {
   private static final String REF = SociIndex.DEFAULT_BUILD_TOOL;
-  private static final SociOptions CONVERT_ALL = SociOptions.builder().buildTool(REF)
+  private static final SociOptions CONVERT_ALL = SociOptions.builder().buildToolIdentifier(REF)
       .spanSize(1 << 20).minLayerSize(0).allPlatforms(true).build();
-  private static final SociOptions CREATE_AMD64 = SociOptions.builder().buildTool(REF)
+  private static final SociOptions CREATE_AMD64 = SociOptions.builder().buildToolIdentifier(REF)
       .spanSize(1 << 20).minLayerSize(0).platforms(List.of(Platform.parse("linux/amd64")))
       .build();
 
