@@ -572,6 +572,29 @@ public final class ZtocView {
     return spans.holding(offset);
   }
 
+  /**
+   * The first span holding a data byte of entry {@code i}, or -1 when the entry has no data: a
+   * size of 0, or a type that carries none in the stream (a size field on a header-only type
+   * does not count).
+   */
+  public int firstDataSpan(int i) {
+    return hasData(i) ? spans.holding(offsets[i]) : -1;
+  }
+
+  /**
+   * The last span holding a data byte of entry {@code i} (the one holding {@code offset + size -
+   * 1}, so a file ending exactly at a span boundary does not reach into the next span), or -1
+   * when the entry has no data; see {@link #firstDataSpan}.
+   */
+  public int lastDataSpan(int i) {
+    return hasData(i) ? spans.holding(offsets[i] + sizes[i] - 1) : -1;
+  }
+
+  private boolean hasData(int i) {
+    Objects.checkIndex(i, tables.length);
+    return sizes[i] > 0 && type(i).hasData();
+  }
+
   /** First compressed byte of span {@code i} ({@code in - 1} when the span starts mid-byte). */
   public long spanCompressedStart(int i) {
     Objects.checkIndex(i, maxSpanId + 1);

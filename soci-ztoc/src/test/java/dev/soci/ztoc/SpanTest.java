@@ -27,6 +27,28 @@ class SpanTest {
 
   @ParameterizedTest
   @MethodSource("rows")
+  void dataSpansAreTheSpansHoldingAnEntrysFirstAndLastDataByte(Vectors.Row row) throws Exception {
+    ZtocView view = ZtocView.open(row.ztocPath());
+    int withData = 0;
+    for (int i = 0; i < view.entryCount(); i++) {
+      long offset = view.uncompressedOffset(i);
+      long size = view.uncompressedSize(i);
+      if (size > 0 && view.type(i).hasData()) {
+        withData++;
+        assertThat(view.firstDataSpan(i)).as("entry %d", i).isEqualTo(view.spanHolding(offset));
+        assertThat(view.lastDataSpan(i)).as("entry %d", i).isEqualTo(view.spanHolding(offset + size - 1));
+        assertThat(view.spanUncompressedStart(view.firstDataSpan(i))).isLessThanOrEqualTo(offset);
+        assertThat(view.spanUncompressedEnd(view.lastDataSpan(i))).isGreaterThanOrEqualTo(offset + size);
+      } else {
+        assertThat(view.firstDataSpan(i)).as("entry %d", i).isEqualTo(-1);
+        assertThat(view.lastDataSpan(i)).as("entry %d", i).isEqualTo(-1);
+      }
+    }
+    assertThat(withData).isPositive();
+  }
+
+  @ParameterizedTest
+  @MethodSource("rows")
   void compressedRangesReproduceTheSpanDigests(Vectors.Row row) throws Exception {
     ZtocView view = ZtocView.open(row.ztocPath());
     byte[] layer = Vectors.read(row.layerPath());
