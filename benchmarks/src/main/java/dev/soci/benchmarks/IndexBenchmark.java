@@ -1,7 +1,7 @@
 package dev.soci.benchmarks;
 
-import dev.soci.core.internal.BenchDecoderAccess;
 import dev.soci.core.Compression;
+import dev.soci.core.internal.BenchDecoderAccess;
 import dev.soci.core.internal.LayerIndexer;
 import dev.soci.ztoc.ZtocBuilder;
 import java.io.ByteArrayInputStream;

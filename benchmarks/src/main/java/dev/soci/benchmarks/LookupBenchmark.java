@@ -1,10 +1,10 @@
 package dev.soci.benchmarks;
 
+import dev.soci.ztoc.BenchZtocAccess;
 import dev.soci.ztoc.PathTooLongException;
 import dev.soci.ztoc.SymlinkLoopException;
-import dev.soci.ztoc.TocEntry;
-import dev.soci.ztoc.BenchZtocAccess;
 import dev.soci.ztoc.SyntheticZtoc;
+import dev.soci.ztoc.TocEntry;
 import dev.soci.ztoc.ZtocFormatException;
 import dev.soci.ztoc.ZtocView;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.soci.benchmarks;
 
+import dev.soci.core.RangeSource;
 import dev.soci.core.internal.BenchSpanAccess;
 import dev.soci.core.internal.Checkpoint;
-import dev.soci.core.RangeSource;
 import dev.soci.ztoc.BenchZtocAccess;
 import dev.soci.ztoc.LayerReader;
 import dev.soci.ztoc.ZtocBuilder;

@@ -1,7 +1,7 @@
 package dev.soci.ztoc;
 
-import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.Compression;
+import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.internal.GzipZinfo;
 import java.util.ArrayList;
 import java.util.HexFormat;

@@ -1,8 +1,8 @@
 package dev.soci.oci;
 
-import dev.soci.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.testing.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
 package dev.soci.ztoc;
 
-import dev.soci.ztoc.internal.TarHeader;
-import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.CheckpointMismatchException;
 import dev.soci.core.Compression;
 import dev.soci.core.RangeSource;
-import dev.soci.core.internal.Sha256;
 import dev.soci.core.SociException;
+import dev.soci.core.internal.Checkpoint;
+import dev.soci.core.internal.Sha256;
 import dev.soci.core.internal.SpanDecompressor;
+import dev.soci.ztoc.internal.TarHeader;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;

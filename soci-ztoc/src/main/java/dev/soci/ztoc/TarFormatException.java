@@ -1,7 +1,7 @@
 package dev.soci.ztoc;
 
-import dev.soci.ztoc.internal.TarTocBuilder;
 import dev.soci.core.SociException;
+import dev.soci.ztoc.internal.TarTocBuilder;
 
 /**
  * A tar stream is malformed the way Go's {@code archive/tar} reader would reject it (bad

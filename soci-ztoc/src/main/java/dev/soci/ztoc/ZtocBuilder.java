@@ -1,14 +1,14 @@
 package dev.soci.ztoc;
 
-import dev.soci.ztoc.internal.EncodedSize;
-import dev.soci.ztoc.internal.TarToc;
-import dev.soci.ztoc.internal.TarTocBuilder;
 import dev.soci.core.Compression;
-import dev.soci.core.internal.GzipZinfo;
 import dev.soci.core.IndexLimitException;
+import dev.soci.core.internal.GzipZinfo;
 import dev.soci.core.internal.LayerIndex;
 import dev.soci.core.internal.LayerIndexer;
 import dev.soci.core.internal.Sha256;
+import dev.soci.ztoc.internal.EncodedSize;
+import dev.soci.ztoc.internal.TarToc;
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

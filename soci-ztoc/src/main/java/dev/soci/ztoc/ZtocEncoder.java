@@ -1,7 +1,7 @@
 package dev.soci.ztoc;
 
-import dev.soci.ztoc.internal.EncodedSize;
 import com.google.flatbuffers.FlatBufferBuilder;
+import dev.soci.ztoc.internal.EncodedSize;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;

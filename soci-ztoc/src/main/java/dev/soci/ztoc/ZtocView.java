@@ -1,10 +1,10 @@
 package dev.soci.ztoc;
 
-import dev.soci.ztoc.internal.TarHeader;
 import dev.soci.core.Compression;
 import dev.soci.core.internal.GoJsonString;
 import dev.soci.core.internal.GzipZinfo;
 import dev.soci.core.internal.Sha256;
+import dev.soci.ztoc.internal.TarHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

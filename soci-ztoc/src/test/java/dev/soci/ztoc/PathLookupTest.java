@@ -1,10 +1,10 @@
 package dev.soci.ztoc;
 
-import dev.soci.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.soci.core.Compression;
+import dev.soci.testing.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.soci.ztoc;
 
-import dev.soci.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.Compression;
+import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.internal.GzipZinfo;
+import dev.soci.testing.Vectors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package dev.soci.ztoc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.soci.testing.Vectors;
 import dev.soci.ztoc.internal.TarToc;
 import dev.soci.ztoc.internal.TarTocBuilder;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

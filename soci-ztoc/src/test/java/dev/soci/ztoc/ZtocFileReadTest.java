@@ -1,8 +1,8 @@
 package dev.soci.ztoc;
 
-import dev.soci.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.testing.Vectors;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.soci.ztoc;
 
-import dev.soci.testing.Vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.testing.Vectors;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
 package dev.soci.ztoc;
 
-import dev.soci.testing.TestTar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -9,6 +8,7 @@ import dev.soci.core.CheckpointMismatchException;
 import dev.soci.core.Compression;
 import dev.soci.core.RangeSource;
 import dev.soci.core.internal.Sha256;
+import dev.soci.testing.TestTar;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -1,12 +1,12 @@
 package dev.soci.ztoc;
 
-import dev.soci.testing.Vectors;
-import dev.soci.ztoc.internal.TarTocBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.soci.core.IndexLimitException;
 import dev.soci.core.internal.LayerIndexer;
+import dev.soci.testing.Vectors;
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;

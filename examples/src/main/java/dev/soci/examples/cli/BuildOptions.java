@@ -6,8 +6,8 @@ import dev.soci.oci.soci.SociIndex;
 import dev.soci.ztoc.ZtocBuilder;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The index-building options shared by {@code create} and {@code convert}. */
 final class BuildOptions {

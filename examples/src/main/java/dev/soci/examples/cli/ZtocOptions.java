@@ -3,9 +3,9 @@ package dev.soci.examples.cli;
 import dev.soci.ztoc.ZtocView;
 import java.io.IOException;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The options of the commands that read a loose zTOC file: where it is, and optionally the

@@ -1,9 +1,9 @@
 package dev.soci.core.internal;
 
-import dev.soci.core.internal.Checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.soci.core.internal.Checkpoint;
 import org.junit.jupiter.api.Test;
 
 class CheckpointTest {

@@ -1,5 +1,9 @@
 package dev.soci.core.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.soci.core.Compression;
 import dev.soci.core.CorruptZinfoException;
 import dev.soci.core.SociException;
@@ -9,10 +13,6 @@ import dev.soci.core.internal.LayerIndex;
 import dev.soci.core.internal.LayerIndexer;
 import dev.soci.core.internal.Sha256;
 import dev.soci.core.internal.SpanDecompressor;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

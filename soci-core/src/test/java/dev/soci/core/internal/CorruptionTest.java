@@ -1,5 +1,8 @@
 package dev.soci.core.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.soci.core.Compression;
 import dev.soci.core.CorruptStreamException;
 import dev.soci.core.SociException;
@@ -8,9 +11,6 @@ import dev.soci.core.TruncatedStreamException;
 import dev.soci.core.internal.Huffman;
 import dev.soci.core.internal.LayerIndex;
 import dev.soci.core.internal.LayerIndexer;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;

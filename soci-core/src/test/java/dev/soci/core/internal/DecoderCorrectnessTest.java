@@ -1,12 +1,12 @@
 package dev.soci.core.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.soci.core.Compression;
 import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.internal.LayerIndex;
 import dev.soci.core.internal.LayerIndexer;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,13 +1,13 @@
 package dev.soci.core.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.soci.core.Compression;
 import dev.soci.core.SociException;
 import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.internal.LayerIndex;
 import dev.soci.core.internal.LayerIndexer;
 import dev.soci.core.internal.SpanDecompressor;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

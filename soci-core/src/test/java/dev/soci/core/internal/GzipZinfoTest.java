@@ -1,12 +1,12 @@
 package dev.soci.core.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.soci.core.CorruptZinfoException;
 import dev.soci.core.internal.Checkpoint;
 import dev.soci.core.internal.GzipZinfo;
 import dev.soci.core.internal.LayerIndexer;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

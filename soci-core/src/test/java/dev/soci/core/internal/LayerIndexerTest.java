@@ -1,11 +1,11 @@
 package dev.soci.core.internal;
 
-import dev.soci.core.Compression;
-import dev.soci.core.internal.LayerIndex;
-import dev.soci.core.internal.LayerIndexer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.soci.core.Compression;
+import dev.soci.core.internal.LayerIndex;
+import dev.soci.core.internal.LayerIndexer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;

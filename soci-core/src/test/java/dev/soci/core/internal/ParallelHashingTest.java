@@ -1,12 +1,12 @@
 package dev.soci.core.internal;
 
-import dev.soci.testing.Vectors;
-import dev.soci.core.Compression;
-import dev.soci.core.internal.LayerIndex;
-import dev.soci.core.internal.LayerIndexer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.soci.core.Compression;
+import dev.soci.core.internal.LayerIndex;
+import dev.soci.core.internal.LayerIndexer;
+import dev.soci.testing.Vectors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

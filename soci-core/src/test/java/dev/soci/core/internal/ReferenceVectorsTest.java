@@ -1,12 +1,12 @@
 package dev.soci.core.internal;
 
-import dev.soci.testing.Vectors;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.soci.core.Compression;
 import dev.soci.core.internal.GzipZinfo;
 import dev.soci.core.internal.LayerIndex;
 import dev.soci.core.internal.LayerIndexer;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.soci.testing.Vectors;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.soci.core.internal;
 
-import dev.soci.core.internal.Sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.core.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

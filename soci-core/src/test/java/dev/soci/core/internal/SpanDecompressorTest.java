@@ -1,6 +1,8 @@
 package dev.soci.core.internal;
 
-import dev.soci.testing.Vectors;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.soci.core.CheckpointMismatchException;
 import dev.soci.core.Compression;
 import dev.soci.core.TruncatedStreamException;
@@ -9,9 +11,7 @@ import dev.soci.core.internal.EmptyBlockPrefix;
 import dev.soci.core.internal.LayerIndex;
 import dev.soci.core.internal.LayerIndexer;
 import dev.soci.core.internal.SpanDecompressor;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.soci.testing.Vectors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.soci.oci.build;
 
-import dev.soci.core.SociException;
 import dev.soci.core.Compression;
+import dev.soci.core.SociException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.LayerCompression;

@@ -1,7 +1,7 @@
 package dev.soci.oci.build;
 
-import dev.soci.oci.soci.PrefetchArtifact;
 import dev.soci.oci.soci.PrefetchArtifact.SpanRange;
+import dev.soci.oci.soci.PrefetchArtifact;
 import dev.soci.ztoc.PathTooLongException;
 import dev.soci.ztoc.SymlinkLoopException;
 import dev.soci.ztoc.ZtocView;

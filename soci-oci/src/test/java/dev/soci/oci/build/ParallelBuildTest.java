@@ -3,9 +3,9 @@ package dev.soci.oci.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.soci.testing.Vectors;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
+import dev.soci.testing.Vectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,17 +3,17 @@ package dev.soci.oci.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.oci.GoJson;
-import dev.soci.testing.Vectors;
-import dev.soci.oci.soci.PrefetchArtifact;
 import dev.soci.oci.soci.PrefetchArtifact.SpanRange;
+import dev.soci.oci.soci.PrefetchArtifact;
+import dev.soci.testing.Vectors;
 import dev.soci.ztoc.ZtocView;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class PrefetchSpansTest {
   private static Path vectors() {

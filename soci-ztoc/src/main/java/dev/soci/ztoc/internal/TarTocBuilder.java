@@ -1,13 +1,13 @@
 package dev.soci.ztoc.internal;
 
+import dev.soci.core.IndexLimitException;
+import dev.soci.core.SociException;
 import dev.soci.ztoc.ByteString;
 import dev.soci.ztoc.EntryType;
 import dev.soci.ztoc.TarFormatException;
 import dev.soci.ztoc.TocEntry;
 import dev.soci.ztoc.UnsupportedTarEntryException;
 import dev.soci.ztoc.ZtocBuilder;
-import dev.soci.core.IndexLimitException;
-import dev.soci.core.SociException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.soci.ztoc.internal;
 
-import dev.soci.ztoc.internal.GoTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.ztoc.internal.GoTime;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,5 +1,10 @@
 package dev.soci.ztoc.internal;
 
+import static dev.soci.testing.TestTar.checksum;
+import static dev.soci.testing.TestTar.put;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.soci.ztoc.ByteString;
 import dev.soci.ztoc.EntryType;
 import dev.soci.ztoc.TarFormatException;
@@ -8,11 +13,6 @@ import dev.soci.ztoc.UnsupportedTarEntryException;
 import dev.soci.ztoc.internal.GoTime;
 import dev.soci.ztoc.internal.TarToc;
 import dev.soci.ztoc.internal.TarTocBuilder;
-import static dev.soci.testing.TestTar.checksum;
-import static dev.soci.testing.TestTar.put;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
