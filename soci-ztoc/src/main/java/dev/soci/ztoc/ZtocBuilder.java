@@ -72,7 +72,7 @@ public final class ZtocBuilder {
   public static final long DEFAULT_MAX_ZTOC_SIZE =
       Math.min(MAX_ENCODABLE_ZTOC_SIZE, Runtime.getRuntime().maxMemory() / 4);
 
-  /** Default of {@link #maxSpans(long)}: {@link LayerIndexer#DEFAULT_MAX_SPANS}, 65,536. */
+  /** Default of {@link #maxSpans(long)}: 65,536 (the indexer's own default). */
   public static final long DEFAULT_MAX_SPANS = LayerIndexer.DEFAULT_MAX_SPANS;
 
   /**
