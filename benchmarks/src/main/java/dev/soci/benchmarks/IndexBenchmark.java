@@ -2,7 +2,7 @@ package dev.soci.benchmarks;
 
 import dev.soci.core.GunzipInputStream;
 import dev.soci.core.Compression;
-import dev.soci.core.LayerIndexer;
+import dev.soci.core.internal.LayerIndexer;
 import dev.soci.ztoc.ZtocBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.soci.benchmarks;
 
+import dev.soci.ztoc.BenchZtocAccess;
 import dev.soci.ztoc.BuiltZtoc;
 import dev.soci.ztoc.ZtocBuilder;
 import java.io.BufferedOutputStream;
@@ -105,7 +106,7 @@ public final class MemoryCheck {
     }
     if (z != null && "OK".equals(status)) {
       String expect = "sha256:" + HexFormat.of().formatHex(tarDigest.digest());
-      if (!expect.equals(z.diffId()) || z.layer().uncompressedSize() != tarBytes[0]) {
+      if (!expect.equals(z.diffId()) || BenchZtocAccess.uncompressedSize(z) != tarBytes[0]) {
         status = "WRONG_RESULT";
         detail = "diffId " + z.diffId() + " expected " + expect;
       }
@@ -128,9 +129,9 @@ public final class MemoryCheck {
     System.out.println("elapsed_ms=" + elapsed / 1_000_000);
     if (z != null) {
       System.out.println("ztoc_bytes=" + z.size());
-      System.out.println("spans=" + z.layer().spanCount());
-      System.out.println("entries=" + z.ztoc().entries().size());
-      System.out.println("compressed_bytes=" + z.layer().compressedSize());
+      System.out.println("spans=" + BenchZtocAccess.spanCount(z));
+      System.out.println("entries=" + z.entries().size());
+      System.out.println("compressed_bytes=" + BenchZtocAccess.compressedSize(z));
     }
     System.exit("OK".equals(status) ? 0 : 1);
   }

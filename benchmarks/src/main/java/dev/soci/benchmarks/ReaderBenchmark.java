@@ -1,8 +1,9 @@
 package dev.soci.benchmarks;
 
-import dev.soci.core.BenchSpanAccess;
-import dev.soci.core.Checkpoint;
 import dev.soci.core.RangeSource;
+import dev.soci.core.internal.EmptyBlockPrefix;
+import dev.soci.core.internal.Checkpoint;
+import dev.soci.ztoc.BenchZtocAccess;
 import dev.soci.ztoc.LayerReader;
 import dev.soci.ztoc.ZtocBuilder;
 import dev.soci.ztoc.ZtocView;
@@ -79,7 +80,7 @@ public class ReaderBenchmark {
     public void setUp() throws IOException {
       gz = LayerCache.gzipLayer(layerMiB, 7);
       ztoc = ZtocView.open(ZtocBuilder.create().build(new ByteArrayInputStream(gz)).bytes());
-      checkpoints = ztoc.gzipZinfo().checkpoints();
+      checkpoints = BenchZtocAccess.checkpoints(ztoc);
       if (ztoc.spanCount() <= WARM_LAST + 1) {
         throw new IllegalStateException("layer too small: " + ztoc.spanCount() + " spans");
       }
@@ -227,7 +228,7 @@ public class ReaderBenchmark {
     inf.reset();
     boolean inPrefix = cp.bits() != 0;
     if (inPrefix) {
-      inf.setInput(BenchSpanAccess.prefix(cp.bits(), l.gz[from]));
+      inf.setInput(EmptyBlockPrefix.forBits(cp.bits(), l.gz[from]));
       from++;
     } else {
       inf.setInput(l.gz, from, to - from);

@@ -1,5 +1,6 @@
 package dev.soci.examples;
 
+import dev.soci.core.GunzipInputStream;
 import dev.soci.core.RangeSource;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Platform;
@@ -20,6 +21,7 @@ import dev.soci.ztoc.ZtocBuilder;
 import dev.soci.ztoc.ZtocView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +42,14 @@ public final class EmbeddingExamples {
     Files.write(layer.resolveSibling(layer.getFileName() + ".ztoc"), z.bytes());
     System.out.println("layer " + z.layerDigest() + " diffID " + z.diffId());
     return z.digest();
+  }
+
+  /** Decompresses a gzip file in pure Java (every member checked) and returns the byte count. */
+  public static long gunzip(Path gz, Path target) throws IOException {
+    try (InputStream in = new GunzipInputStream(Files.newInputStream(gz));
+        OutputStream out = Files.newOutputStream(target)) {
+      return in.transferTo(out);
+    }
   }
 
   /** Reads one file out of a layer through its zTOC, fetching and verifying only its spans. */

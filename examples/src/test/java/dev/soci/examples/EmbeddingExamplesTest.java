@@ -10,9 +10,11 @@ import dev.soci.oci.registry.RegistryStore;
 import dev.soci.oci.registry.TestRegistry;
 import dev.soci.oci.index.SociIndexVersion;
 import dev.soci.oci.store.ImageGraph;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,11 @@ class EmbeddingExamplesTest {
     assertThat(viaHardLink).isEqualTo(EmbeddingExamples.readFile(layer, ztoc, "usr/share/doc/file-1.txt"));
     long n = EmbeddingExamples.copyFile(layer, ztoc, "/usr/share/doc/link-to-1", dir.resolve("copy"));
     assertThat(Files.readAllBytes(dir.resolve("copy"))).hasSize((int) n).isEqualTo(viaHardLink);
+    long tarBytes = EmbeddingExamples.gunzip(layer, dir.resolve("layer.tar"));
+    try (InputStream jdk = new GZIPInputStream(Files.newInputStream(layer))) {
+      assertThat(Files.readAllBytes(dir.resolve("layer.tar"))).hasSize((int) tarBytes)
+          .isEqualTo(jdk.readAllBytes());
+    }
   }
 
   @Test

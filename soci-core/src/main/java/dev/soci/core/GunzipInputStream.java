@@ -1,5 +1,6 @@
 package dev.soci.core;
 
+import dev.soci.core.internal.DeflateDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;

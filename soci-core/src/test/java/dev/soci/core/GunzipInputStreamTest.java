@@ -3,6 +3,8 @@ package dev.soci.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.soci.core.internal.Gz;
+import dev.soci.testing.Vectors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,7 +89,7 @@ class GunzipInputStreamTest {
   @Test
   void decodesTheVectorLayersAsZlibDoes() throws IOException {
     Random r = new Random(3);
-    for (Path layer : TestData.gzipLayers()) {
+    for (Path layer : Vectors.gzipLayers()) {
       byte[] gz = Files.readAllBytes(layer);
       assertThat(ours(gz, r)).as(layer.getFileName().toString()).isEqualTo(Gz.jdk(gz));
     }

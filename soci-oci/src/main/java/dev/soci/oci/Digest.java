@@ -1,5 +1,6 @@
 package dev.soci.oci;
 
+import dev.soci.core.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -111,21 +112,11 @@ public final class Digest implements Comparable<Digest> {
   }
 
   static Digest fromRaw(String alg, byte[] raw) {
-    char[] out = new char[raw.length * 2];
-    final String digits = "0123456789abcdef";
-    for (int i = 0; i < raw.length; i++) {
-      out[2 * i] = digits.charAt((raw[i] >> 4) & 0xf);
-      out[2 * i + 1] = digits.charAt(raw[i] & 0xf);
-    }
-    return new Digest(alg, new String(out));
+    return new Digest(alg, Sha256.hex(raw));
   }
 
   private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK must provide SHA-256", e);
-    }
+    return Sha256.newDigest();
   }
 
   private static String quote(String s) {

@@ -1,15 +1,16 @@
 package dev.soci.ztoc;
 
-import dev.soci.core.LayerIndex;
+import dev.soci.core.internal.LayerIndex;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * The result of {@link ZtocBuilder#build}: the zTOC (as a model and as its serialised bytes, with
- * their digest) and what the same single pass learned about the layer: its digest, its diff ID
- * (digest of the uncompressed tar stream), both sizes, and the checkpoints.
+ * The result of {@link ZtocBuilder#build}: the zTOC as its serialised bytes (with their digest,
+ * computed once as they were written), its entries, a {@link ZtocView} over the same bytes (no
+ * copy), and what the same single pass learned about the layer: its digest and its diff ID
+ * (digest of the uncompressed tar stream).
  */
 public final class BuiltZtoc {
   private final Ztoc ztoc;
@@ -23,6 +24,7 @@ public final class BuiltZtoc {
   private final int length;
   private final String digest;
   private final LayerIndex layer;
+  private volatile ZtocView view;
 
   BuiltZtoc(Ztoc ztoc, byte[] bytes, int offset, int length, String digest, LayerIndex layer) {
     this.ztoc = Objects.requireNonNull(ztoc, "ztoc");
@@ -34,8 +36,8 @@ public final class BuiltZtoc {
     this.layer = Objects.requireNonNull(layer, "layer");
   }
 
-  /** The zTOC as a model. */
-  public Ztoc ztoc() {
+  /** The zTOC as a model (the encoder's input, kept: its entries are already materialised). */
+  Ztoc ztoc() {
     return ztoc;
   }
 
@@ -65,8 +67,30 @@ public final class BuiltZtoc {
   }
 
   /** What the pass over the layer found: checkpoints, span digests, sizes, layer digest, diff ID. */
-  public LayerIndex layer() {
+  LayerIndex layer() {
     return layer;
+  }
+
+  /**
+   * The zTOC opened over its own bytes (not copied), as {@link ZtocView#open(ByteBuffer)} opens
+   * any zTOC: validated once, on the first call, and then kept.
+   */
+  public ZtocView view() {
+    ZtocView v = view;
+    if (v == null) {
+      try {
+        v = ZtocView.open(ByteBuffer.wrap(bytes, offset, length).slice());
+      } catch (ZtocFormatException e) {
+        throw new IllegalStateException("the encoder wrote a zTOC that does not validate", e);
+      }
+      view = v;
+    }
+    return v;
+  }
+
+  /** The TOC entries, in archive order (those the build found; unmodifiable). */
+  public java.util.List<TocEntry> entries() {
+    return ztoc.entries();
   }
 
   /** Digest of the layer blob as read, {@code sha256:<hex>}. */

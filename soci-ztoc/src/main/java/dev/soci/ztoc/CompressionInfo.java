@@ -15,7 +15,7 @@ import java.util.Objects;
  * will never touch again (often a region of the encoded zTOC itself): for a large layer the blob
  * is several MiB, and a defensive copy there is what pushed a 1 GiB layer over a small heap.
  */
-public final class CompressionInfo {
+final class CompressionInfo {
   private final Compression algorithm;
   private final int maxSpanId;
   private final List<String> spanDigests;

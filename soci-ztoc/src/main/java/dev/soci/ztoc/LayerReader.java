@@ -1,34 +1,26 @@
 package dev.soci.ztoc;
 
-import dev.soci.core.Checkpoint;
 import dev.soci.core.CheckpointMismatchException;
-import dev.soci.core.Compression;
 import dev.soci.core.RangeSource;
-import dev.soci.core.Sha256;
 import dev.soci.core.SociException;
-import dev.soci.core.SpanDecompressor;
+import dev.soci.ztoc.internal.TarHeader;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Random access to the files of a layer through its zTOC, fetching only the spans it needs.
@@ -66,31 +58,22 @@ public final class LayerReader implements Closeable {
    */
   public static final int DEFAULT_MAX_SPAN_BYTES = 256 << 20;
 
-  /**
-   * Spans smaller than this (compressed) are hashed on the loading thread: handing a few
-   * microseconds of hashing to another thread costs about as much as it saves.
-   */
-  private static final int PARALLEL_HASH_MIN_BYTES = 64 << 10;
-
   private final ZtocView ztoc;
   private final RangeSource source;
   private final SpanCache cache;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final int maxSpanBytes;
-  private final List<Checkpoint> checkpoints;
   /** Uncompressed start and end of every span, copied once so a read resolves spans cheaply. */
   private final long[] spanStart;
   private final long[] spanEnd;
-  /** The loader handed to the cache, made once so that hits do not allocate a method reference. */
-  private final SpanCache.Loader loader = this::load;
+  /** Fetches, verifies and inflates spans for the cache; made once, so hits do not allocate. */
+  private final SpanLoader loader;
   /**
    * The span the last read started in: sequential reads find their span here, or in the next
    * one, without a search. Racy on purpose; it is only a guess, checked against the bounds.
    */
   private int lastSpan;
-  /** A compressed-span array left by the last gzip load, for the next one to reuse. */
-  private final AtomicReference<byte[]> spareInput = new AtomicReference<>();
 
   private LayerReader(Builder b) {
     this.ztoc = b.ztoc;
@@ -111,8 +94,7 @@ public final class LayerReader implements Closeable {
       this.ownedExecutor = Executors.newFixedThreadPool(b.threads, new DaemonThreads());
       this.executor = ownedExecutor;
     }
-    this.checkpoints =
-        ztoc.compressionAlgorithm() == Compression.GZIP ? ztoc.gzipZinfo().checkpoints() : null;
+    this.loader = new SpanLoader(ztoc, source, executor, maxSpanBytes);
   }
 
   /** A builder for a reader of {@code layer} (the blob) described by {@code ztoc}. */
@@ -408,99 +390,6 @@ public final class LayerReader implements Closeable {
     }
   }
 
-  /** Fetches span {@code i}, verifies its digest, and decompresses it. */
-  private byte[] load(int i) throws IOException {
-    long cStart = ztoc.spanCompressedStart(i);
-    long cEnd = ztoc.spanCompressedEnd(i);
-    long uStart = ztoc.spanUncompressedStart(i);
-    long uEnd = ztoc.spanUncompressedEnd(i);
-    if (cEnd - cStart > maxSpanBytes || uEnd - uStart > maxSpanBytes) {
-      throw new ZtocFormatException("span " + i + " is larger than the reader's bound of "
-          + maxSpanBytes + " bytes (compressed " + (cEnd - cStart) + ", uncompressed "
-          + (uEnd - uStart) + ")");
-    }
-    int cLen = (int) (cEnd - cStart);
-    // Gzip spans are fetched into a recycled array: the copy is only needed until the span is
-    // inflated and hashed, and reusing it saves allocating and zeroing megabytes per load. An
-    // uncompressed span's copy is the cached data itself, so it always gets a fresh array.
-    byte[] input = checkpoints == null ? null : spareInput.getAndSet(null);
-    if (input == null || input.length < cLen) {
-      input = new byte[cLen];
-    }
-    ByteBuffer compressed = ByteBuffer.wrap(input, 0, cLen);
-    try {
-      source.readFully(cStart, compressed);
-    } catch (EOFException e) {
-      throw new LayerMismatchException("the layer ends before span " + i + " ("
-          + "bytes " + cStart + ".." + cEnd + "): it is truncated or not this zTOC's layer", e);
-    }
-    compressed.flip();
-    if (checkpoints == null) {
-      verify(i, sha256(compressed));
-      return compressed.array(); // uncompressed layer: the span's bytes are the data
-    }
-    // Hash on another core while this one inflates: hashing is a fifth of the work of a cold
-    // read, and the two only read the same private copy of the span. Nothing decoded leaves
-    // this method, or reaches the cache, before the digest has been checked below.
-    SpanHash hash = new SpanHash(compressed);
-    if (compressed.remaining() >= PARALLEL_HASH_MIN_BYTES) {
-      hash.offer(executor);
-    }
-    byte[] out = new byte[(int) (uEnd - uStart)];
-    int got = -1;
-    IOException ioFailure = null;
-    RuntimeException failure = null;
-    try {
-      if (i < spanStart.length - 1) {
-        // A span that ends at a checkpoint must hold exactly the bytes up to it: a checkpoint
-        // moved in either stream (the zTOC is not covered by the span digests) would otherwise
-        // place other bytes at these offsets.
-        SpanDecompressor.decompressSpan(compressed, checkpoints.get(i), out, 0, out.length);
-        got = out.length;
-      } else {
-        // The last span may go on past the tar stream (zero padding): only a minimum applies.
-        got = SpanDecompressor.decompress(compressed, checkpoints.get(i), out, 0, out.length);
-      }
-    } catch (CheckpointMismatchException e) {
-      ioFailure = new CheckpointMismatchException("span " + i + ": " + e.getMessage(),
-          e.compressedOffset());
-      ioFailure.initCause(e);
-    } catch (IOException e) {
-      ioFailure = e;
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    byte[] digest = hash.await();
-    // Inflation and hashing are both over: the input array is free for the next load.
-    spareInput.set(input);
-    // A digest mismatch explains a decoding error better than the error itself, so it wins.
-    verify(i, digest);
-    if (ioFailure != null) {
-      throw ioFailure;
-    }
-    if (failure != null) {
-      throw failure;
-    }
-    if (got != out.length) {
-      throw new LayerMismatchException("span " + i + " decoded to " + got + " bytes, the zTOC"
-          + " says " + out.length);
-    }
-    return out;
-  }
-
-  private void verify(int i, byte[] actual) throws SpanDigestMismatchException {
-    String expected = ztoc.spanDigest(i);
-    if (!Sha256.matches(expected, actual)) {
-      throw new SpanDigestMismatchException(i, expected, Sha256.format(actual));
-    }
-  }
-
-  private static byte[] sha256(ByteBuffer data) {
-    MessageDigest md = Sha256.newDigest();
-    md.update(data.duplicate());
-    return md.digest();
-  }
-
   /** Reads one file's bytes through the reader, a span at a time. */
   private final class FileStream extends InputStream {
     private final long start;
@@ -565,76 +454,6 @@ public final class LayerReader implements Closeable {
     @Override
     public synchronized void reset() {
       pos = mark;
-    }
-  }
-
-  /**
-   * The SHA-256 of one span, computed by whichever comes first: a pool thread the hash was offered
-   * to, or the loading thread once it has inflated the span. The loader never waits for a task
-   * still sitting in a queue (it takes the task back and runs it), so a busy or saturated pool,
-   * even one whose threads are themselves loading spans, cannot deadlock or delay a load.
-   */
-  private static final class SpanHash implements Runnable {
-    private final ByteBuffer data;
-    private final AtomicBoolean claimed = new AtomicBoolean();
-    private final CountDownLatch done = new CountDownLatch(1);
-    private byte[] digest;
-    private Throwable failure;
-
-    SpanHash(ByteBuffer data) {
-      this.data = data.duplicate(); // own position: the inflater reads the same bytes meanwhile
-    }
-
-    void offer(Executor executor) {
-      try {
-        executor.execute(this);
-      } catch (RejectedExecutionException e) {
-        // A closed or full pool: await() hashes on the loading thread instead.
-      }
-    }
-
-    @Override
-    public void run() {
-      if (claimed.compareAndSet(false, true)) {
-        compute();
-      }
-    }
-
-    private void compute() {
-      try {
-        digest = sha256(data);
-      } catch (RuntimeException | Error e) {
-        failure = e;
-      } finally {
-        done.countDown(); // publishes digest/failure to await() (happens-before)
-      }
-    }
-
-    /** The digest, computed here if no other thread has started on it. */
-    byte[] await() {
-      if (claimed.compareAndSet(false, true)) {
-        compute();
-      } else {
-        boolean interrupted = false;
-        while (true) {
-          try {
-            done.await();
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true; // the hashing thread is running and will finish shortly
-          }
-        }
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      if (failure instanceof RuntimeException r) {
-        throw r;
-      }
-      if (failure instanceof Error e) {
-        throw e;
-      }
-      return digest;
     }
   }
 

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * @param spanSize the span size requested at build time, positive
  * @param size the layer blob size, non-negative
  */
-public record TarZinfo(long spanSize, long size) {
+record TarZinfo(long spanSize, long size) {
 
   /** The version the reference writes and the only one accepted. */
   public static final int VERSION = 2;

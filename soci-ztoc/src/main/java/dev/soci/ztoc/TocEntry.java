@@ -1,5 +1,6 @@
 package dev.soci.ztoc;
 
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collections;
@@ -193,7 +194,7 @@ public record TocEntry(
    * {@link #modTime()} as an instant.
    *
    * @throws java.time.format.DateTimeParseException if the stored string is not RFC 3339 (never
-   *     the case for entries from {@link TarTocBuilder}; a foreign zTOC may hold anything)
+   *     the case for entries from this library's tar parser; a foreign zTOC may hold anything)
    */
   public Instant modTimeInstant() {
     return OffsetDateTime.parse(modTime).toInstant();

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param entries TOC entries in archive order
  * @param compressionInfo span layout and zinfo
  */
-public record Ztoc(
+record Ztoc(
     String version,
     String buildToolIdentifier,
     long compressedArchiveSize,

@@ -1,11 +1,14 @@
 package dev.soci.ztoc;
 
 import dev.soci.core.Compression;
-import dev.soci.core.GzipZinfo;
 import dev.soci.core.IndexLimitException;
-import dev.soci.core.LayerIndex;
-import dev.soci.core.LayerIndexer;
-import dev.soci.core.Sha256;
+import dev.soci.core.internal.GzipZinfo;
+import dev.soci.core.internal.LayerIndex;
+import dev.soci.core.internal.LayerIndexer;
+import dev.soci.core.internal.Sha256;
+import dev.soci.ztoc.internal.EncodedSize;
+import dev.soci.ztoc.internal.TarToc;
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +72,7 @@ public final class ZtocBuilder {
   public static final long DEFAULT_MAX_ZTOC_SIZE =
       Math.min(MAX_ENCODABLE_ZTOC_SIZE, Runtime.getRuntime().maxMemory() / 4);
 
-  /** Default of {@link #maxSpans(long)}: {@link LayerIndexer#DEFAULT_MAX_SPANS}, 65,536. */
+  /** Default of {@link #maxSpans(long)}: 65,536 (the indexer's own default). */
   public static final long DEFAULT_MAX_SPANS = LayerIndexer.DEFAULT_MAX_SPANS;
 
   /**
@@ -240,10 +243,10 @@ public final class ZtocBuilder {
     InputStream in = layer.markSupported() ? layer : new BufferedInputStream(layer, 1 << 16);
     // Known up front, so that the span limit can count what a span costs in this compression.
     Compression c = compression != null ? compression : detect(in);
-    long fixed = ZtocEncoder.fixedSize(Ztoc.VERSION, buildToolIdentifier);
+    long fixed = EncodedSize.fixedSize(Ztoc.VERSION, buildToolIdentifier);
     boolean gzip = c == Compression.GZIP;
     long perSpan = (gzip ? GzipZinfo.serializedSize(1) - GzipZinfo.serializedSize(0) : 0)
-        + ZtocEncoder.spanDigestSize(SPAN_DIGEST_SHAPE);
+        + EncodedSize.spanDigestSize(SPAN_DIGEST_SHAPE);
     long zinfoBase = gzip ? GzipZinfo.serializedSize(0) : TAR_ZINFO_SIZE;
     long spansBySize = Math.max(1, (maxZtocSize - fixed - zinfoBase) / perSpan);
     long spanLimit = Math.min(maxSpans, spansBySize);

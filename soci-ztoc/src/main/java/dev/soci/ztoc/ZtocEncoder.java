@@ -1,6 +1,7 @@
 package dev.soci.ztoc;
 
 import com.google.flatbuffers.FlatBufferBuilder;
+import dev.soci.ztoc.internal.EncodedSize;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Map;
  * fields largest-first and change the bytes. Scalars equal to their default are omitted, as the
  * reference's builder does.
  */
-public final class ZtocEncoder {
+final class ZtocEncoder {
 
   private ZtocEncoder() {}
 
@@ -102,60 +103,14 @@ public final class ZtocEncoder {
   /** A slight overestimate of the encoded size, so the builder normally never grows its buffer. */
   private static int estimate(String version, String buildTool, List<TocEntry> entries, List<String> digests,
       int zinfoLength) {
-    long n = fixedSize(version, buildTool) + zinfoLength;
+    long n = EncodedSize.fixedSize(version, buildTool) + zinfoLength;
     for (String d : digests) {
-      n += spanDigestSize(d);
+      n += EncodedSize.spanDigestSize(d);
     }
     for (TocEntry e : entries) {
-      n += entrySize(e);
+      n += EncodedSize.entrySize(e);
     }
     return (int) Math.min(n, Integer.MAX_VALUE - 16);
-  }
-
-  // Size bounds. They are upper bounds of what the encoder writes (every table field present, its
-  // vtable not shared, worst alignment padding), used both to size the buffer and by the zTOC
-  // size limit, which must hold before anything is encoded.
-
-  /** Upper bound of a string of {@code utf8Length} bytes: length prefix, NUL, up to 3 bytes of padding. */
-  private static long stringSize(long utf8Length) {
-    return utf8Length + 8;
-  }
-
-  /** Upper bound of the UTF-8 length of {@code s}, exact for ASCII (modification times, digests). */
-  private static long utf8Length(String s) {
-    long n = s.length();
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
-        n += 2; // at most 3 bytes per char (a surrogate pair's 4 bytes are 2 chars)
-      }
-    }
-    return n;
-  }
-
-  /** Upper bound of the bytes outside the TOC entries, span digests and zinfo blob. */
-  static long fixedSize(String version, String buildTool) {
-    // The root and compression-info tables, their vtables, the vectors' lengths and padding.
-    return 256 + stringSize(utf8Length(version)) + stringSize(utf8Length(buildTool));
-  }
-
-  /** Upper bound of what one span digest adds: its string and its offset in the digest vector. */
-  static long spanDigestSize(String digest) {
-    return stringSize(utf8Length(digest)) + 4;
-  }
-
-  /** Upper bound of what one TOC entry adds: its table, vtable, strings, xattrs and vector slot. */
-  static long entrySize(TocEntry e) {
-    // Table: soffset, 7 offsets, 5 longs, 2 ints and alignment (88); vtable of 14 fields (32);
-    // slot in the metadata vector (4); xattr vector length and padding (8).
-    long n = 88 + 32 + 4 + 8;
-    n += stringSize(e.rawName().length()) + stringSize(e.type().wireName().length())
-        + stringSize(e.rawLinkname().length()) + stringSize(e.rawUname().length())
-        + stringSize(e.rawGname().length()) + stringSize(utf8Length(e.modTime()));
-    for (Map.Entry<ByteString, ByteString> r : e.paxRecords().entrySet()) {
-      // Key and value strings, a table of 2 offsets with its vtable (20), its vector slot (4).
-      n += stringSize(r.getKey().length()) + stringSize(r.getValue().length()) + 24;
-    }
-    return n;
   }
 
   private static int writeToc(FlatBufferBuilder b, List<TocEntry> entries) {

@@ -1,7 +1,7 @@
 package dev.soci.ztoc;
 
 import dev.soci.core.Compression;
-import dev.soci.core.GoJsonString;
+import dev.soci.core.internal.GoJsonString;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,25 +137,5 @@ public record ZtocInfo(
       case GZIP -> "gzip";
       case UNCOMPRESSED -> "uncompressed";
     };
-  }
-
-  /**
-   * The span holding {@code offset}: the last one whose start is {@code <= offset} (0 when
-   * there are no spans or the offset precedes them all).
-   *
-   * @param spanStarts ascending span starts
-   */
-  public static int spanHolding(long[] spanStarts, long offset) {
-    int lo = 0;
-    int hi = spanStarts.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (spanStarts[mid] <= offset) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
   }
 }

@@ -1,14 +1,12 @@
 package dev.soci.ztoc;
 
 import dev.soci.core.Compression;
-import dev.soci.core.CorruptZinfoException;
-import dev.soci.core.GoJsonString;
-import dev.soci.core.GzipZinfo;
-import dev.soci.core.Sha256;
+import dev.soci.core.internal.GoJsonString;
+import dev.soci.core.internal.GzipZinfo;
+import dev.soci.core.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,52 +67,9 @@ public final class ZtocView {
    */
   public static final int MAX_PATH_BYTES = 4096;
 
-  /**
-   * Bound on the bytes the entries of a zTOC may reference, as a multiple of its size: the sum
-   * over all entries of their strings (4-byte length, content and NUL) and xattr offsets. A
-   * producer that writes every string once (the reference, this library) stays below 1; only
-   * strings or xattr vectors shared between entries go beyond, and they would let a few bytes
-   * make {@link #entry}, listings and validation itself do unbounded work.
-   */
-  static final int MAX_REFERENCED_BYTES_FACTOR = 2;
-
-  // Each entry type's wire name, packed little-endian into a long (all are at most 8 bytes).
-  private static final long[] TYPE_KEYS;
   private static final EntryType[] TYPES = EntryType.values();
-  // Byte width of each FileMetadata field, in slot order (offsets are 4 bytes).
-  private static final int[] ENTRY_FIELD_SIZES = new int[Schema.FM_FIELDS];
-  private static final byte[] SHA256_PREFIX = "sha256:".getBytes(StandardCharsets.US_ASCII);
-
-  /**
-   * Most uncompressed bytes deflate can produce per compressed byte: a length-258 match coded
-   * in two bits (one-bit literal/length and distance codes). A span claiming more than this
-   * times its compressed length cannot be right, and would only make a reader allocate for it.
-   */
-  static final long MAX_DEFLATE_RATIO = 1032;
-
   private static final int READ_SLICE = 1 << 20;
 
-  // Gzip zinfo layout (FORMATS.md 1.2).
-  private static final int ZINFO_HEADER = 4 + 8;
-  private static final int ZINFO_RECORD = 8 + 8 + 1 + 32768;
-  private static final long V1_FIRST_IN = 10;
-
-  static {
-    Arrays.fill(ENTRY_FIELD_SIZES, 4);
-    ENTRY_FIELD_SIZES[Schema.FM_OFFSET] = 8;
-    ENTRY_FIELD_SIZES[Schema.FM_SIZE] = 8;
-    ENTRY_FIELD_SIZES[Schema.FM_MODE] = 8;
-    ENTRY_FIELD_SIZES[Schema.FM_DEVMAJOR] = 8;
-    ENTRY_FIELD_SIZES[Schema.FM_DEVMINOR] = 8;
-    TYPE_KEYS = new long[TYPES.length];
-    for (int i = 0; i < TYPES.length; i++) {
-      byte[] name = TYPES[i].wireName().getBytes(StandardCharsets.US_ASCII);
-      if (name.length > 8) {
-        throw new AssertionError("entry type name longer than 8 bytes: " + TYPES[i]);
-      }
-      TYPE_KEYS[i] = FlatBufferInput.pack(name, 0, name.length);
-    }
-  }
 
   private final FlatBufferInput in;
   private final int root;
@@ -124,15 +79,9 @@ public final class ZtocView {
   private final int maxSpanId;
   private final int digestVector;
   private final int checkpointsVector;
-  private final TarZinfo tarZinfo;
-  private final long spanSize;
-  // Gzip only: each checkpoint's in, out and bits (checkpoint 0 included, also for v1 blobs).
-  private final long[] checkpointIn;
-  private final long[] checkpointOut;
-  private final byte[] checkpointBits;
+  /** The span rules of this layer, gzip or tar: every span accessor asks it. */
+  private final SpanLayout spans;
   // Per-entry facts read during validation; kept because lookups and info need them often.
-  // What entries may still reference during validation (see MAX_REFERENCED_BYTES_FACTOR).
-  private long referenceBudget;
   private final int[] tables;
   private final int[] nameStart;
   private final int[] nameLength;
@@ -143,108 +92,22 @@ public final class ZtocView {
   private volatile GzipZinfo gzipZinfo;
 
   private ZtocView(ByteBuffer buffer) throws ZtocFormatException {
-    in = new FlatBufferInput(buffer);
-    referenceBudget = (long) MAX_REFERENCED_BYTES_FACTOR * in.limit();
-    root = in.root("ztoc");
-    checkString(in.ref(root, Schema.Z_VERSION, "ztoc.version"), "ztoc.version", true);
-    checkString(in.ref(root, Schema.Z_BUILD_TOOL, "ztoc"), "ztoc.build_tool_identifier", false);
-    compressedSize = in.getLong(root, Schema.Z_COMPRESSED_SIZE, "ztoc");
-    uncompressedSize = in.getLong(root, Schema.Z_UNCOMPRESSED_SIZE, "ztoc");
-    if (compressedSize < 0 || uncompressedSize < 0) {
-      throw new ZtocFormatException("ztoc: negative archive size");
-    }
-
-    int toc = in.ref(root, Schema.Z_TOC, "ztoc");
-    if (toc == 0) {
-      throw new ZtocFormatException("ztoc: missing toc");
-    }
-    in.table(toc, "toc");
-    int metadata = in.ref(toc, Schema.TOC_METADATA, "toc");
-    int n = metadata == 0 ? 0 : in.vectorLength(metadata, 4, "toc.metadata");
-    // Entry tables must be distinct: shared ones would let four bytes of offset name one more
-    // entry, so that a small zTOC could make every reader allocate per-entry state without
-    // bound. No producer shares tables (the reference builds each entry separately).
-    long[] seenTables = new long[(in.limit() >> 6) + 1];
-    tables = new int[n];
-    nameStart = new int[n];
-    nameLength = new int[n];
-    types = new byte[n];
-    offsets = new long[n];
-    sizes = new long[n];
-    FlatBufferInput.Layout entry = new FlatBufferInput.Layout(ENTRY_FIELD_SIZES);
-    FlatBufferInput.Layout xattr = new FlatBufferInput.Layout(4, 4);
-    for (int i = 0; i < n; i++) {
-      try {
-        int t = in.element(metadata, i, "metadata");
-        if ((seenTables[t >> 6] & (1L << t)) != 0) {
-          throw new ZtocFormatException("shares its table with an earlier entry");
-        }
-        seenTables[t >> 6] |= 1L << t;
-        checkEntry(i, t, entry, xattr);
-      } catch (ZtocFormatException e) {
-        // Messages are built only on failure, so the happy path allocates nothing per entry.
-        throw new ZtocFormatException("toc entry " + i + ": " + e.getMessage(), e);
-      }
-    }
-    checkNoOverlap();
-
-    int ci = in.ref(root, Schema.Z_COMPRESSION_INFO, "ztoc");
-    if (ci == 0) {
-      throw new ZtocFormatException("ztoc: missing compression_info");
-    }
-    in.table(ci, "compression_info");
-    int alg = in.getByte(ci, Schema.CI_ALGORITHM, Schema.WIRE_GZIP, "compression_info");
-    algorithm = Schema.fromWire(alg);
-    if (algorithm == null) {
-      throw new ZtocFormatException("compression_info: unknown algorithm " + alg);
-    }
-    maxSpanId = in.getInt(ci, Schema.CI_MAX_SPAN_ID, "compression_info");
-    digestVector = in.ref(ci, Schema.CI_SPAN_DIGESTS, "compression_info");
-    int digests = digestVector == 0 ? 0 : in.vectorLength(digestVector, 4, "span_digests");
-    if (maxSpanId < -1 || (long) digests != maxSpanId + 1L) {
-      throw new ZtocFormatException(
-          "compression_info: " + digests + " span digests for max_span_id " + maxSpanId);
-    }
-    for (int i = 0; i < digests; i++) {
-      checkDigest(in.element(digestVector, i, "span_digests"), i);
-    }
-    checkpointsVector = in.ref(ci, Schema.CI_CHECKPOINTS, "compression_info");
-    if (checkpointsVector == 0) {
-      throw new ZtocFormatException("compression_info: missing checkpoints");
-    }
-    ByteBuffer blob = in.bytes(checkpointsVector, "checkpoints");
-    if (algorithm == Compression.UNCOMPRESSED) {
-      tarZinfo = TarZinfo.parse(blob);
-      if (tarZinfo.numSpans() != maxSpanId + 1L) {
-        throw new ZtocFormatException(
-            "tar zinfo: " + tarZinfo.numSpans() + " spans but max_span_id " + maxSpanId);
-      }
-      if (tarZinfo.size() != compressedSize) {
-        throw new ZtocFormatException(
-            "tar zinfo: size " + tarZinfo.size() + " != archive size " + compressedSize);
-      }
-      // The spans cover the blob, and the tar stream is a prefix of it: a larger stream would
-      // hold offsets that no span covers.
-      if (uncompressedSize > compressedSize) {
-        throw new ZtocFormatException("tar zinfo: uncompressed archive size " + uncompressedSize
-            + " exceeds the " + compressedSize + " bytes the spans cover");
-      }
-      spanSize = tarZinfo.spanSize();
-      checkpointIn = null;
-      checkpointOut = null;
-      checkpointBits = null;
-    } else {
-      tarZinfo = null;
-      int count = gzipCheckpointCount(blob);
-      spanSize = blob.getLong(4);
-      if (spanSize <= 0) {
-        throw new ZtocFormatException("gzip zinfo: span size " + spanSize + " is not positive");
-      }
-      checkpointIn = new long[count];
-      checkpointOut = new long[count];
-      checkpointBits = new byte[count];
-      readCheckpoints(blob, count);
-    }
+    ZtocCheck c = new ZtocCheck(buffer);
+    in = c.in;
+    root = c.root;
+    compressedSize = c.compressedSize;
+    uncompressedSize = c.uncompressedSize;
+    algorithm = c.algorithm;
+    maxSpanId = c.maxSpanId;
+    digestVector = c.digestVector;
+    checkpointsVector = c.checkpointsVector;
+    spans = c.spans;
+    tables = c.tables;
+    nameStart = c.nameStart;
+    nameLength = c.nameLength;
+    types = c.types;
+    offsets = c.offsets;
+    sizes = c.sizes;
   }
 
   /**
@@ -367,212 +230,6 @@ public final class ZtocView {
     return n == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, n);
   }
 
-  /** Validates entry {@code i}; messages name the field, the caller adds the entry number. */
-  private void checkEntry(int i, int t, FlatBufferInput.Layout entry, FlatBufferInput.Layout xattr)
-      throws ZtocFormatException {
-    // The layout check covers every scalar field (mode, uid, gid, devmajor, devminor): any
-    // value is acceptable, so they need no read here, only to lie inside the table.
-    in.table(t, entry, "table");
-    tables[i] = t;
-    int name = in.ref(t, entry, Schema.FM_NAME, "name");
-    if (name == 0) {
-      throw new ZtocFormatException("missing name");
-    }
-    nameLength[i] = checkString(name, "name", true);
-    nameStart[i] = name + 4;
-    int type = in.ref(t, entry, Schema.FM_TYPE, "type");
-    if (type == 0) {
-      throw new ZtocFormatException("missing type");
-    }
-    int typeLength = checkString(type, "type", true);
-    types[i] = -1;
-    if (typeLength <= 8) {
-      // Type names are at most eight bytes: compare them as one packed long each rather than
-      // through a byte-range comparison per candidate (the hottest step of validation).
-      long packed = in.smallString(type + 4, typeLength);
-      for (int k = 0; k < TYPE_KEYS.length; k++) {
-        if (packed == TYPE_KEYS[k]) {
-          types[i] = (byte) k;
-          break;
-        }
-      }
-    }
-    if (types[i] < 0) {
-      throw new ZtocFormatException("unknown type \"" + in.rawString(type) + "\"");
-    }
-    offsets[i] = in.getLong(t, entry, Schema.FM_OFFSET);
-    sizes[i] = in.getLong(t, entry, Schema.FM_SIZE);
-    if (offsets[i] < 0 || sizes[i] < 0 || offsets[i] + sizes[i] < 0) {
-      throw new ZtocFormatException("bad offset/size " + offsets[i] + "/" + sizes[i]);
-    }
-    // Tar is made of 512-byte blocks and every entry's data (or, for header-only types, the
-    // place it would have) follows its header block.
-    if (offsets[i] < TarHeader.BLOCK || offsets[i] % TarHeader.BLOCK != 0) {
-      throw new ZtocFormatException("offset " + offsets[i] + " does not follow a tar header block");
-    }
-    // Data must lie inside the tar stream. Header-only types (directories, links, devices,
-    // FIFOs) have none, whatever size they record, so only their offset is bounded.
-    if (offsets[i] > uncompressedSize || dataSize(i) > uncompressedSize - offsets[i]) {
-      throw new ZtocFormatException("data at offset " + offsets[i] + " of " + dataSize(i)
-          + " bytes lies outside the tar stream of " + uncompressedSize + " bytes");
-    }
-    checkString(in.ref(t, entry, Schema.FM_LINKNAME, "linkname"), "linkname", false);
-    checkString(in.ref(t, entry, Schema.FM_UNAME, "uname"), "uname", false);
-    checkString(in.ref(t, entry, Schema.FM_GNAME, "gname"), "gname", false);
-    checkString(in.ref(t, entry, Schema.FM_MOD_TIME, "mod_time"), "mod_time", false);
-    int xattrs = in.ref(t, entry, Schema.FM_XATTRS, "xattrs");
-    if (xattrs != 0) {
-      int count = in.vectorLength(xattrs, 4, "xattrs");
-      spend(4L * count);
-      for (int k = 0; k < count; k++) {
-        int x = in.table(in.element(xattrs, k, "xattrs"), xattr, "xattr");
-        checkString(in.ref(x, xattr, Schema.X_KEY, "xattr key"), "xattr key", true);
-        checkString(in.ref(x, xattr, Schema.X_VALUE, "xattr value"), "xattr value", false);
-      }
-    }
-  }
-
-  /** Checks an entry string (see {@link #checkEntry}) and returns its length (0 if absent). */
-  private int checkString(int s, String what, boolean required) throws ZtocFormatException {
-    if (s == 0) {
-      if (required) {
-        throw new ZtocFormatException(what + ": missing");
-      }
-      return 0;
-    }
-    int n = in.checkString(s, what);
-    spend(n + 5L);
-    return n;
-  }
-
-  /** Charges what an entry references against the budget (only while validating entries). */
-  private void spend(long bytes) throws ZtocFormatException {
-    referenceBudget -= bytes;
-    if (referenceBudget < 0) {
-      throw new ZtocFormatException("entries reference more than " + MAX_REFERENCED_BYTES_FACTOR
-          + " times the zTOC's " + in.limit() + " bytes: strings or xattrs are shared between"
-          + " entries");
-    }
-  }
-
-  /** Bytes of tar data entry {@code i} occupies: its size for regular files, else 0. */
-  private long dataSize(int i) {
-    return TYPES[types[i]].hasData() ? sizes[i] : 0;
-  }
-
-  /**
-   * The reference sorts entries by offset and rejects one that starts before the end of the
-   * previous one rounded up to a tar block: overlapping data would alias file contents.
-   */
-  private void checkNoOverlap() throws ZtocFormatException {
-    int n = offsets.length;
-    boolean sorted = true;
-    for (int i = 1; i < n && sorted; i++) {
-      sorted = offsets[i - 1] <= offsets[i];
-    }
-    int[] order = null;
-    if (!sorted) {
-      order = IntSort.sortedIndexes(n, (a, b) -> Long.compare(offsets[a], offsets[b]));
-    }
-    for (int k = 1; k < n; k++) {
-      int prev = order == null ? k - 1 : order[k - 1];
-      int cur = order == null ? k : order[k];
-      long end = offsets[prev] + dataSize(prev);
-      long roundedEnd = (end + 511) & ~511L;
-      if (roundedEnd < 0 || offsets[cur] < roundedEnd) {
-        throw new ZtocFormatException(
-            "toc entry " + cur + " at offset " + offsets[cur] + " overlaps entry " + prev
-                + " ending at " + end);
-      }
-    }
-  }
-
-  private void checkDigest(int s, int i) throws ZtocFormatException {
-    int n = in.checkString(s, "span digest");
-    boolean ok = n == 71 && in.bytesEqual(s + 4, 7, SHA256_PREFIX);
-    for (int k = 7; ok && k < 71; k++) {
-      int c = in.byteAt(s + 4 + k);
-      ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-    }
-    if (!ok) {
-      throw new ZtocFormatException("span digest " + i + " is not sha256:<64 lowercase hex>");
-    }
-  }
-
-  /** The number of checkpoints of a gzip zinfo blob, after checking its length fits v1 or v2. */
-  private int gzipCheckpointCount(ByteBuffer blob) throws ZtocFormatException {
-    long len = blob.remaining();
-    if (len < ZINFO_HEADER) {
-      throw new ZtocFormatException("gzip zinfo: " + len + " bytes is too short");
-    }
-    long count = blob.getInt(0);
-    boolean v2 = count >= 1 && len == ZINFO_HEADER + count * ZINFO_RECORD;
-    boolean v1 = count >= 1 && len == ZINFO_HEADER + (count - 1) * ZINFO_RECORD;
-    if (!v1 && !v2) {
-      throw new ZtocFormatException(
-          "gzip zinfo: " + len + " bytes do not hold " + count + " checkpoints");
-    }
-    if (count != maxSpanId + 1L) {
-      throw new ZtocFormatException(
-          "gzip zinfo: " + count + " checkpoints but max_span_id " + maxSpanId);
-    }
-    return (int) count;
-  }
-
-  /**
-   * Reads in/out/bits of every checkpoint (not the windows) and checks what span arithmetic
-   * relies on: {@code in} strictly increasing from at least 10 (a gzip header) and below the
-   * blob size, {@code out} non-decreasing from 0, {@code bits} in 0..7. This covers every check
-   * of {@link GzipZinfo#parse}, so {@link #gzipZinfo()} can parse lazily and cannot fail.
-   * Checkpoints past {@code uncompressed_archive_size} are accepted: the gzip stream may go on
-   * with zero padding after the tar end-of-archive marker.
-   */
-  private void readCheckpoints(ByteBuffer blob, int count) throws ZtocFormatException {
-    int first = 0;
-    long len = blob.remaining();
-    if (len == ZINFO_HEADER + (long) (count - 1) * ZINFO_RECORD) {
-      checkpointIn[0] = V1_FIRST_IN; // version 1: checkpoint 0 implicit
-      first = 1;
-    }
-    for (int i = first; i < count; i++) {
-      int p = ZINFO_HEADER + (i - first) * ZINFO_RECORD;
-      checkpointIn[i] = blob.getLong(p);
-      checkpointOut[i] = blob.getLong(p + 8);
-      checkpointBits[i] = blob.get(p + 16);
-    }
-    for (int i = 0; i < count; i++) {
-      long cin = checkpointIn[i];
-      long out = checkpointOut[i];
-      int bits = checkpointBits[i];
-      if (bits < 0 || bits > 7) {
-        throw badCheckpoint(i, "bits " + bits + " not in 0..7");
-      }
-      if (i == 0 ? cin < V1_FIRST_IN : cin <= checkpointIn[i - 1]) {
-        throw badCheckpoint(i, "in " + cin + (i == 0 ? " < 10" : " not after the previous"));
-      }
-      if (cin >= compressedSize) {
-        throw badCheckpoint(i, "in " + cin + " not below the blob size " + compressedSize);
-      }
-      if (i == 0 ? out != 0 : out < checkpointOut[i - 1]) {
-        throw badCheckpoint(i, "out " + out + (i == 0 ? " != 0" : " before the previous"));
-      }
-    }
-    for (int i = 0; i < count; i++) {
-      long cStart = checkpointIn[i] - (checkpointBits[i] != 0 ? 1 : 0);
-      long cEnd = i + 1 < count ? checkpointIn[i + 1] : compressedSize;
-      long uEnd = i + 1 < count ? checkpointOut[i + 1] : Math.max(uncompressedSize, checkpointOut[i]);
-      if (uEnd - checkpointOut[i] > MAX_DEFLATE_RATIO * (cEnd - cStart)) {
-        throw badCheckpoint(i, "span of " + (cEnd - cStart) + " compressed bytes cannot inflate"
-            + " to the " + (uEnd - checkpointOut[i]) + " its checkpoints give (deflate's limit is "
-            + MAX_DEFLATE_RATIO + " times)");
-      }
-    }
-  }
-
-  private static ZtocFormatException badCheckpoint(int i, String why) {
-    return new ZtocFormatException("gzip zinfo: checkpoint " + i + ": " + why);
-  }
-
   // ---- whole-zTOC fields -------------------------------------------------------------------
 
   /** Size of the zTOC in bytes. */
@@ -642,8 +299,8 @@ public final class ZtocView {
   }
 
   /** The tar zinfo of an uncompressed layer, or {@code null} for gzip. */
-  public TarZinfo tarZinfo() {
-    return tarZinfo;
+  TarZinfo tarZinfo() {
+    return spans instanceof TarSpans t ? t.zinfo() : null;
   }
 
   /**
@@ -651,17 +308,13 @@ public final class ZtocView {
    * uncompressed one. Parsed on first call (it copies every 32 KiB window) and then kept; its
    * offsets were validated at open, so this cannot fail.
    */
-  public GzipZinfo gzipZinfo() {
-    if (algorithm != Compression.GZIP) {
+  GzipZinfo gzipZinfo() {
+    if (!(spans instanceof GzipSpans)) {
       return null;
     }
     GzipZinfo z = gzipZinfo;
     if (z == null) {
-      try {
-        z = GzipZinfo.parse(checkpoints());
-      } catch (CorruptZinfoException e) {
-        throw new IllegalStateException("gzip zinfo validated at open failed to parse", e);
-      }
+      z = GzipSpans.zinfo(checkpoints());
       gzipZinfo = z;
     }
     return z;
@@ -676,7 +329,7 @@ public final class ZtocView {
 
   /** The span size requested at build time, as recorded in the zinfo. */
   public long spanSize() {
-    return spanSize;
+    return spans.spanSize();
   }
 
   /**
@@ -685,33 +338,41 @@ public final class ZtocView {
    * offset is the last one whose start is {@code <=} it.
    */
   public long[] spanStarts() {
-    if (tarZinfo != null) {
-      // Sized by the span count, which open() tied to the span digests the zTOC holds: a tar
-      // zinfo alone is 48 bytes that can declare two billion spans.
-      long[] starts = new long[tarZinfo.numSpans()];
-      for (int i = 0; i < starts.length; i++) {
-        starts[i] = i * spanSize;
-      }
-      return starts;
-    }
-    return checkpointOut.clone();
+    return spans.starts();
   }
 
   /** The span holding uncompressed offset {@code offset}: the last whose start is {@code <=} it. */
   public int spanHolding(long offset) {
-    if (tarZinfo != null) {
-      return (int) Math.min(Math.max(offset, 0) / spanSize, Math.max(maxSpanId, 0));
-    }
-    return ZtocInfo.spanHolding(checkpointOut, offset);
+    return spans.holding(offset);
+  }
+
+  /**
+   * The first span holding a data byte of entry {@code i}, or -1 when the entry has no data: a
+   * size of 0, or a type that carries none in the stream (a size field on a header-only type
+   * does not count).
+   */
+  public int firstDataSpan(int i) {
+    return hasData(i) ? spans.holding(offsets[i]) : -1;
+  }
+
+  /**
+   * The last span holding a data byte of entry {@code i} (the one holding {@code offset + size -
+   * 1}, so a file ending exactly at a span boundary does not reach into the next span), or -1
+   * when the entry has no data; see {@link #firstDataSpan}.
+   */
+  public int lastDataSpan(int i) {
+    return hasData(i) ? spans.holding(offsets[i] + sizes[i] - 1) : -1;
+  }
+
+  private boolean hasData(int i) {
+    Objects.checkIndex(i, tables.length);
+    return sizes[i] > 0 && type(i).hasData();
   }
 
   /** First compressed byte of span {@code i} ({@code in - 1} when the span starts mid-byte). */
   public long spanCompressedStart(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
-    if (tarZinfo != null) {
-      return tarZinfo.spanStart(i);
-    }
-    return checkpointIn[i] - (checkpointBits[i] != 0 ? 1 : 0);
+    return spans.compressedStart(i);
   }
 
   /**
@@ -720,19 +381,13 @@ public final class ZtocView {
    */
   public long spanCompressedEnd(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
-    if (tarZinfo != null) {
-      return tarZinfo.spanEnd(i);
-    }
-    return i == maxSpanId ? compressedSize : checkpointIn[i + 1];
+    return spans.compressedEnd(i);
   }
 
   /** First uncompressed byte of span {@code i}. */
   public long spanUncompressedStart(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
-    if (tarZinfo != null) {
-      return tarZinfo.spanStart(i);
-    }
-    return checkpointOut[i];
+    return spans.uncompressedStart(i);
   }
 
   /**
@@ -745,12 +400,7 @@ public final class ZtocView {
    */
   public long spanUncompressedEnd(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
-    if (tarZinfo != null) {
-      return tarZinfo.spanEnd(i);
-    }
-    return i == maxSpanId
-        ? Math.max(uncompressedSize, checkpointOut[i])
-        : checkpointOut[i + 1];
+    return spans.uncompressedEnd(i);
   }
 
   // ---- entries -----------------------------------------------------------------------------
@@ -844,7 +494,7 @@ public final class ZtocView {
    * different (equivalent) bytes. The version, build tool and modification times are decoded as
    * UTF-8 with replacement (the reference writes them as ASCII).
    */
-  public Ztoc toModel() {
+  Ztoc toModel() {
     List<String> digests = new ArrayList<>(maxSpanId + 1);
     for (int i = 0; i <= maxSpanId; i++) {
       digests.add(spanDigest(i));

@@ -1,5 +1,6 @@
 package dev.soci.ztoc;
 
+import dev.soci.testing.TestTar;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

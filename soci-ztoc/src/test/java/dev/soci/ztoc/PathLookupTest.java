@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.soci.core.Compression;
+import dev.soci.testing.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,10 +1,12 @@
 package dev.soci.ztoc;
 
-import static dev.soci.ztoc.TestTar.checksum;
-import static dev.soci.ztoc.TestTar.put;
+import static dev.soci.testing.TestTar.checksum;
+import static dev.soci.testing.TestTar.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.core.Compression;
+import dev.soci.ztoc.internal.TarToc;
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

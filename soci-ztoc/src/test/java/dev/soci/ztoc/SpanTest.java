@@ -3,9 +3,10 @@ package dev.soci.ztoc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.soci.core.Checkpoint;
 import dev.soci.core.Compression;
-import dev.soci.core.GzipZinfo;
+import dev.soci.core.internal.Checkpoint;
+import dev.soci.core.internal.GzipZinfo;
+import dev.soci.testing.Vectors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -22,6 +23,28 @@ class SpanTest {
 
   static List<Vectors.Row> rows() {
     return Vectors.manifest();
+  }
+
+  @ParameterizedTest
+  @MethodSource("rows")
+  void dataSpansAreTheSpansHoldingAnEntrysFirstAndLastDataByte(Vectors.Row row) throws Exception {
+    ZtocView view = ZtocView.open(row.ztocPath());
+    int withData = 0;
+    for (int i = 0; i < view.entryCount(); i++) {
+      long offset = view.uncompressedOffset(i);
+      long size = view.uncompressedSize(i);
+      if (size > 0 && view.type(i).hasData()) {
+        withData++;
+        assertThat(view.firstDataSpan(i)).as("entry %d", i).isEqualTo(view.spanHolding(offset));
+        assertThat(view.lastDataSpan(i)).as("entry %d", i).isEqualTo(view.spanHolding(offset + size - 1));
+        assertThat(view.spanUncompressedStart(view.firstDataSpan(i))).isLessThanOrEqualTo(offset);
+        assertThat(view.spanUncompressedEnd(view.lastDataSpan(i))).isGreaterThanOrEqualTo(offset + size);
+      } else {
+        assertThat(view.firstDataSpan(i)).as("entry %d", i).isEqualTo(-1);
+        assertThat(view.lastDataSpan(i)).as("entry %d", i).isEqualTo(-1);
+      }
+    }
+    assertThat(withData).isPositive();
   }
 
   @ParameterizedTest

@@ -2,6 +2,9 @@ package dev.soci.ztoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.testing.Vectors;
+import dev.soci.ztoc.internal.TarToc;
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.soci.ztoc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.core.Compression;
+import dev.soci.testing.Vectors;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

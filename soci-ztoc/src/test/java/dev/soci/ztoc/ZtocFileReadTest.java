@@ -2,6 +2,7 @@ package dev.soci.ztoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.testing.Vectors;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,9 @@
 package dev.soci.ztoc;
 
-import dev.soci.core.Checkpoint;
 import dev.soci.core.Compression;
-import dev.soci.core.GzipZinfo;
+import dev.soci.core.internal.Checkpoint;
+import dev.soci.core.internal.GzipZinfo;
+import dev.soci.testing.TestTar;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.soci.core.Checkpoint;
 import dev.soci.core.Compression;
-import dev.soci.core.LayerIndexer;
 import dev.soci.core.RangeSource;
 import dev.soci.core.SociException;
+import dev.soci.core.internal.Checkpoint;
+import dev.soci.core.internal.LayerIndexer;
+import dev.soci.testing.Vectors;
+import dev.soci.ztoc.internal.TarToc;
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.soci.ztoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci.testing.Vectors;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.soci.core.Compression;
+import dev.soci.testing.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;

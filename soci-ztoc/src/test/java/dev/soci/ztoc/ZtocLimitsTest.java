@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.soci.core.IndexLimitException;
-import dev.soci.core.LayerIndexer;
+import dev.soci.core.internal.LayerIndexer;
+import dev.soci.testing.Vectors;
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -6,14 +6,14 @@ import dev.soci.oci.index.SociIndex;
 import dev.soci.ztoc.ZtocBuilder;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The index-building options shared by {@code create} and {@code convert}. */
 final class BuildOptions {
   @Option(names = "--span-size", paramLabel = "N",
       description = "Uncompressed bytes per span (default: ${DEFAULT-VALUE}).")
-  long spanSize = SociIndex.DEFAULT_SPAN_SIZE;
+  long spanSize = ZtocBuilder.DEFAULT_SPAN_SIZE;
 
   @Option(names = "--min-layer-size", paramLabel = "N",
       description = "Layers smaller than this many bytes get no zTOC (default: ${DEFAULT-VALUE}).")
@@ -29,7 +29,7 @@ final class BuildOptions {
 
   @Option(names = "--build-tool-identifier", paramLabel = "S",
       description = "Recorded in zTOCs and indexes (default: ${DEFAULT-VALUE}).")
-  String buildTool = ZtocBuilder.DEFAULT_BUILD_TOOL_IDENTIFIER;
+  String buildToolIdentifier = ZtocBuilder.DEFAULT_BUILD_TOOL_IDENTIFIER;
 
   @Option(names = "--prefetch-file", paramLabel = "PATH",
       description = "A file inside the image whose spans each layer holding it lists in a "
@@ -71,7 +71,7 @@ final class BuildOptions {
     SociOptions.Builder b = SociOptions.builder()
         .spanSize(spanSize)
         .minLayerSize(minLayerSize)
-        .buildTool(buildTool)
+        .buildToolIdentifier(buildToolIdentifier)
         .optimizeXattrs(xattr)
         .allPlatforms(allPlatforms)
         .force(force)

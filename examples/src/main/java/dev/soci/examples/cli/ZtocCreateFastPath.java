@@ -58,7 +58,7 @@ final class ZtocCreateFastPath {
     ZtocCreateCommand c = new ZtocCreateCommand();
     boolean spanSize = false;
     boolean compression = false;
-    boolean buildTool = false;
+    boolean buildToolIdentifier = false;
     boolean output = false;
     for (; i < args.length; i++) {
       String a = args[i];
@@ -116,10 +116,10 @@ final class ZtocCreateFastPath {
           }
         }
         case "--build-tool-identifier" -> {
-          if (buildTool) {
+          if (buildToolIdentifier) {
             return null;
           }
-          buildTool = true;
+          buildToolIdentifier = true;
           c.buildToolIdentifier = value;
         }
         case "-o", "--output" -> {

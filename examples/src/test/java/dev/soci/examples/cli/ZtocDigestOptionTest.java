@@ -2,7 +2,7 @@ package dev.soci.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.soci.core.Sha256;
+import dev.soci.core.internal.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.soci.oci.build;
 
-import dev.soci.core.SociException;
 import dev.soci.core.Compression;
+import dev.soci.core.SociException;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.LayerCompression;
@@ -95,7 +95,7 @@ final class ExistingZtocs {
       }
       try {
         blob = ZtocBlob.of(store.readBlob(z));
-        mismatch = mismatch(ZtocView.open(blob.bytes()), layer, compression, spanSize);
+        mismatch = mismatch(blob.view(), layer, compression, spanSize);
       } catch (SociException e) {
         log.accept("layer " + layer.digest() + ": existing zTOC " + z.digest()
             + " is unusable (" + e.getMessage() + "); not reusing it");

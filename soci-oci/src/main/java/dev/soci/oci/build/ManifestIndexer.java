@@ -82,7 +82,7 @@ final class ManifestIndexer implements AutoCloseable {
    */
   SociIndex index(ContentStore source, ImageManifest manifest, SociIndexVersion version,
       Descriptor subject, BlobSink sink) throws IOException {
-    SociIndex.Builder b = SociIndex.builder(version).buildTool(options.buildTool());
+    SociIndex.Builder b = SociIndex.builder(version).buildToolIdentifier(options.buildToolIdentifier());
     if (subject != null) {
       b.subject(subject);
     }
@@ -123,7 +123,7 @@ final class ManifestIndexer implements AutoCloseable {
     for (int i = 0; i < chosen.size(); i++) {
       Descriptor layer = chosen.get(i);
       ZtocBlob z = await(results.get(i));
-      sink.put(MediaTypes.ZTOC, z.bytes());
+      sink.put(MediaTypes.ZTOC, z.array());
       b.addZtoc(SociIndex.ztocDescriptor(z.digest(), z.size(), layer, options.spanSize(),
           options.optimizeXattrs() && z.xattrFree()));
       built++;
@@ -177,7 +177,7 @@ final class ManifestIndexer implements AutoCloseable {
         TransferProgress.Activity.INDEX, layer)) {
       try {
         return factory.build(
-            new ZtocRequest(layer, c, options.spanSize(), options.buildTool()), in);
+            new ZtocRequest(layer, c, options.spanSize(), options.buildToolIdentifier()), in);
       } catch (SociException e) {
         if (e instanceof BlobMismatchException) {
           throw e;
@@ -196,7 +196,7 @@ final class ManifestIndexer implements AutoCloseable {
 
   private Optional<Descriptor> prefetch(ZtocBlob z, Descriptor layer, BlobSink sink)
       throws IOException {
-    ZtocView view = ZtocView.open(z.bytes());
+    ZtocView view = z.view();
     var spans = PrefetchSpans.find(view, options.prefetchPaths());
     if (spans.isEmpty()) {
       return Optional.empty();

@@ -18,11 +18,9 @@ import java.util.OptionalInt;
  * <p>Each path is looked up in the layer's zTOC with {@link ZtocView#resolve} (normalised,
  * symbolic links followed within the layer, a hard link replaced by its target). A path
  * matches when it resolves to an entry with data (size above 0): directories, devices and
- * empty files have nothing to prefetch. Its range is the span holding its first data byte
- * ({@code offset}) to the span holding its last ({@code offset + size - 1}), inclusive; unlike
- * {@code ztoc info}'s end span (the span holding {@code offset + size}), this never adds the
- * next span for a file that ends exactly at a span boundary. Spans are found with {@link
- * ZtocView#spanHolding}, as every reader of the zTOC finds them.
+ * empty files have nothing to prefetch. Its range is {@link ZtocView#firstDataSpan} to {@link
+ * ZtocView#lastDataSpan}, inclusive: the zTOC decides which spans hold a file; this class only
+ * applies the prefetch artifact's rules (which paths, in which order, once each).
  */
 public final class PrefetchSpans {
   private PrefetchSpans() {}
@@ -44,13 +42,11 @@ public final class PrefetchSpans {
         continue;
       }
       int i = entry.getAsInt();
-      long size = ztoc.uncompressedSize(i);
-      // Header-only types may carry a size field, but no data follows them in the stream.
-      if (size <= 0 || !ztoc.type(i).hasData()) {
-        continue;
+      int first = ztoc.firstDataSpan(i);
+      if (first < 0) {
+        continue; // no data to prefetch
       }
-      long offset = ztoc.uncompressedOffset(i);
-      out.put(path, new SpanRange(ztoc.spanHolding(offset), ztoc.spanHolding(offset + size - 1)));
+      out.put(path, new SpanRange(first, ztoc.lastDataSpan(i)));
     }
     return out;
   }

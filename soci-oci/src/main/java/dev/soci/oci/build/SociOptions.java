@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param spanSize span size (default 4 MiB)
  * @param minLayerSize layers smaller than this get no zTOC (default 10 MiB)
- * @param buildTool build-tool identifier, recorded in every zTOC and index (default {@link
+ * @param buildToolIdentifier build-tool identifier, recorded in every zTOC and index (default {@link
  *     ZtocBuilder#DEFAULT_BUILD_TOOL_IDENTIFIER}, naming this library; set {@link
  *     SociIndex#DEFAULT_BUILD_TOOL} for output byte-identical to the reference CLI's)
  * @param optimizeXattrs add {@code disable-xattrs} to xattr-free layers (default off)
@@ -26,7 +26,7 @@ import java.util.Objects;
 public record SociOptions(
     long spanSize,
     long minLayerSize,
-    String buildTool,
+    String buildToolIdentifier,
     boolean optimizeXattrs,
     List<Platform> platforms,
     boolean allPlatforms,
@@ -42,7 +42,7 @@ public record SociOptions(
     if (minLayerSize < 0) {
       throw new IllegalArgumentException("minimum layer size must not be negative");
     }
-    Objects.requireNonNull(buildTool, "buildTool");
+    Objects.requireNonNull(buildToolIdentifier, "buildToolIdentifier");
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be positive, got " + threads);
     }
@@ -62,9 +62,9 @@ public record SociOptions(
 
   /** Builds {@link SociOptions}. */
   public static final class Builder {
-    private long spanSize = SociIndex.DEFAULT_SPAN_SIZE;
+    private long spanSize = ZtocBuilder.DEFAULT_SPAN_SIZE;
     private long minLayerSize = SociIndex.DEFAULT_MIN_LAYER_SIZE;
-    private String buildTool = ZtocBuilder.DEFAULT_BUILD_TOOL_IDENTIFIER;
+    private String buildToolIdentifier = ZtocBuilder.DEFAULT_BUILD_TOOL_IDENTIFIER;
     private boolean optimizeXattrs;
     private List<Platform> platforms = List.of(Platform.host());
     private boolean allPlatforms;
@@ -87,8 +87,8 @@ public record SociOptions(
     }
 
     /** Sets the build-tool identifier. */
-    public Builder buildTool(String v) {
-      buildTool = v;
+    public Builder buildToolIdentifier(String v) {
+      buildToolIdentifier = v;
       return this;
     }
 
@@ -133,7 +133,7 @@ public record SociOptions(
 
     /** Builds the options. */
     public SociOptions build() {
-      return new SociOptions(spanSize, minLayerSize, buildTool, optimizeXattrs, platforms,
+      return new SociOptions(spanSize, minLayerSize, buildToolIdentifier, optimizeXattrs, platforms,
           allPlatforms, force, prefetchPaths, threads);
     }
   }

@@ -17,10 +17,10 @@ final class StandardZtocFactory implements ZtocFactory {
   public ZtocBlob build(ZtocRequest request, InputStream layerBlob) throws IOException {
     BuiltZtoc z = ZtocBuilder.create()
         .spanSize(request.spanSize())
-        .buildToolIdentifier(request.buildTool())
+        .buildToolIdentifier(request.buildToolIdentifier())
         .compression(compression(request.compression()))
         .build(layerBlob);
-    return new ZtocBlob(z.bytes(), ZtocBlob.xattrFree(z.ztoc().entries()));
+    return ZtocBlob.of(z);
   }
 
   private static Compression compression(LayerCompression c) {

@@ -1,26 +1,45 @@
 package dev.soci.oci.build;
 
 import dev.soci.oci.Digest;
+import dev.soci.oci.InvalidDigestException;
+import dev.soci.ztoc.BuiltZtoc;
 import dev.soci.ztoc.TocEntry;
 import dev.soci.ztoc.ZtocFormatException;
 import dev.soci.ztoc.ZtocView;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * A zTOC ready to store: its serialised bytes, and what the xattr optimisation needs to know.
- *
- * @param bytes the zTOC blob
- * @param xattrFree true when no entry of the layer has extended attributes and no entry name
- *     ends in {@code .wh..wh..opq}; with {@link SociOptions#optimizeXattrs()} on, the zTOC
- *     descriptor then gets {@code com.amazon.soci.disable-xattrs: "true"}
+ * A zTOC ready to store: its serialised bytes, their digest, and what the xattr optimisation
+ * needs to know. The bytes are held once (never handed out writable) and the digest is computed
+ * once, or taken from the build that computed it, rather than on every call.
  */
-public record ZtocBlob(byte[] bytes, boolean xattrFree) {
+public final class ZtocBlob {
   /** The opaque-whiteout marker; a layer holding one cannot skip xattrs. */
   static final String OPAQUE_WHITEOUT = ".wh..wh..opq";
 
-  /** Copies the bytes. */
-  public ZtocBlob {
-    bytes = bytes.clone();
+  private final byte[] bytes;
+  private final Digest digest;
+  private final boolean xattrFree;
+  private volatile ZtocView view;
+
+  /**
+   * A zTOC given as bytes (copied).
+   *
+   * @param bytes the zTOC blob
+   * @param xattrFree true when no entry of the layer has extended attributes and no entry name
+   *     ends in {@code .wh..wh..opq}; with {@link SociOptions#optimizeXattrs()} on, the zTOC
+   *     descriptor then gets {@code com.amazon.soci.disable-xattrs: "true"}
+   */
+  public ZtocBlob(byte[] bytes, boolean xattrFree) {
+    this(bytes.clone(), Digest.of(bytes), xattrFree, null);
+  }
+
+  private ZtocBlob(byte[] owned, Digest digest, boolean xattrFree, ZtocView view) {
+    this.bytes = owned;
+    this.digest = digest;
+    this.xattrFree = xattrFree;
+    this.view = view;
   }
 
   /**
@@ -30,8 +49,20 @@ public record ZtocBlob(byte[] bytes, boolean xattrFree) {
    * @throws ZtocFormatException when the bytes are not a valid zTOC
    */
   public static ZtocBlob of(byte[] ztoc) throws ZtocFormatException {
-    ZtocView view = ZtocView.open(ztoc.clone());
-    return new ZtocBlob(ztoc, xattrFree(view.entries()));
+    byte[] owned = ztoc.clone();
+    ZtocView view = ZtocView.open(owned);
+    return new ZtocBlob(owned, Digest.of(owned), xattrFree(view.entries()), view);
+  }
+
+  /** A zTOC just built: its bytes, the digest the build computed, and its entries' xattr facts. */
+  public static ZtocBlob of(BuiltZtoc built) {
+    Digest d;
+    try {
+      d = Digest.parse(built.digest());
+    } catch (InvalidDigestException e) {
+      throw new IllegalStateException("the zTOC builder gave a malformed digest", e);
+    }
+    return new ZtocBlob(built.bytes(), d, xattrFree(built.entries()), null);
   }
 
   /**
@@ -51,18 +82,56 @@ public record ZtocBlob(byte[] bytes, boolean xattrFree) {
   }
 
   /** A copy of the zTOC bytes. */
-  @Override
   public byte[] bytes() {
     return bytes.clone();
   }
 
+  /** The zTOC bytes themselves, for this package's writers: never modified. */
+  byte[] array() {
+    return bytes;
+  }
+
+  /**
+   * The zTOC opened for reading, validated on the first call and then kept.
+   *
+   * @throws ZtocFormatException when the bytes are not a valid zTOC
+   */
+  public ZtocView view() throws ZtocFormatException {
+    ZtocView v = view;
+    if (v == null) {
+      v = ZtocView.open(bytes);
+      view = v;
+    }
+    return v;
+  }
+
+  /** Whether the layer qualifies for the xattr optimisation; see the constructor. */
+  public boolean xattrFree() {
+    return xattrFree;
+  }
+
   /** The zTOC's sha256 digest. */
   public Digest digest() {
-    return Digest.of(bytes);
+    return digest;
   }
 
   /** The zTOC's size in bytes. */
   public long size() {
     return bytes.length;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ZtocBlob z && z.xattrFree == xattrFree && Arrays.equals(z.bytes, bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes) * 31 + Boolean.hashCode(xattrFree);
+  }
+
+  @Override
+  public String toString() {
+    return "ZtocBlob[" + digest + ", " + bytes.length + " bytes, xattrFree=" + xattrFree + "]";
   }
 }

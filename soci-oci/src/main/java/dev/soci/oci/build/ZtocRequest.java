@@ -9,7 +9,7 @@ import dev.soci.oci.LayerCompression;
  * @param layer the image layer's descriptor
  * @param compression {@link LayerCompression#GZIP} or {@link LayerCompression#UNCOMPRESSED}
  * @param spanSize the span size in bytes
- * @param buildTool the build-tool identifier to record in the zTOC
+ * @param buildToolIdentifier the build-tool identifier to record in the zTOC
  */
 public record ZtocRequest(
-    Descriptor layer, LayerCompression compression, long spanSize, String buildTool) {}
+    Descriptor layer, LayerCompression compression, long spanSize, String buildToolIdentifier) {}

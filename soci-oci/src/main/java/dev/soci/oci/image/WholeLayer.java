@@ -1,16 +1,16 @@
 package dev.soci.oci.image;
 
 import dev.soci.core.IndexLimitException;
-import dev.soci.core.Sha256;
 import dev.soci.core.SociException;
+import dev.soci.core.internal.Sha256;
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.LayerCompression;
 import dev.soci.oci.store.BlobMismatchException;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.ztoc.EntryType;
-import dev.soci.ztoc.TarToc;
-import dev.soci.ztoc.TarTocBuilder;
 import dev.soci.ztoc.TocEntry;
+import dev.soci.ztoc.internal.TarToc;
+import dev.soci.ztoc.internal.TarTocBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -25,23 +25,20 @@ import java.util.Objects;
  * @param ztocs zTOC descriptors in image-layer order
  * @param prefetches prefetch artifact descriptors (written after the zTOCs)
  * @param subject the image manifest (v1 only), or null
- * @param buildTool the build-tool identifier annotation value (empty: no annotation)
+ * @param buildToolIdentifier the build-tool identifier annotation value (empty: no annotation)
  */
 public record SociIndex(
     SociIndexVersion version,
     List<Descriptor> ztocs,
     List<Descriptor> prefetches,
     Descriptor subject,
-    String buildTool) {
+    String buildToolIdentifier) {
 
   /** The identifier the reference CLI writes; use it for byte-identical output. */
   public static final String DEFAULT_BUILD_TOOL = "AWS SOCI CLI v0.2";
 
   /** The index config blob: the 2 bytes {@code {}}. */
   public static final byte[] CONFIG_BYTES = "{}".getBytes(StandardCharsets.US_ASCII);
-
-  /** Default span size, 4 MiB. */
-  public static final long DEFAULT_SPAN_SIZE = 4L << 20;
 
   /** Default minimum layer size below which layers get no zTOC, 10 MiB. */
   public static final long DEFAULT_MIN_LAYER_SIZE = 10L << 20;
@@ -51,7 +48,7 @@ public record SociIndex(
     Objects.requireNonNull(version, "version");
     ztocs = List.copyOf(ztocs);
     prefetches = prefetches == null ? List.of() : List.copyOf(prefetches);
-    buildTool = Objects.requireNonNullElse(buildTool, "");
+    buildToolIdentifier = Objects.requireNonNullElse(buildToolIdentifier, "");
     if (version == SociIndexVersion.V2 && subject != null) {
       throw new IllegalArgumentException("a v2 SOCI index has no subject");
     }
@@ -100,8 +97,8 @@ public record SociIndex(
     List<Descriptor> layers = new ArrayList<>(ztocs);
     layers.addAll(prefetches);
     Map<String, String> annotations = new LinkedHashMap<>();
-    if (!buildTool.isEmpty()) {
-      annotations.put(MediaTypes.ANNOTATION_BUILD_TOOL_IDENTIFIER, buildTool);
+    if (!buildToolIdentifier.isEmpty()) {
+      annotations.put(MediaTypes.ANNOTATION_BUILD_TOOL_IDENTIFIER, buildToolIdentifier);
     }
     return new ImageManifest(2, MediaTypes.OCI_MANIFEST, "", configDescriptor(version), layers,
         subject == null ? null : subject.withoutExtras(), annotations);
@@ -143,7 +140,7 @@ public record SociIndex(
     private final List<Descriptor> ztocs = new ArrayList<>();
     private final List<Descriptor> prefetches = new ArrayList<>();
     private Descriptor subject;
-    private String buildTool = DEFAULT_BUILD_TOOL;
+    private String buildToolIdentifier = DEFAULT_BUILD_TOOL;
 
     private Builder(SociIndexVersion version) {
       this.version = version;
@@ -168,8 +165,8 @@ public record SociIndex(
     }
 
     /** Sets the build-tool identifier (empty to omit the annotation). */
-    public Builder buildTool(String v) {
-      buildTool = v;
+    public Builder buildToolIdentifier(String v) {
+      buildToolIdentifier = v;
       return this;
     }
 
@@ -178,7 +175,7 @@ public record SociIndex(
       if (version == SociIndexVersion.V1 && subject == null) {
         throw new IllegalStateException("a v1 SOCI index needs a subject");
       }
-      return new SociIndex(version, ztocs, prefetches, subject, buildTool);
+      return new SociIndex(version, ztocs, prefetches, subject, buildToolIdentifier);
     }
   }
 }

@@ -157,7 +157,7 @@ public final class GoJson {
   private static String quoteBytes(byte[] b) {
     StringBuilder sb = new StringBuilder(b.length + 2);
     try {
-      dev.soci.core.GoJsonString.appendQuoted(b, 0, b.length, sb);
+      dev.soci.core.internal.GoJsonString.appendQuoted(b, 0, b.length, sb);
     } catch (IOException e) {
       throw new UncheckedIOException("appending to a StringBuilder cannot fail", e);
     }

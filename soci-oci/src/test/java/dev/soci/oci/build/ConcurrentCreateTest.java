@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.soci.oci.Descriptor;
 import dev.soci.oci.Platform;
-import dev.soci.oci.Vectors;
 import dev.soci.oci.layout.OciLayout;
+import dev.soci.testing.Vectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,10 +8,10 @@ import dev.soci.oci.Digest;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.Platform;
-import dev.soci.oci.Vectors;
 import dev.soci.oci.layout.LayoutException;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
+import dev.soci.testing.Vectors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,20 +102,20 @@ class ConvertVectorsTest {
 
   @Test
   void convertDefaultPlatformMatchesReference() throws Exception {
-    checkConvert("convert-default-span4m-min1m", SociOptions.builder().buildTool(REF)
+    checkConvert("convert-default-span4m-min1m", SociOptions.builder().buildToolIdentifier(REF)
         .minLayerSize(1_000_000).platforms(List.of(Platform.parse("linux/amd64"))).build(),
         OciLayoutWriter.Format.DIRECTORY);
   }
 
   @Test
   void convertAllPlatformsMatchesReferenceAsTar() throws Exception {
-    checkConvert("convert-all-span1m-min0", SociOptions.builder().buildTool(REF).spanSize(1 << 20)
+    checkConvert("convert-all-span1m-min0", SociOptions.builder().buildToolIdentifier(REF).spanSize(1 << 20)
         .minLayerSize(0).allPlatforms(true).build(), OciLayoutWriter.Format.TAR);
   }
 
   @Test
   void convertAllPlatformsMatchesReferenceAsDirectory() throws Exception {
-    checkConvert("convert-all-span1m-min0", SociOptions.builder().buildTool(REF).spanSize(1 << 20)
+    checkConvert("convert-all-span1m-min0", SociOptions.builder().buildToolIdentifier(REF).spanSize(1 << 20)
         .minLayerSize(0).allPlatforms(true).build(), OciLayoutWriter.Format.DIRECTORY);
   }
 
@@ -126,16 +126,16 @@ class ConvertVectorsTest {
       throw new dev.soci.core.SociException("boom");
     };
     try (OciLayout in = OciLayout.open(Vectors.layout())) {
-      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().buildTool(REF).minLayerSize(0)
+      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().buildToolIdentifier(REF).minLayerSize(0)
           .platforms(List.of(Platform.parse("linux/amd64"))).build(), s -> { })
           .convert(in, out, OciLayoutWriter.Format.DIRECTORY))
           .isInstanceOf(LayerIndexingException.class).hasMessageEndingWith(": boom");
-      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().buildTool(REF)
+      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().buildToolIdentifier(REF)
           .platforms(List.of(Platform.parse("linux/s390x"))).build(), s -> { })
           .convert(in, out, OciLayoutWriter.Format.DIRECTORY))
           .isInstanceOf(LayoutException.class);
       // every layer below the minimum: no index
-      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().buildTool(REF)
+      assertThatThrownBy(() -> new SociConverter(failing, SociOptions.builder().buildToolIdentifier(REF)
           .minLayerSize(Long.MAX_VALUE).platforms(List.of(Platform.parse("linux/amd64")))
           .build(), s -> { }).convert(in, out, OciLayoutWriter.Format.TAR))
           .isInstanceOf(NoZtocsException.class);
@@ -148,14 +148,14 @@ class ConvertVectorsTest {
   @Test
   void convertWithTheRealBuilderMatchesReference() throws Exception {
     checkConvert("convert-default-span4m-min1m", ZtocFactory.standard(), SociOptions.builder()
-        .buildTool(REF).minLayerSize(1_000_000).platforms(List.of(Platform.parse("linux/amd64")))
+        .buildToolIdentifier(REF).minLayerSize(1_000_000).platforms(List.of(Platform.parse("linux/amd64")))
         .build(), OciLayoutWriter.Format.DIRECTORY);
   }
 
   @Test
   void convertAllPlatformsWithTheRealBuilderMatchesReferenceAsTar() throws Exception {
     checkConvert("convert-all-span1m-min0", ZtocFactory.standard(), SociOptions.builder()
-        .buildTool(REF).spanSize(1 << 20).minLayerSize(0).allPlatforms(true).build(),
+        .buildToolIdentifier(REF).spanSize(1 << 20).minLayerSize(0).allPlatforms(true).build(),
         OciLayoutWriter.Format.TAR);
   }
 
@@ -176,7 +176,7 @@ class ConvertVectorsTest {
     Descriptor idx;
     try (OciLayout layout = OciLayout.open(copy)) {
       Descriptor amd64 = layout.manifestsFor(Platform.parse("linux/amd64")).get(0);
-      idx = new SociIndexCreator(factory, SociOptions.builder().buildTool(REF)
+      idx = new SociIndexCreator(factory, SociOptions.builder().buildToolIdentifier(REF)
           .spanSize(1 << 20).minLayerSize(0).build(), s -> { }).create(layout, amd64);
     }
     assertThat(idx.digest()).isEqualTo(Digest.of(Vectors.read(

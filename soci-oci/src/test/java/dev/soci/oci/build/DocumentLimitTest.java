@@ -9,9 +9,9 @@ import dev.soci.oci.DocumentTooLargeException;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.Platform;
-import dev.soci.oci.Vectors;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
+import dev.soci.testing.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ class DocumentLimitTest {
     // The build-tool annotation makes the SOCI index exceed the bound as 45 000 layers would.
     return SociOptions.builder().spanSize(1 << 20).minLayerSize(0)
         .platforms(List.of(Platform.parse("linux/amd64")))
-        .buildTool("x".repeat((int) DocumentTooLargeException.MAX_SIZE)).build();
+        .buildToolIdentifier("x".repeat((int) DocumentTooLargeException.MAX_SIZE)).build();
   }
 
   private List<String> snapshot(Path dir) throws Exception {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.soci.core.IndexLimitException;
-import dev.soci.core.Sha256;
+import dev.soci.core.internal.Sha256;
 import dev.soci.oci.layout.OciLayout;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,9 +3,9 @@ package dev.soci.oci.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.soci.oci.Vectors;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
+import dev.soci.testing.Vectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class ParallelBuildTest {
       return ZtocFactory.standard().build(req, in);
     };
     SociOptions options = SociOptions.builder().spanSize(1 << 20).minLayerSize(0).threads(2)
-        .buildTool("AWS SOCI CLI v0.2").build();
+        .buildToolIdentifier("AWS SOCI CLI v0.2").build();
     Path out = tmp.resolve("out");
     try (OciLayout in = OciLayout.open(Vectors.layout())) {
       new SociConverter(overlapping, options, s -> { }).convert(in, out, OciLayoutWriter.Format.DIRECTORY);
@@ -67,7 +67,7 @@ class ParallelBuildTest {
       return ZtocFactory.standard().build(req, in);
     };
     SociOptions options = SociOptions.builder().spanSize(1 << 20).minLayerSize(0)
-        .allPlatforms(true).buildTool("AWS SOCI CLI v0.2").build();
+        .allPlatforms(true).buildToolIdentifier("AWS SOCI CLI v0.2").build();
     try (OciLayout in = OciLayout.open(Vectors.layout())) {
       new SociConverter(counting, options, s -> { }).convert(in, tmp.resolve("out"), OciLayoutWriter.Format.DIRECTORY);
     }

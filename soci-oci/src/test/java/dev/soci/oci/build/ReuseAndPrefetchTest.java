@@ -7,13 +7,13 @@ import dev.soci.oci.Descriptor;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.Platform;
-import dev.soci.oci.Vectors;
 import dev.soci.oci.layout.LayoutException;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.layout.OciLayoutWriter;
 import dev.soci.oci.index.PrefetchArtifact;
 import dev.soci.oci.index.SociIndex;
 import dev.soci.oci.index.SociIndexVersion;
+import dev.soci.testing.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ class ReuseAndPrefetchTest {
   @Test
   void reusedZtocsCarryTheXattrOptimisation() throws Exception {
     List<Descriptor> plain = create(options().optimizeXattrs(true).build());
-    create(options().buildTool("other").optimizeXattrs(true).build());
+    create(options().buildToolIdentifier("other").optimizeXattrs(true).build());
     assertThat(builds).hasValue(4);
     try (OciLayout layout = OciLayout.open(layoutDir)) {
       SociIndex a = SociIndex.fromManifest(layout.readManifest(plain.get(0)));

@@ -138,7 +138,7 @@ class ReuseChecksTest {
     List<Descriptor> other;
     try (OciLayout layout = OciLayout.open(layoutDir)) {
       other = new SociIndexCreator(counting, SociOptions.builder().spanSize(1 << 20)
-          .minLayerSize(0).allPlatforms(true).force(true).buildTool("other").build(), log::add)
+          .minLayerSize(0).allPlatforms(true).force(true).buildToolIdentifier("other").build(), log::add)
           .create(layout);
     }
     assertThat(other.get(0).digest()).isNotEqualTo(first.get(0).digest());

@@ -7,12 +7,12 @@ import dev.soci.oci.Descriptor;
 import dev.soci.oci.Digest;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.Platform;
-import dev.soci.oci.Vectors;
 import dev.soci.oci.layout.OciLayout;
 import dev.soci.oci.index.SociIndexVersion;
 import dev.soci.oci.store.ContentStore;
 import dev.soci.oci.store.ImageGraph;
 import dev.soci.oci.store.InMemoryStore;
+import dev.soci.testing.Vectors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
  * vectors: the same bytes as the layout flows, published in a safe order.
  */
 class StoreFlowsTest {
-  static final SociOptions CONVERT_ALL = SociOptions.builder().buildTool(ConvertVectorsTest.REF)
+  static final SociOptions CONVERT_ALL = SociOptions.builder().buildToolIdentifier(ConvertVectorsTest.REF)
       .spanSize(1 << 20).minLayerSize(0).allPlatforms(true).build();
   static final SociOptions CREATE_AMD64 = SociOptions.builder()
-      .buildTool(ConvertVectorsTest.REF).spanSize(1 << 20).minLayerSize(0)
+      .buildToolIdentifier(ConvertVectorsTest.REF).spanSize(1 << 20).minLayerSize(0)
       .platforms(List.of(Platform.parse("linux/amd64"))).build();
 
   /** The vector layout's image copied into memory under the tag "app". */

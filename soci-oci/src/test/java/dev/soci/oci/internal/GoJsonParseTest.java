@@ -1,6 +1,5 @@
 package dev.soci.oci.internal;
 
-import dev.soci.oci.Vectors;
 import dev.soci.oci.ImageIndex;
 import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MalformedJsonException;
@@ -8,6 +7,7 @@ import dev.soci.oci.OciException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.soci.testing.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -68,9 +68,9 @@ class ReferrersApiTest {
     byte[] ztoc = ("ztoc of " + layer.digest() + " by " + tool).getBytes(StandardCharsets.UTF_8);
     push(c, repo, SociIndex.configDescriptor(SociIndexVersion.V1), SociIndex.CONFIG_BYTES);
     push(c, repo, Descriptor.forContent(MediaTypes.ZTOC, ztoc), ztoc);
-    return SociIndex.builder(SociIndexVersion.V1).subject(image).buildTool(tool)
+    return SociIndex.builder(SociIndexVersion.V1).subject(image).buildToolIdentifier(tool)
         .addZtoc(SociIndex.ztocDescriptor(Digest.of(ztoc), ztoc.length, layer,
-            SociIndex.DEFAULT_SPAN_SIZE, false))
+            dev.soci.ztoc.ZtocBuilder.DEFAULT_SPAN_SIZE, false))
         .build().toJson();
   }
 

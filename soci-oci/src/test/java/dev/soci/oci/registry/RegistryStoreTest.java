@@ -9,7 +9,6 @@ import dev.soci.oci.ImageIndex;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.Platform;
 import dev.soci.oci.internal.Referrers;
-import dev.soci.oci.Vectors;
 import dev.soci.oci.build.FoundSociIndex;
 import dev.soci.oci.build.SociConverter;
 import dev.soci.oci.build.SociIndexCreator;
@@ -20,6 +19,7 @@ import dev.soci.oci.index.SociIndex;
 import dev.soci.oci.index.SociIndexVersion;
 import dev.soci.oci.store.ImageGraph;
 import dev.soci.oci.store.ImageNotFoundException;
+import dev.soci.testing.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistryStoreTest {
   private static final String REF = SociIndex.DEFAULT_BUILD_TOOL;
-  private static final SociOptions CONVERT_ALL = SociOptions.builder().buildTool(REF)
+  private static final SociOptions CONVERT_ALL = SociOptions.builder().buildToolIdentifier(REF)
       .spanSize(1 << 20).minLayerSize(0).allPlatforms(true).build();
-  private static final SociOptions CREATE_AMD64 = SociOptions.builder().buildTool(REF)
+  private static final SociOptions CREATE_AMD64 = SociOptions.builder().buildToolIdentifier(REF)
       .spanSize(1 << 20).minLayerSize(0).platforms(List.of(Platform.parse("linux/amd64")))
       .build();
 
