@@ -251,10 +251,9 @@ public final class SpanDecompressor {
           break;
         }
         d.readGzipTrailer(false);
-        if (d.peekTwo() == 0) {
+        if (!d.nextGzipMember(false)) {
           break;
         }
-        d.readGzipHeader();
       }
     }
     return c.produced();
