@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param minLayerSize layers smaller than this get no zTOC (default 10 MiB)
  * @param buildToolIdentifier build-tool identifier, recorded in every zTOC and index (default {@link
  *     ZtocBuilder#DEFAULT_BUILD_TOOL_IDENTIFIER}, naming this library; set {@link
- *     SociIndex#DEFAULT_BUILD_TOOL} for output byte-identical to the reference CLI's)
+ *     SociIndex#REFERENCE_BUILD_TOOL_IDENTIFIER} for output byte-identical to the reference CLI's)
  * @param optimizeXattrs add {@code disable-xattrs} to xattr-free layers (default off)
  * @param platforms platforms to index (default: the host platform)
  * @param allPlatforms index every manifest of the image (default off)

@@ -6,6 +6,7 @@ import dev.soci.oci.ImageManifest;
 import dev.soci.oci.MalformedJsonException;
 import dev.soci.oci.MediaTypes;
 import dev.soci.oci.OciException;
+import dev.soci.ztoc.ZtocBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,8 +35,13 @@ public record SociIndex(
     Descriptor subject,
     String buildToolIdentifier) {
 
-  /** The identifier the reference CLI writes; use it for byte-identical output. */
-  public static final String DEFAULT_BUILD_TOOL = "AWS SOCI CLI v0.2";
+  /**
+   * The build tool identifier the reference CLI writes: set it (on {@link
+   * dev.soci.oci.build.SociOptions} or a {@link Builder}) for output byte-identical to the
+   * reference's. Not a default: the default everywhere is {@link
+   * dev.soci.ztoc.ZtocBuilder#DEFAULT_BUILD_TOOL_IDENTIFIER}, naming this library.
+   */
+  public static final String REFERENCE_BUILD_TOOL_IDENTIFIER = "AWS SOCI CLI v0.2";
 
   /** The index config blob: the 2 bytes {@code {}}. */
   public static final byte[] CONFIG_BYTES = "{}".getBytes(StandardCharsets.US_ASCII);
@@ -140,7 +146,7 @@ public record SociIndex(
     private final List<Descriptor> ztocs = new ArrayList<>();
     private final List<Descriptor> prefetches = new ArrayList<>();
     private Descriptor subject;
-    private String buildToolIdentifier = DEFAULT_BUILD_TOOL;
+    private String buildToolIdentifier = ZtocBuilder.DEFAULT_BUILD_TOOL_IDENTIFIER;
 
     private Builder(SociIndexVersion version) {
       this.version = version;

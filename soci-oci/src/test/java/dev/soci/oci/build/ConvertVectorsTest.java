@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConvertVectorsTest {
   /** The reference CLI's build tool identifier: the vectors were made with it. */
-  static final String REF = dev.soci.oci.index.SociIndex.DEFAULT_BUILD_TOOL;
+  static final String REF = dev.soci.oci.index.SociIndex.REFERENCE_BUILD_TOOL_IDENTIFIER;
 
   @TempDir Path tmp;
 

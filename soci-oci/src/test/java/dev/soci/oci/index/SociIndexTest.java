@@ -23,7 +23,8 @@ class SociIndexTest {
   /** Rebuilds an index from its parts (not from its own bytes) and compares bytes. */
   private static byte[] rebuild(ImageManifest expected, ImageManifest image, SociIndexVersion v)
       throws Exception {
-    SociIndex.Builder b = SociIndex.builder(v);
+    SociIndex.Builder b = SociIndex.builder(v)
+        .buildToolIdentifier(SociIndex.REFERENCE_BUILD_TOOL_IDENTIFIER);
     for (Descriptor z : expected.layers()) {
       String layerDigest = z.annotations().get(MediaTypes.ANNOTATION_IMAGE_LAYER_DIGEST);
       Descriptor layer = image.layers().stream()

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 2.8.2): the bytes equal the layout flows' (and so the reference's) on the vector image.
  */
 class RegistryStoreTest {
-  private static final String REF = SociIndex.DEFAULT_BUILD_TOOL;
+  private static final String REF = SociIndex.REFERENCE_BUILD_TOOL_IDENTIFIER;
   private static final SociOptions CONVERT_ALL = SociOptions.builder().buildToolIdentifier(REF)
       .spanSize(1 << 20).minLayerSize(0).allPlatforms(true).build();
   private static final SociOptions CREATE_AMD64 = SociOptions.builder().buildToolIdentifier(REF)
