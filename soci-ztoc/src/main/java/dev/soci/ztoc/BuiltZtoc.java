@@ -96,7 +96,7 @@ public final class BuiltZtoc {
    * The zTOC opened over its own bytes (not copied), as {@link ZtocView#open(ByteBuffer)} opens
    * any zTOC: validated once, on the first call, and then kept.
    *
-   * @return the validated view, the same instance on every call
+   * @return the validated view, kept once a call has made it
    */
   public ZtocView view() {
     ZtocView v = view;
