@@ -8,6 +8,7 @@ package dev.soci.core;
 public final class CheckpointMismatchException extends SociException {
   private static final long serialVersionUID = 1L;
 
+  /** Byte offset in the compressed blob where the mismatched span starts. */
   private final long compressedOffset;
 
   /**
@@ -19,7 +20,11 @@ public final class CheckpointMismatchException extends SociException {
     this.compressedOffset = compressedOffset;
   }
 
-  /** Where the span starts in the compressed blob. */
+  /**
+   * Where the span starts in the compressed blob.
+   *
+   * @return the byte offset in the compressed blob of the span whose length did not match
+   */
   public long compressedOffset() {
     return compressedOffset;
   }

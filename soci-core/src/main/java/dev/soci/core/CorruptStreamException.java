@@ -10,14 +10,24 @@ package dev.soci.core;
 public class CorruptStreamException extends SociException {
   private static final long serialVersionUID = 1L;
 
+  /** Byte offset in the compressed blob where the problem was detected, or -1 when unknown. */
   private final long compressedOffset;
 
+  /**
+   * @param message what is wrong with the stream; the offset is appended to it when known
+   * @param compressedOffset byte offset in the compressed blob where decoding noticed the
+   *     problem, or -1 when unknown
+   */
   public CorruptStreamException(String message, long compressedOffset) {
     super(message + (compressedOffset >= 0 ? " (at compressed offset " + compressedOffset + ")" : ""));
     this.compressedOffset = compressedOffset;
   }
 
-  /** Byte offset in the compressed blob where the problem was detected, or -1 when unknown. */
+  /**
+   * Byte offset in the compressed blob where the problem was detected, or -1 when unknown.
+   *
+   * @return the compressed offset of the damage, or -1 when decoding could not tell
+   */
   public long compressedOffset() {
     return compressedOffset;
   }

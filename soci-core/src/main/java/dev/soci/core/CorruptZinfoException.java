@@ -4,6 +4,7 @@ package dev.soci.core;
 public final class CorruptZinfoException extends SociException {
   private static final long serialVersionUID = 1L;
 
+  /** @param message what is malformed in the zinfo blob */
   public CorruptZinfoException(String message) {
     super(message);
   }

@@ -13,7 +13,9 @@ package dev.soci.core;
 public final class IndexLimitException extends SociException {
   private static final long serialVersionUID = 1L;
 
+  /** The limit's name as its option is called, e.g. {@code maxSpans}. */
   private final String limitName;
+  /** The limit's value. */
   private final long limit;
 
   /**
@@ -27,12 +29,20 @@ public final class IndexLimitException extends SociException {
     this.limit = limit;
   }
 
-  /** The name of the limit that was hit, as its option is called ({@code maxSpans}, ...). */
+  /**
+   * The name of the limit that was hit, as its option is called ({@code maxSpans}, ...).
+   *
+   * @return the name of the option that sets the limit that was exceeded
+   */
   public String limitName() {
     return limitName;
   }
 
-  /** The value of the limit that was hit. */
+  /**
+   * The value of the limit that was hit.
+   *
+   * @return the limit's value in force when indexing stopped
+   */
   public long limit() {
     return limit;
   }

@@ -13,10 +13,15 @@ import java.io.IOException;
 public class SociException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** @param message what is wrong with the input, in one line */
   public SociException(String message) {
     super(message);
   }
 
+  /**
+   * @param message what is wrong with the input, in one line
+   * @param cause the lower-level failure that revealed the problem
+   */
   public SociException(String message, Throwable cause) {
     super(message, cause);
   }

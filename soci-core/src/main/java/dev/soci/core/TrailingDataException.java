@@ -11,6 +11,11 @@ package dev.soci.core;
 public final class TrailingDataException extends CorruptStreamException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * @param message what was found in the stream; the offset is appended to it when known
+   * @param compressedOffset byte offset in the compressed blob where it was found, or -1 when
+   *     unknown
+   */
   public TrailingDataException(String message, long compressedOffset) {
     super(message, compressedOffset);
   }

@@ -33,6 +33,9 @@ public final class Digest implements Comparable<Digest> {
   /**
    * Parses and validates a digest string.
    *
+   * @param value the digest string, e.g. {@code sha256:} followed by 64 hex digits; may be null,
+   *     which is refused
+   * @return the parsed digest
    * @throws InvalidDigestException if it is not {@code sha256:<64 lowercase hex>} or
    *     {@code sha512:<128 lowercase hex>}
    */
@@ -69,14 +72,25 @@ public final class Digest implements Comparable<Digest> {
     return new Digest(alg, hex);
   }
 
-  /** Computes the sha256 digest of {@code bytes}. */
+  /**
+   * Computes the sha256 digest of {@code bytes}.
+   *
+   * @param bytes the content
+   * @return the content's {@code sha256} digest
+   */
   public static Digest of(byte[] bytes) {
     MessageDigest md = newSha256();
     md.update(bytes);
     return fromRaw(SHA256, md.digest());
   }
 
-  /** Computes the sha256 digest of everything {@code in} yields (the stream is not closed). */
+  /**
+   * Computes the sha256 digest of everything {@code in} yields (the stream is not closed).
+   *
+   * @param in the content, read to its end
+   * @return the content's {@code sha256} digest
+   * @throws IOException if reading {@code in} fails
+   */
   public static Digest of(InputStream in) throws IOException {
     MessageDigest md = newSha256();
     byte[] buf = new byte[64 * 1024];
@@ -87,17 +101,29 @@ public final class Digest implements Comparable<Digest> {
     return fromRaw(SHA256, md.digest());
   }
 
-  /** The algorithm name, {@code sha256} or {@code sha512}. */
+  /**
+   * The algorithm name, {@code sha256} or {@code sha512}.
+   *
+   * @return {@link #SHA256} or {@link #SHA512}
+   */
   public String algorithm() {
     return algorithm;
   }
 
-  /** The lowercase hex part. */
+  /**
+   * The lowercase hex part.
+   *
+   * @return the digest's lowercase hex digits, without the algorithm and colon
+   */
   public String hex() {
     return hex;
   }
 
-  /** A fresh {@link MessageDigest} for this digest's algorithm. */
+  /**
+   * A fresh {@link MessageDigest} for this digest's algorithm.
+   *
+   * @return a new {@code SHA-256} or {@code SHA-512} message digest, unused
+   */
   public MessageDigest newMessageDigest() {
     try {
       return MessageDigest.getInstance(algorithm.equals(SHA256) ? "SHA-256" : "SHA-512");
@@ -106,7 +132,12 @@ public final class Digest implements Comparable<Digest> {
     }
   }
 
-  /** Whether {@code raw} (the output of {@link #newMessageDigest()}) is this digest. */
+  /**
+   * Whether {@code raw} (the output of {@link #newMessageDigest()}) is this digest.
+   *
+   * @param raw the bytes a message digest of this algorithm produced
+   * @return {@code true} when they are this digest
+   */
   public boolean matches(byte[] raw) {
     return fromRaw(algorithm, raw).equals(this);
   }

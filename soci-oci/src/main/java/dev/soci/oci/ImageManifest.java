@@ -34,7 +34,17 @@ public record ImageManifest(
     Descriptor subject,
     Map<String, String> annotations) {
 
-  /** Validates and defensively copies. */
+  /**
+   * Validates and defensively copies.
+   *
+   * @param schemaVersion the schema version, written as given (2 in practice)
+   * @param mediaType the manifest's media type; null is stored as empty
+   * @param artifactType the artifact type; null is stored as empty
+   * @param config the config descriptor; not null
+   * @param layers the layer descriptors, copied; null means none
+   * @param subject the subject, or null for none
+   * @param annotations annotations, copied; null means none
+   */
   public ImageManifest {
     mediaType = Objects.requireNonNullElse(mediaType, "");
     artifactType = Objects.requireNonNullElse(artifactType, "");
@@ -46,6 +56,8 @@ public record ImageManifest(
   /**
    * Parses a manifest.
    *
+   * @param json the manifest's JSON bytes
+   * @return the parsed manifest; unknown fields are dropped
    * @throws MalformedJsonException on malformed JSON, a wrong field type or a missing config
    * @throws InvalidDigestException on an invalid digest in any descriptor
    */
@@ -53,32 +65,59 @@ public record ImageManifest(
     return GoJsonReader.readManifest(json);
   }
 
-  /** The Go-identical JSON bytes (no whitespace, no trailing newline). */
+  /**
+   * The Go-identical JSON bytes (no whitespace, no trailing newline).
+   *
+   * @return a fresh array of the manifest serialised as Go's {@code encoding/json} would
+   */
   public byte[] toJson() {
     return GoJson.writeManifest(this);
   }
 
-  /** The descriptor of {@link #toJson()} with this manifest's media type. */
+  /**
+   * The descriptor of {@link #toJson()} with this manifest's media type.
+   *
+   * @return a descriptor of the JSON's sha256 digest and length
+   */
   public Descriptor toDescriptor() {
     return Descriptor.forContent(mediaType, toJson());
   }
 
-  /** The subject, if any. */
+  /**
+   * The subject, if any.
+   *
+   * @return the subject, or empty when the manifest has none
+   */
   public Optional<Descriptor> subjectOptional() {
     return Optional.ofNullable(subject);
   }
 
-  /** Same manifest with another media type. */
+  /**
+   * Same manifest with another media type.
+   *
+   * @param v the new media type; null means none
+   * @return a new manifest with this one's other fields
+   */
   public ImageManifest withMediaType(String v) {
     return new ImageManifest(schemaVersion, v, artifactType, config, layers, subject, annotations);
   }
 
-  /** Same manifest with another config descriptor. */
+  /**
+   * Same manifest with another config descriptor.
+   *
+   * @param v the new config descriptor; not null
+   * @return a new manifest with this one's other fields
+   */
   public ImageManifest withConfig(Descriptor v) {
     return new ImageManifest(schemaVersion, mediaType, artifactType, v, layers, subject, annotations);
   }
 
-  /** Same manifest with other annotations. */
+  /**
+   * Same manifest with other annotations.
+   *
+   * @param v the new annotations, copied; null means none
+   * @return a new manifest with this one's other fields
+   */
   public ImageManifest withAnnotations(Map<String, String> v) {
     return new ImageManifest(schemaVersion, mediaType, artifactType, config, layers, subject, v);
   }

@@ -4,6 +4,7 @@ package dev.soci.oci;
 public final class InvalidDigestException extends OciException {
   private static final long serialVersionUID = 1L;
 
+  /** @param message what is wrong with the digest, quoting it */
   public InvalidDigestException(String message) {
     super(message);
   }

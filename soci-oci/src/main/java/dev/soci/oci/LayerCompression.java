@@ -19,7 +19,12 @@ public enum LayerCompression {
   /** Not a layer media type at all (building an index over it is an error). */
   NOT_A_LAYER;
 
-  /** Classifies a layer media type. */
+  /**
+   * Classifies a layer media type.
+   *
+   * @param mediaType the layer descriptor's media type; may be null
+   * @return the layer's compression, {@link #NOT_A_LAYER} for null or any other media type
+   */
   public static LayerCompression of(String mediaType) {
     if (mediaType == null) {
       return NOT_A_LAYER;
@@ -43,7 +48,11 @@ public enum LayerCompression {
     }
   }
 
-  /** Whether SOCI can build a zTOC for this kind of layer. */
+  /**
+   * Whether SOCI can build a zTOC for this kind of layer.
+   *
+   * @return {@code true} for {@link #GZIP} and {@link #UNCOMPRESSED}
+   */
   public boolean indexable() {
     return this == GZIP || this == UNCOMPRESSED;
   }

@@ -110,12 +110,22 @@ public final class MediaTypes {
   /** OCI annotation naming a reference (tag) in an image layout's {@code index.json}. */
   public static final String ANNOTATION_REF_NAME = "org.opencontainers.image.ref.name";
 
-  /** Whether {@code mediaType} is a single-image manifest (OCI or Docker v2). */
+  /**
+   * Whether {@code mediaType} is a single-image manifest (OCI or Docker v2).
+   *
+   * @param mediaType a descriptor's media type; may be null
+   * @return {@code true} for the OCI and Docker v2 image manifest media types
+   */
   public static boolean isManifest(String mediaType) {
     return OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType);
   }
 
-  /** Whether {@code mediaType} is a multi-image index (OCI index or Docker manifest list). */
+  /**
+   * Whether {@code mediaType} is a multi-image index (OCI index or Docker manifest list).
+   *
+   * @param mediaType a descriptor's media type; may be null
+   * @return {@code true} for the OCI image index and Docker manifest list media types
+   */
   public static boolean isIndex(String mediaType) {
     return OCI_INDEX.equals(mediaType) || DOCKER_MANIFEST_LIST.equals(mediaType);
   }

@@ -10,10 +10,15 @@ import dev.soci.core.SociException;
 public class OciException extends SociException {
   private static final long serialVersionUID = 1L;
 
+  /** @param message what is wrong with the input, in one line */
   public OciException(String message) {
     super(message);
   }
 
+  /**
+   * @param message what is wrong with the input, in one line
+   * @param cause the lower-level failure that revealed the problem
+   */
   public OciException(String message, Throwable cause) {
     super(message, cause);
   }

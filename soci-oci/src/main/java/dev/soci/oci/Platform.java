@@ -20,7 +20,15 @@ import java.util.Objects;
 public record Platform(
     String architecture, String os, String osVersion, List<String> osFeatures, String variant) {
 
-  /** Validates and defensively copies. */
+  /**
+   * Validates and defensively copies.
+   *
+   * @param architecture CPU architecture; null is stored as empty
+   * @param os operating system; null is stored as empty
+   * @param osVersion OS version; null is stored as empty
+   * @param osFeatures OS features, copied; null means none
+   * @param variant CPU variant; null is stored as empty
+   */
   public Platform {
     architecture = Objects.requireNonNullElse(architecture, "");
     os = Objects.requireNonNullElse(os, "");
@@ -29,7 +37,14 @@ public record Platform(
     variant = Objects.requireNonNullElse(variant, "");
   }
 
-  /** A platform with just os, architecture and optional variant (not normalised). */
+  /**
+   * A platform with just os, architecture and optional variant (not normalised).
+   *
+   * @param os operating system, e.g. {@code linux}
+   * @param architecture CPU architecture, e.g. {@code arm}
+   * @param variant CPU variant, e.g. {@code v7}, or empty for none
+   * @return a platform of exactly those values, with no OS version or features
+   */
   public static Platform of(String os, String architecture, String variant) {
     return new Platform(architecture, os, "", List.of(), variant);
   }
@@ -38,6 +53,8 @@ public record Platform(
    * Parses {@code os/arch[/variant]} (e.g. {@code linux/arm64}, {@code linux/arm/v7}) and
    * normalises it like containerd.
    *
+   * @param spec {@code os/arch} or {@code os/arch/variant}
+   * @return the normalised platform
    * @throws IllegalArgumentException on an empty component or a wrong number of components
    */
   public static Platform parse(String spec) {
@@ -57,6 +74,8 @@ public record Platform(
   /**
    * The default platform of this machine: {@code linux} (the only OS SOCI serves) and the JVM's
    * architecture, normalised ({@code x86_64} becomes {@code amd64}).
+   *
+   * @return {@code linux} on the JVM's architecture, normalised
    */
   public static Platform host() {
     return of("linux", System.getProperty("os.arch", "amd64"), "").normalize();
@@ -68,6 +87,9 @@ public record Platform(
    * dropped, since v8 is the arm64 baseline); {@code i386} to {@code 386}; {@code armhf} to
    * {@code arm/v7}, {@code armel} to {@code arm/v6}; {@code arm} defaults to {@code v7}; a bare
    * numeric arm variant gains its {@code v} prefix.
+   *
+   * @return a new platform with the normalised os, architecture and variant, and this one's OS
+   *     version and features
    */
   public Platform normalize() {
     String o = os.toLowerCase(Locale.ROOT);
@@ -126,6 +148,9 @@ public record Platform(
    * Whether {@code other} names the same platform as this one once both are normalised
    * (os, architecture and variant; OS version and features are ignored, as containerd does
    * for Linux).
+   *
+   * @param other the platform to compare with
+   * @return {@code true} when os, architecture and variant agree after normalisation
    */
   public boolean matches(Platform other) {
     Platform a = normalize();

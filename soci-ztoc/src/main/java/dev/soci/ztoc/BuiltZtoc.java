@@ -41,27 +41,48 @@ public final class BuiltZtoc {
     return ztoc;
   }
 
-  /** A copy of the serialised zTOC (the blob to store and reference from a SOCI index). */
+  /**
+   * A copy of the serialised zTOC (the blob to store and reference from a SOCI index).
+   *
+   * @return a fresh array holding exactly the zTOC's bytes
+   */
   public byte[] bytes() {
     return java.util.Arrays.copyOfRange(bytes, offset, offset + length);
   }
 
-  /** The serialised zTOC as a read-only buffer, without copying. */
+  /**
+   * The serialised zTOC as a read-only buffer, without copying.
+   *
+   * @return a read-only buffer over exactly the zTOC's bytes, positioned at 0
+   */
   public ByteBuffer buffer() {
     return ByteBuffer.wrap(bytes, offset, length).slice().asReadOnlyBuffer();
   }
 
-  /** Writes the serialised zTOC to {@code out}. */
+  /**
+   * Writes the serialised zTOC to {@code out}.
+   *
+   * @param out where to write; it is neither flushed nor closed
+   * @throws IOException if writing to {@code out} fails
+   */
   public void writeTo(OutputStream out) throws IOException {
     out.write(bytes, offset, length);
   }
 
-  /** Size of the serialised zTOC in bytes. */
+  /**
+   * Size of the serialised zTOC in bytes.
+   *
+   * @return the zTOC's length in bytes
+   */
   public long size() {
     return length;
   }
 
-  /** Digest of the serialised zTOC, {@code sha256:<hex>}. */
+  /**
+   * Digest of the serialised zTOC, {@code sha256:<hex>}.
+   *
+   * @return the SHA-256 digest of {@link #bytes()}, as a SOCI index records it
+   */
   public String digest() {
     return digest;
   }
@@ -74,6 +95,8 @@ public final class BuiltZtoc {
   /**
    * The zTOC opened over its own bytes (not copied), as {@link ZtocView#open(ByteBuffer)} opens
    * any zTOC: validated once, on the first call, and then kept.
+   *
+   * @return the validated view, kept once a call has made it
    */
   public ZtocView view() {
     ZtocView v = view;
@@ -88,17 +111,29 @@ public final class BuiltZtoc {
     return v;
   }
 
-  /** The TOC entries, in archive order (those the build found; unmodifiable). */
+  /**
+   * The TOC entries, in archive order (those the build found; unmodifiable).
+   *
+   * @return an unmodifiable list of the entries, in the order of the tar stream
+   */
   public java.util.List<TocEntry> entries() {
     return ztoc.entries();
   }
 
-  /** Digest of the layer blob as read, {@code sha256:<hex>}. */
+  /**
+   * Digest of the layer blob as read, {@code sha256:<hex>}.
+   *
+   * @return the SHA-256 digest of the layer's compressed bytes, as its descriptor names it
+   */
   public String layerDigest() {
     return layer.layerDigest();
   }
 
-  /** Digest of the uncompressed tar stream (the layer's diff ID in an image config). */
+  /**
+   * Digest of the uncompressed tar stream (the layer's diff ID in an image config).
+   *
+   * @return the SHA-256 digest of the layer's tar stream, {@code sha256:<hex>}
+   */
   public String diffId() {
     return layer.diffId();
   }

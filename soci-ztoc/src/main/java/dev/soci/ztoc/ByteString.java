@@ -42,12 +42,24 @@ public final class ByteString implements Comparable<ByteString> {
     this.bytes = bytes;
   }
 
-  /** A byte string holding a copy of {@code bytes}. */
+  /**
+   * A byte string holding a copy of {@code bytes}.
+   *
+   * @param bytes the bytes to copy
+   * @return a byte string of the same bytes; later changes to the array do not show
+   */
   public static ByteString of(byte[] bytes) {
     return bytes.length == 0 ? EMPTY : new ByteString(bytes.clone());
   }
 
-  /** A byte string holding a copy of {@code bytes[offset, offset + length)}. */
+  /**
+   * A byte string holding a copy of {@code bytes[offset, offset + length)}.
+   *
+   * @param bytes the array holding the bytes
+   * @param offset index of the first byte to copy
+   * @param length how many bytes to copy
+   * @return a byte string of those bytes
+   */
   public static ByteString of(byte[] bytes, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, bytes.length);
     return length == 0 ? EMPTY : new ByteString(Arrays.copyOfRange(bytes, offset, offset + length));
@@ -56,6 +68,9 @@ public final class ByteString implements Comparable<ByteString> {
   /**
    * The UTF-8 encoding of {@code text}. An unpaired surrogate, which has no UTF-8 encoding, is
    * written as {@code ?} (as {@link String#getBytes} does).
+   *
+   * @param text the text to encode
+   * @return a byte string of the text's UTF-8 bytes
    */
   public static ByteString utf8(String text) {
     return text.isEmpty() ? EMPTY : new ByteString(text.getBytes(StandardCharsets.UTF_8));
@@ -71,60 +86,112 @@ public final class ByteString implements Comparable<ByteString> {
     return bytes;
   }
 
-  /** Number of bytes. */
+  /**
+   * Number of bytes.
+   *
+   * @return the number of bytes
+   */
   public int length() {
     return bytes.length;
   }
 
-  /** Whether there are no bytes. */
+  /**
+   * Whether there are no bytes.
+   *
+   * @return {@code true} when the length is 0
+   */
   public boolean isEmpty() {
     return bytes.length == 0;
   }
 
-  /** Byte {@code i}. */
+  /**
+   * Byte {@code i}.
+   *
+   * @param i byte index, from 0 to {@link #length()} minus one
+   * @return the byte at that index (signed, as Java's {@code byte} is)
+   */
   public byte byteAt(int i) {
     return bytes[i];
   }
 
-  /** A copy of the bytes. */
+  /**
+   * A copy of the bytes.
+   *
+   * @return a fresh array holding the bytes
+   */
   public byte[] toByteArray() {
     return bytes.clone();
   }
 
-  /** The bytes as a read-only buffer, without copying. */
+  /**
+   * The bytes as a read-only buffer, without copying.
+   *
+   * @return a read-only buffer over the bytes, positioned at 0
+   */
   public ByteBuffer asReadOnlyByteBuffer() {
     return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
   }
 
-  /** Whether the bytes are well-formed UTF-8, i.e. {@link #utf8()} loses nothing. */
+  /**
+   * Whether the bytes are well-formed UTF-8, i.e. {@link #utf8()} loses nothing.
+   *
+   * @return {@code true} when the bytes are well-formed UTF-8
+   */
   public boolean isValidUtf8() {
     return Utf8.isValid(bytes, 0, bytes.length);
   }
 
-  /** The bytes decoded as UTF-8, each malformed sequence replaced by U+FFFD. */
+  /**
+   * The bytes decoded as UTF-8, each malformed sequence replaced by U+FFFD.
+   *
+   * @return the decoded text
+   */
   public String utf8() {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /** Whether this byte string starts with {@code prefix}. */
+  /**
+   * Whether this byte string starts with {@code prefix}.
+   *
+   * @param prefix the bytes to look for
+   * @return {@code true} when the first bytes are exactly {@code prefix}'s (always for an empty
+   *     prefix)
+   */
   public boolean startsWith(ByteString prefix) {
     return bytes.length >= prefix.bytes.length
         && Arrays.equals(bytes, 0, prefix.bytes.length, prefix.bytes, 0, prefix.bytes.length);
   }
 
-  /** Whether this byte string ends with {@code suffix}. */
+  /**
+   * Whether this byte string ends with {@code suffix}.
+   *
+   * @param suffix the bytes to look for
+   * @return {@code true} when the last bytes are exactly {@code suffix}'s (always for an empty
+   *     suffix)
+   */
   public boolean endsWith(ByteString suffix) {
     int from = bytes.length - suffix.bytes.length;
     return from >= 0
         && Arrays.equals(bytes, from, bytes.length, suffix.bytes, 0, suffix.bytes.length);
   }
 
-  /** The bytes from index {@code begin} to the end. */
+  /**
+   * The bytes from index {@code begin} to the end.
+   *
+   * @param begin index of the first byte to keep, from 0 to {@link #length()}
+   * @return the bytes from {@code begin} on
+   */
   public ByteString substring(int begin) {
     return substring(begin, bytes.length);
   }
 
-  /** The bytes {@code [begin, end)}. */
+  /**
+   * The bytes {@code [begin, end)}.
+   *
+   * @param begin index of the first byte to keep
+   * @param end index just past the last byte to keep, from {@code begin} to {@link #length()}
+   * @return the bytes in that range; this instance itself when the range is the whole
+   */
   public ByteString substring(int begin, int end) {
     Objects.checkFromToIndex(begin, end, bytes.length);
     if (begin == 0 && end == bytes.length) {
@@ -133,7 +200,12 @@ public final class ByteString implements Comparable<ByteString> {
     return wrap(Arrays.copyOfRange(bytes, begin, end));
   }
 
-  /** Whether this byte string is exactly the UTF-8 encoding of {@code text}. */
+  /**
+   * Whether this byte string is exactly the UTF-8 encoding of {@code text}.
+   *
+   * @param text the text to compare with
+   * @return {@code true} when the bytes equal the text's UTF-8 encoding
+   */
   public boolean contentEquals(String text) {
     int n = text.length();
     if (n > bytes.length) {

@@ -28,12 +28,18 @@ public enum EntryType {
    * are header-only types (Go's {@code isHeaderOnlyType}), which occupy no data whatever their
    * header's size field says, so the size a zTOC records for them (the reference keeps the
    * header's value) names no bytes of the archive.
+   *
+   * @return {@code true} only for {@link #REG}
    */
   public boolean hasData() {
     return this == REG;
   }
 
-  /** The string stored in the zTOC's {@code type} field. */
+  /**
+   * The string stored in the zTOC's {@code type} field.
+   *
+   * @return the type's name as the reference writes it in a zTOC, e.g. {@code reg}
+   */
   public String wireName() {
     return wireName;
   }
@@ -41,6 +47,7 @@ public enum EntryType {
   /**
    * Maps a zTOC {@code type} string back to the enum.
    *
+   * @param s the {@code type} string read from a zTOC
    * @return the type, or {@code null} when the string is not one the reference writes
    */
   public static EntryType fromWireName(String s) {

@@ -97,22 +97,44 @@ public final class LayerReader implements Closeable {
     this.loader = new SpanLoader(ztoc, source, executor, maxSpanBytes);
   }
 
-  /** A builder for a reader of {@code layer} (the blob) described by {@code ztoc}. */
+  /**
+   * A builder for a reader of {@code layer} (the blob) described by {@code ztoc}.
+   *
+   * @param ztoc the layer's zTOC
+   * @param layer the layer's compressed blob; closing the reader closes it
+   * @return a builder with the default options
+   */
   public static Builder builder(ZtocView ztoc, RangeSource layer) {
     return new Builder(ztoc, layer);
   }
 
-  /** A reader with the default options. */
+  /**
+   * A reader with the default options.
+   *
+   * @param ztoc the layer's zTOC
+   * @param layer the layer's compressed blob; closing the reader closes it
+   * @return a reader, to be closed by the caller
+   * @throws IOException if the layer's size cannot be read or is not the one the zTOC records
+   *     ({@link LayerMismatchException})
+   */
   public static LayerReader open(ZtocView ztoc, RangeSource layer) throws IOException {
     return builder(ztoc, layer).build();
   }
 
-  /** The zTOC this reader serves files from. */
+  /**
+   * The zTOC this reader serves files from.
+   *
+   * @return the zTOC given to the builder
+   */
   public ZtocView ztoc() {
     return ztoc;
   }
 
-  /** Size of the uncompressed tar stream: reads at or past it return -1. */
+  /**
+   * Size of the uncompressed tar stream: reads at or past it return -1.
+   *
+   * @return the tar stream's length in bytes, as the zTOC records it
+   */
   public long size() {
     return ztoc.uncompressedArchiveSize();
   }
@@ -120,6 +142,10 @@ public final class LayerReader implements Closeable {
   /**
    * Reads up to {@code len} bytes of the uncompressed tar stream at {@code offset}.
    *
+   * @param offset offset in the uncompressed tar stream of the first byte to read; not negative
+   * @param dst the array to read into
+   * @param off index in {@code dst} of the first byte to write
+   * @param len the most bytes to read
    * @return the number of bytes read: {@code len}, fewer only at the end of the stream, or -1
    *     when {@code offset} is at or past the end
    * @throws SpanDigestMismatchException if a span's bytes are not those the zTOC describes
@@ -241,7 +267,14 @@ public final class LayerReader implements Closeable {
     return take;
   }
 
-  /** The whole content of the regular file at {@code path} (hard and symbolic links followed). */
+  /**
+   * The whole content of the regular file at {@code path} (hard and symbolic links followed).
+   *
+   * @param path the file's path in the layer, normalised as {@link ZtocView} describes
+   * @return a fresh array holding the file's whole content
+   * @throws IOException if there is no such regular file ({@link NoSuchEntryException}), it is too
+   *     large for an array, or reading or checking the layer fails
+   */
   public byte[] readFile(String path) throws IOException {
     int entry = regularFile(path);
     long size = ztoc.uncompressedSize(entry);
@@ -253,13 +286,27 @@ public final class LayerReader implements Closeable {
     return data;
   }
 
-  /** A stream of the regular file at {@code path}; links are followed. */
+  /**
+   * A stream of the regular file at {@code path}; links are followed.
+   *
+   * @param path the file's path in the layer, normalised as {@link ZtocView} describes
+   * @return a stream of the file's content, to be closed by the caller
+   * @throws IOException if there is no such regular file ({@link NoSuchEntryException}) or its tar
+   *     header cannot be read or checked
+   */
   public InputStream openFile(String path) throws IOException {
     int entry = regularFile(path);
     return new FileStream(ztoc.uncompressedOffset(entry), ztoc.uncompressedSize(entry), path);
   }
 
-  /** A channel over the regular file at {@code path}; links are followed. */
+  /**
+   * A channel over the regular file at {@code path}; links are followed.
+   *
+   * @param path the file's path in the layer, normalised as {@link ZtocView} describes
+   * @return a channel over the file's content, to be closed by the caller
+   * @throws IOException if there is no such regular file ({@link NoSuchEntryException}) or its tar
+   *     header cannot be read or checked
+   */
   public ReadableByteChannel openChannel(String path) throws IOException {
     return Channels.newChannel(openFile(path));
   }
@@ -268,6 +315,8 @@ public final class LayerReader implements Closeable {
    * The index of the TOC entry holding the data of {@code path}: links resolved, required to be
    * a regular file, and its tar header found right before its data (see {@link #checkHeader}).
    *
+   * @param path the file's path in the layer, normalised as {@link ZtocView} describes
+   * @return the index in {@link #ztoc()} of the file's entry
    * @throws NoSuchEntryException if there is no such path or it is not a regular file
    * @throws LayerMismatchException if the block before the data is not a regular file's header
    */
@@ -291,6 +340,7 @@ public final class LayerReader implements Closeable {
    * callers that find entries themselves (the merged tree of an image's layers); {@link #read}
    * at the entry's offset then gives its bytes.
    *
+   * @param entry entry index in {@link #ztoc()}
    * @throws IllegalArgumentException if there is no such entry or it is not a regular file
    * @throws LayerMismatchException if the block before the data is not a regular file's header
    */
@@ -489,7 +539,12 @@ public final class LayerReader implements Closeable {
       this.source = Objects.requireNonNull(source, "layer");
     }
 
-    /** Bound on decompressed spans kept in memory (default 64 MiB); 0 keeps only the last. */
+    /**
+     * Bound on decompressed spans kept in memory (default 64 MiB); 0 keeps only the last.
+     *
+     * @param bytes the most decompressed bytes to keep; not negative
+     * @return this builder
+     */
     public Builder cacheBytes(long bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("negative cache size " + bytes);
@@ -501,6 +556,9 @@ public final class LayerReader implements Closeable {
     /**
      * Charge the decompressed spans to {@code budget}, a bound shared with other readers (the
      * layers of one image), instead of a bound of this reader's own ({@link #cacheBytes}).
+     *
+     * @param budget the shared bound; not null
+     * @return this builder
      */
     public Builder cacheBudget(SpanCacheBudget budget) {
       this.cacheBudget = Objects.requireNonNull(budget, "budget");
@@ -512,6 +570,9 @@ public final class LayerReader implements Closeable {
      * #DEFAULT_MAX_SPAN_BYTES}, or an eighth of the maximum heap when that is less (32 MiB under
      * {@code -Xmx256m}, still eight times the default span size), so that a span a hostile zTOC
      * claims fails with a typed error rather than exhausting the heap.
+     *
+     * @param bytes the largest span size accepted, in bytes; positive
+     * @return this builder
      */
     public Builder maxSpanBytes(int bytes) {
       if (bytes <= 0) {
@@ -525,13 +586,21 @@ public final class LayerReader implements Closeable {
      * Where spans of multi-span reads are fetched and decompressed in parallel. By default the
      * reader starts its own small pool of daemon threads, stopped by {@link #close()}; a given
      * executor is used as is and not shut down.
+     *
+     * @param executor runs the span fetches; not null
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** Size of the reader's own pool when no executor is given (default: cores, 2 to 8). */
+    /**
+     * Size of the reader's own pool when no executor is given (default: cores, 2 to 8).
+     *
+     * @param threads number of threads in the reader's own pool; positive
+     * @return this builder
+     */
     public Builder threads(int threads) {
       if (threads <= 0) {
         throw new IllegalArgumentException("threads must be positive, got " + threads);
@@ -543,6 +612,7 @@ public final class LayerReader implements Closeable {
     /**
      * Builds the reader, checking that the layer has the size the zTOC records.
      *
+     * @return a new reader, to be closed by the caller
      * @throws LayerMismatchException if it does not
      */
     public LayerReader build() throws IOException {

@@ -9,6 +9,7 @@ import dev.soci.core.SociException;
 public final class NoSuchEntryException extends SociException {
   private static final long serialVersionUID = 1L;
 
+  /** The path asked for, as the caller gave it. */
   private final String path;
 
   /**
@@ -20,7 +21,11 @@ public final class NoSuchEntryException extends SociException {
     this.path = path;
   }
 
-  /** The path asked for. */
+  /**
+   * The path asked for.
+   *
+   * @return the path as the caller gave it, before links were followed
+   */
   public String path() {
     return path;
   }

@@ -30,6 +30,7 @@ public final class SpanCacheBudget {
    * A budget of {@code maxBytes} decompressed bytes. As with a reader's own bound, the span just
    * loaded is kept even when it alone exceeds it; 0 keeps only that span.
    *
+   * @param maxBytes the bound on the decompressed bytes all sharing readers keep together
    * @throws IllegalArgumentException if {@code maxBytes} is negative
    */
   public SpanCacheBudget(long maxBytes) {
@@ -39,12 +40,20 @@ public final class SpanCacheBudget {
     this.maxBytes = maxBytes;
   }
 
-  /** The bound, in bytes. */
+  /**
+   * The bound, in bytes.
+   *
+   * @return the bound given at construction
+   */
   public long maxBytes() {
     return maxBytes;
   }
 
-  /** Decompressed bytes the readers sharing this budget hold now (for tests and monitoring). */
+  /**
+   * Decompressed bytes the readers sharing this budget hold now (for tests and monitoring).
+   *
+   * @return the decompressed bytes the sharing readers hold together now
+   */
   public synchronized long size() {
     return bytes;
   }

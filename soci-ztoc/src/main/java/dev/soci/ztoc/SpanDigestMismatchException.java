@@ -10,6 +10,7 @@ import dev.soci.core.SociException;
 public final class SpanDigestMismatchException extends SociException {
   private static final long serialVersionUID = 1L;
 
+  /** The index of the span whose bytes failed verification. */
   private final int span;
 
   /**
@@ -23,7 +24,11 @@ public final class SpanDigestMismatchException extends SociException {
     this.span = span;
   }
 
-  /** The span whose bytes failed verification. */
+  /**
+   * The span whose bytes failed verification.
+   *
+   * @return the index in the zTOC of the span whose bytes failed verification
+   */
   public int span() {
     return span;
   }

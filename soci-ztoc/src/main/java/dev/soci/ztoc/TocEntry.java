@@ -63,6 +63,21 @@ public record TocEntry(
   private static final ByteString XATTR_PREFIX_BYTES = ByteString.utf8(XATTR_PREFIX);
 
   /**
+   * @param rawName the entry name exactly as Go's tar reader resolved it
+   * @param type the entry type
+   * @param uncompressedOffset offset in the tar stream of the entry's first data byte
+   * @param uncompressedSize the header's size field (after a PAX {@code size} override)
+   * @param rawLinkname link target for hard and symbolic links, else usually empty
+   * @param mode permission and mode bits from the header
+   * @param uid owner id, from 0 to 2^32 - 1
+   * @param gid group id, from 0 to 2^32 - 1
+   * @param rawUname owner name
+   * @param rawGname group name
+   * @param modTime modification time as RFC 3339 text, as the zTOC stores it
+   * @param devmajor device major number
+   * @param devminor device minor number
+   * @param paxRecords the entry's PAX records, raw; copied into an unmodifiable map ordered by key
+   *     bytes, and null means none
    * @throws NullPointerException if any reference is null (use empty values instead)
    * @throws IllegalArgumentException if uid or gid is not an unsigned 32-bit value
    */
@@ -82,6 +97,19 @@ public record TocEntry(
   /**
    * An entry from strings, stored as their UTF-8 encodings.
    *
+   * @param name the entry name, stored as its UTF-8 bytes
+   * @param type the entry type
+   * @param uncompressedOffset offset in the tar stream of the entry's first data byte
+   * @param uncompressedSize the header's size field (after a PAX {@code size} override)
+   * @param linkname link target for hard and symbolic links, else usually empty
+   * @param mode permission and mode bits from the header
+   * @param uid owner id, from 0 to 2^32 - 1
+   * @param gid group id, from 0 to 2^32 - 1
+   * @param uname owner name
+   * @param gname group name
+   * @param modTime modification time as RFC 3339 text, as the zTOC stores it
+   * @param devmajor device major number
+   * @param devminor device minor number
    * @param paxRecords PAX records (keys and values encoded as UTF-8); null means none
    * @throws NullPointerException if any reference other than {@code paxRecords} is null
    * @throws IllegalArgumentException if uid or gid is not an unsigned 32-bit value
@@ -141,22 +169,38 @@ public record TocEntry(
     return Collections.unmodifiableSortedMap(copy);
   }
 
-  /** {@link #rawName()} decoded as UTF-8 (malformed bytes replaced by U+FFFD). */
+  /**
+   * {@link #rawName()} decoded as UTF-8 (malformed bytes replaced by U+FFFD).
+   *
+   * @return the entry name as text
+   */
   public String name() {
     return rawName.utf8();
   }
 
-  /** {@link #rawLinkname()} decoded as UTF-8 (malformed bytes replaced by U+FFFD). */
+  /**
+   * {@link #rawLinkname()} decoded as UTF-8 (malformed bytes replaced by U+FFFD).
+   *
+   * @return the link target as text, {@code ""} when there is none
+   */
   public String linkname() {
     return rawLinkname.utf8();
   }
 
-  /** {@link #rawUname()} decoded as UTF-8 (malformed bytes replaced by U+FFFD). */
+  /**
+   * {@link #rawUname()} decoded as UTF-8 (malformed bytes replaced by U+FFFD).
+   *
+   * @return the owner name as text
+   */
   public String uname() {
     return rawUname.utf8();
   }
 
-  /** {@link #rawGname()} decoded as UTF-8 (malformed bytes replaced by U+FFFD). */
+  /**
+   * {@link #rawGname()} decoded as UTF-8 (malformed bytes replaced by U+FFFD).
+   *
+   * @return the group name as text
+   */
   public String gname() {
     return rawGname.utf8();
   }
@@ -164,6 +208,9 @@ public record TocEntry(
   /**
    * The value of the PAX record whose key is the UTF-8 encoding of {@code key}, e.g. {@code
    * paxRecord("mtime")}.
+   *
+   * @param key the record's key, e.g. {@code mtime} or {@code SCHILY.xattr.user.foo}
+   * @return the record's raw value, or empty when the entry has no such record
    */
   public Optional<ByteString> paxRecord(String key) {
     return Optional.ofNullable(paxRecords.get(ByteString.utf8(key)));
@@ -172,6 +219,8 @@ public record TocEntry(
   /**
    * The extended attributes: PAX records {@code SCHILY.xattr.<name>} with the prefix stripped,
    * names and values raw (values are often binary); unmodifiable, ordered by name bytes.
+   *
+   * @return a new map from attribute name to raw value; empty when there are none
    */
   public SortedMap<ByteString, ByteString> xattrs() {
     TreeMap<ByteString, ByteString> out = new TreeMap<>();
@@ -185,7 +234,13 @@ public record TocEntry(
     return Collections.unmodifiableSortedMap(out);
   }
 
-  /** The value of extended attribute {@code name} (given as text, matched as UTF-8). */
+  /**
+   * The value of extended attribute {@code name} (given as text, matched as UTF-8).
+   *
+   * @param name the attribute's name without the {@code SCHILY.xattr.} prefix, e.g. {@code
+   *     security.capability}
+   * @return the attribute's raw value, or empty when the entry has no such attribute
+   */
   public Optional<ByteString> xattr(String name) {
     return paxRecord(XATTR_PREFIX + name);
   }
@@ -193,6 +248,7 @@ public record TocEntry(
   /**
    * {@link #modTime()} as an instant.
    *
+   * @return the modification time, to the nanosecond the string gives
    * @throws java.time.format.DateTimeParseException if the stored string is not RFC 3339 (never
    *     the case for entries from this library's tar parser; a foreign zTOC may hold anything)
    */

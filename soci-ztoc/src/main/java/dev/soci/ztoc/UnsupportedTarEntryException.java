@@ -9,7 +9,9 @@ package dev.soci.ztoc;
 public final class UnsupportedTarEntryException extends TarFormatException {
   private static final long serialVersionUID = 1L;
 
+  /** The entry name as resolved when the header was read. */
   private final String entryName;
+  /** The raw type flag byte, as a char. */
   private final char typeFlag;
 
   /**
@@ -36,12 +38,20 @@ public final class UnsupportedTarEntryException extends TarFormatException {
     return flag >= 0x20 && flag < 0x7f ? "'" + flag + "'" : String.format("0x%02x", (int) flag);
   }
 
-  /** The name of the offending entry. */
+  /**
+   * The name of the offending entry.
+   *
+   * @return the entry name, with any PAX path or GNU long name applied
+   */
   public String entryName() {
     return entryName;
   }
 
-  /** The offending type flag byte. */
+  /**
+   * The offending type flag byte.
+   *
+   * @return the raw type flag byte from the tar header, as a char
+   */
   public char typeFlag() {
     return typeFlag;
   }

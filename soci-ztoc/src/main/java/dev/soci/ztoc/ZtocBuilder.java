@@ -106,13 +106,20 @@ public final class ZtocBuilder {
   /**
    * A builder with the defaults: 4 MiB spans, this library as build tool, compression detected,
    * the default limits.
+   *
+   * @return a builder with the default settings
    */
   public static ZtocBuilder create() {
     return new ZtocBuilder(DEFAULT_SPAN_SIZE, DEFAULT_BUILD_TOOL_IDENTIFIER, null,
         LayerIndexer.DEFAULT_PARALLEL_HASHING, DEFAULT_MAX_SPANS, DEFAULT_MAX_ZTOC_SIZE, DEFAULT_MAX_ENTRIES);
   }
 
-  /** Uncompressed bytes between checkpoints (gzip) or the fixed span length (uncompressed). */
+  /**
+   * Uncompressed bytes between checkpoints (gzip) or the fixed span length (uncompressed).
+   *
+   * @param spanSize the span size in uncompressed bytes; positive
+   * @return a new builder with that span size and this one's other settings
+   */
   public ZtocBuilder spanSize(long spanSize) {
     if (spanSize <= 0) {
       throw new IllegalArgumentException("span size must be positive, got " + spanSize);
@@ -121,7 +128,12 @@ public final class ZtocBuilder {
         maxEntries);
   }
 
-  /** Free text recorded in the zTOC; the reference CLI writes {@code AWS SOCI CLI v0.2}. */
+  /**
+   * Free text recorded in the zTOC; the reference CLI writes {@code AWS SOCI CLI v0.2}.
+   *
+   * @param identifier the text to record; not null, may be empty
+   * @return a new builder with that identifier and this one's other settings
+   */
   public ZtocBuilder buildToolIdentifier(String identifier) {
     if (identifier == null) {
       throw new NullPointerException("identifier");
@@ -132,6 +144,9 @@ public final class ZtocBuilder {
   /**
    * The layer's compression; {@code null} (the default) detects it from the first bytes: the gzip
    * magic means gzip, anything else is read as an uncompressed tar.
+   *
+   * @param compression the layer's compression, or {@code null} to detect it
+   * @return a new builder with that compression and this one's other settings
    */
   public ZtocBuilder compression(Compression compression) {
     return new ZtocBuilder(spanSize, buildToolIdentifier, compression, parallelHashing, maxSpans, maxZtocSize,
@@ -144,6 +159,10 @@ public final class ZtocBuilder {
    * LayerIndexer#DEFAULT_PARALLEL_HASHING}). The zTOC is byte-identical either way; turn it off
    * when many layers are already built in parallel on every core, where the helper only adds
    * copying.
+   *
+   * @param parallelHashing {@code true} to hash on a helper thread, {@code false} to hash on the
+   *     calling thread
+   * @return a new builder with that choice and this one's other settings
    */
   public ZtocBuilder parallelHashing(boolean parallelHashing) {
     return new ZtocBuilder(spanSize, buildToolIdentifier, compression, parallelHashing, maxSpans, maxZtocSize,
@@ -154,6 +173,9 @@ public final class ZtocBuilder {
    * The most spans (gzip checkpoints, or fixed spans of an uncompressed layer) a layer may have;
    * default {@link #DEFAULT_MAX_SPANS}. A layer needing more fails with {@link
    * IndexLimitException} ({@code maxSpans}) before the next checkpoint is allocated.
+   *
+   * @param maxSpans the most spans a layer may have; positive
+   * @return a new builder with that limit and this one's other settings
    */
   public ZtocBuilder maxSpans(long maxSpans) {
     requirePositive("maxSpans", maxSpans);
@@ -167,6 +189,9 @@ public final class ZtocBuilder {
    * held to it as the layer streams (as upper bounds of their encoded size) and their sum before
    * encoding; over it the build fails with {@link IndexLimitException} ({@code maxZtocSize}).
    * Values above {@link #MAX_ENCODABLE_ZTOC_SIZE} are lowered to it.
+   *
+   * @param maxZtocSize the largest zTOC in bytes; positive
+   * @return a new builder with that limit and this one's other settings
    */
   public ZtocBuilder maxZtocSize(long maxZtocSize) {
     requirePositive("maxZtocSize", maxZtocSize);
@@ -178,6 +203,9 @@ public final class ZtocBuilder {
    * The most TOC entries (tar headers, PAX and GNU long-name records not counted) a layer may
    * have; default {@link #DEFAULT_MAX_ENTRIES}. The entry beyond it fails with {@link
    * IndexLimitException} ({@code maxEntries}) before it is stored.
+   *
+   * @param maxEntries the most TOC entries a layer may have; positive
+   * @return a new builder with that limit and this one's other settings
    */
   public ZtocBuilder maxEntries(long maxEntries) {
     requirePositive("maxEntries", maxEntries);
@@ -185,17 +213,29 @@ public final class ZtocBuilder {
         maxEntries);
   }
 
-  /** See {@link #maxSpans(long)}. */
+  /**
+   * See {@link #maxSpans(long)}.
+   *
+   * @return the most spans a layer may have
+   */
   public long maxSpans() {
     return maxSpans;
   }
 
-  /** See {@link #maxZtocSize(long)}. */
+  /**
+   * See {@link #maxZtocSize(long)}.
+   *
+   * @return the largest zTOC, in bytes, the build may produce
+   */
   public long maxZtocSize() {
     return maxZtocSize;
   }
 
-  /** See {@link #maxEntries(long)}. */
+  /**
+   * See {@link #maxEntries(long)}.
+   *
+   * @return the most TOC entries a layer may have
+   */
   public long maxEntries() {
     return maxEntries;
   }
@@ -206,25 +246,51 @@ public final class ZtocBuilder {
     }
   }
 
-  /** Whether digests are computed on a helper thread; see {@link #parallelHashing(boolean)}. */
+  /**
+   * Whether digests are computed on a helper thread; see {@link #parallelHashing(boolean)}.
+   *
+   * @return {@code true} when digests are computed on a helper thread
+   */
   public boolean parallelHashing() {
     return parallelHashing;
   }
 
+  /**
+   * Uncompressed bytes between checkpoints (gzip) or the fixed span length (uncompressed); see
+   * {@link #spanSize(long)}.
+   *
+   * @return the span size in uncompressed bytes
+   */
   public long spanSize() {
     return spanSize;
   }
 
+  /**
+   * The free text the build records in the zTOC; see {@link #buildToolIdentifier(String)}.
+   *
+   * @return the build tool identifier, never null
+   */
   public String buildToolIdentifier() {
     return buildToolIdentifier;
   }
 
-  /** The configured compression, or null when it is detected. */
+  /**
+   * The configured compression, or null when it is detected.
+   *
+   * @return the layer's compression, or {@code null} when it is detected from the first bytes
+   */
   public Compression compression() {
     return compression;
   }
 
-  /** Builds the zTOC of the layer file at {@code layer}. */
+  /**
+   * Builds the zTOC of the layer file at {@code layer}.
+   *
+   * @param layer the layer blob's file
+   * @return the zTOC and what the pass over the layer found
+   * @throws IOException if the file cannot be read, or for the errors {@link #build(InputStream)}
+   *     throws
+   */
   public BuiltZtoc build(Path layer) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(layer), 1 << 16)) {
       return build(in);
@@ -235,6 +301,8 @@ public final class ZtocBuilder {
    * Builds the zTOC of the layer read from {@code layer}, which is read to its end and not
    * closed.
    *
+   * @param layer the layer blob's bytes, compressed or not
+   * @return the zTOC and what the pass over the layer found
    * @throws dev.soci.core.SociException (a subclass) for a corrupt or truncated layer, a tar
    *     error, or an entry type a zTOC cannot describe
    * @throws IndexLimitException when the layer exceeds one of the limits

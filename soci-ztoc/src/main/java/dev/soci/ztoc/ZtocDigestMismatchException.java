@@ -9,7 +9,9 @@ import dev.soci.core.SociException;
 public final class ZtocDigestMismatchException extends SociException {
   private static final long serialVersionUID = 1L;
 
+  /** The digest asked for. */
   private final String expected;
+  /** The digest of the bytes. */
   private final String actual;
 
   /**
@@ -23,12 +25,20 @@ public final class ZtocDigestMismatchException extends SociException {
     this.actual = actual;
   }
 
-  /** The digest asked for. */
+  /**
+   * The digest asked for.
+   *
+   * @return the expected digest, {@code sha256:<64 lowercase hex>}
+   */
   public String expected() {
     return expected;
   }
 
-  /** The digest of the bytes. */
+  /**
+   * The digest of the bytes.
+   *
+   * @return the SHA-256 digest of the zTOC's bytes, {@code sha256:<64 lowercase hex>}
+   */
   public String actual() {
     return actual;
   }

@@ -28,6 +28,18 @@ public record ZtocInfo(
     int numMultiSpanFiles,
     List<FileInfo> files) {
 
+  /**
+   * Copies {@code files} into an unmodifiable list.
+   *
+   * @param version the zTOC version
+   * @param buildTool the build tool identifier
+   * @param size the zTOC's size in bytes
+   * @param spanSize the span size recorded in the zinfo
+   * @param numSpans number of spans
+   * @param numFiles number of TOC entries
+   * @param numMultiSpanFiles entries whose start and end spans differ
+   * @param files one line per entry, in archive order; copied, and must hold no null
+   */
   public ZtocInfo {
     files = List.copyOf(files);
   }
@@ -51,6 +63,9 @@ public record ZtocInfo(
    * Computes the view of a zTOC of either compression, with the spans {@link #writeJson} prints
    * ({@link ZtocView#spanHolding}). This holds an object per
    * entry; to print the view, {@link #writeJson} streams it instead.
+   *
+   * @param ztoc the opened zTOC
+   * @return the view's numbers and one {@link FileInfo} per entry, in archive order
    */
   public static ZtocInfo of(ZtocView ztoc) {
     List<FileInfo> files = new ArrayList<>(ztoc.entryCount());
@@ -82,6 +97,10 @@ public record ZtocInfo(
    * the entries counts the multi-span files the header needs, a second writes the list, and
    * nothing proportional to the entry count is held. Strings are written from their raw bytes
    * by Go's rules ({@link GoJsonString}): an invalid UTF-8 byte becomes {@code &#92;ufffd}.
+   *
+   * @param ztoc the opened zTOC
+   * @param out where the JSON text goes
+   * @throws IOException if appending to {@code out} fails
    */
   public static void writeJson(ZtocView ztoc, Appendable out) throws IOException {
     int n = ztoc.entryCount();
@@ -131,6 +150,9 @@ public record ZtocInfo(
   /**
    * The lowercase name the reference prints for a compression: {@code gzip} or {@code
    * uncompressed}.
+   *
+   * @param compression the layer's compression
+   * @return {@code gzip} or {@code uncompressed}
    */
   public static String displayName(Compression compression) {
     return switch (compression) {

@@ -113,6 +113,8 @@ public final class ZtocView {
   /**
    * Opens and validates a zTOC held in an array (not copied: do not modify it afterwards).
    *
+   * @param bytes the whole zTOC, as stored in its blob
+   * @return a view reading the zTOC in place
    * @throws ZtocFormatException if the bytes are not a valid zTOC
    */
   public static ZtocView open(byte[] bytes) throws ZtocFormatException {
@@ -125,6 +127,8 @@ public final class ZtocView {
    * up-front validation no longer holds; a direct or read-only buffer is copied once into an
    * array, which is what every read then uses.
    *
+   * @param buffer holds the zTOC from its position to its limit
+   * @return a view reading the zTOC in place (or in a copy, for a direct or read-only buffer)
    * @throws ZtocFormatException if the bytes are not a valid zTOC
    */
   public static ZtocView open(ByteBuffer buffer) throws ZtocFormatException {
@@ -142,6 +146,8 @@ public final class ZtocView {
    * Reads a zTOC file into memory and opens it. The file is read rather than memory-mapped so
    * that a concurrent writer cannot invalidate the validation.
    *
+   * @param file the zTOC file
+   * @return a view over the file's bytes, read into memory
    * @throws ZtocFormatException if the content is not a valid zTOC
    * @throws IOException if the file cannot be read
    */
@@ -153,7 +159,9 @@ public final class ZtocView {
    * Opens a zTOC held in an array after checking that its SHA-256 digest is {@code
    * expectedDigest}, as a SOCI index records it: see the class description for what this adds.
    *
+   * @param bytes the whole zTOC, as stored in its blob
    * @param expectedDigest {@code sha256:<64 lowercase hex>}
+   * @return a view reading the zTOC in place
    * @throws ZtocDigestMismatchException if the bytes have another digest (they are not parsed)
    * @throws ZtocFormatException if the bytes are not a valid zTOC
    * @throws IllegalArgumentException if {@code expectedDigest} is not a well-formed digest
@@ -168,6 +176,9 @@ public final class ZtocView {
    * Reads a zTOC file into memory and opens it after checking its digest; see {@link
    * #open(byte[], String)}.
    *
+   * @param file the zTOC file
+   * @param expectedDigest {@code sha256:<64 lowercase hex>}, as the SOCI index records it
+   * @return a view over the file's bytes, read into memory
    * @throws ZtocDigestMismatchException if the file has another digest (it is not parsed)
    * @throws ZtocFormatException if the content is not a valid zTOC
    * @throws IOException if the file cannot be read
@@ -232,22 +243,38 @@ public final class ZtocView {
 
   // ---- whole-zTOC fields -------------------------------------------------------------------
 
-  /** Size of the zTOC in bytes. */
+  /**
+   * Size of the zTOC in bytes.
+   *
+   * @return the number of bytes the zTOC occupies
+   */
   public int byteSize() {
     return in.limit();
   }
 
-  /** The zTOC bytes (read-only view). */
+  /**
+   * The zTOC bytes (read-only view).
+   *
+   * @return a read-only buffer over exactly the zTOC's bytes
+   */
   public ByteBuffer bytes() {
     return in.buffer().asReadOnlyBuffer();
   }
 
-  /** The format version string, e.g. {@code 0.9} (decoded as UTF-8 with replacement). */
+  /**
+   * The format version string, e.g. {@code 0.9} (decoded as UTF-8 with replacement).
+   *
+   * @return the zTOC's format version, {@code ""} when absent
+   */
   public String version() {
     return stringAt(root, Schema.Z_VERSION);
   }
 
-  /** The producer's free-text identifier (decoded as UTF-8 with replacement). */
+  /**
+   * The producer's free-text identifier (decoded as UTF-8 with replacement).
+   *
+   * @return the build tool identifier recorded in the zTOC, {@code ""} when absent
+   */
   public String buildToolIdentifier() {
     return stringAt(root, Schema.Z_BUILD_TOOL);
   }
@@ -267,33 +294,59 @@ public final class ZtocView {
     GoJsonString.appendQuoted(in.array(), in.base() + nameStart[i], nameLength[i], out);
   }
 
-  /** Size of the layer blob as stored. */
+  /**
+   * Size of the layer blob as stored.
+   *
+   * @return the layer blob's size in bytes, as recorded in the zTOC
+   */
   public long compressedArchiveSize() {
     return compressedSize;
   }
 
-  /** Size of the tar stream up to its end-of-archive marker. */
+  /**
+   * Size of the tar stream up to its end-of-archive marker.
+   *
+   * @return the tar stream's length in bytes as the TOC builder read it, trailing zero padding
+   *     not counted
+   */
   public long uncompressedArchiveSize() {
     return uncompressedSize;
   }
 
-  /** How the layer is compressed. */
+  /**
+   * How the layer is compressed.
+   *
+   * @return {@link Compression#GZIP} or {@link Compression#UNCOMPRESSED}
+   */
   public Compression compressionAlgorithm() {
     return algorithm;
   }
 
-  /** Number of spans minus one. */
+  /**
+   * Number of spans minus one.
+   *
+   * @return the index of the last span, {@link #spanCount()} minus one
+   */
   public int maxSpanId() {
     return maxSpanId;
   }
 
-  /** Digest of span {@code i}'s compressed bytes. */
+  /**
+   * Digest of span {@code i}'s compressed bytes.
+   *
+   * @param i span index, from 0 to {@link #maxSpanId()}
+   * @return the span's digest as {@code sha256:<64 lowercase hex>}
+   */
   public String spanDigest(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
     return unchecked(() -> in.string(in.element(digestVector, i, "span_digests")));
   }
 
-  /** The zinfo blob, as a read-only view into the zTOC. */
+  /**
+   * The zinfo blob, as a read-only view into the zTOC.
+   *
+   * @return a new read-only buffer over the serialised zinfo (checkpoint) blob
+   */
   public ByteBuffer checkpoints() {
     return unchecked(() -> in.bytes(checkpointsVector, "checkpoints"));
   }
@@ -322,12 +375,20 @@ public final class ZtocView {
 
   // ---- spans -------------------------------------------------------------------------------
 
-  /** Number of spans ({@link #maxSpanId()} plus one). */
+  /**
+   * Number of spans ({@link #maxSpanId()} plus one).
+   *
+   * @return the number of spans, at least one
+   */
   public int spanCount() {
     return maxSpanId + 1;
   }
 
-  /** The span size requested at build time, as recorded in the zinfo. */
+  /**
+   * The span size requested at build time, as recorded in the zinfo.
+   *
+   * @return the requested span size in uncompressed bytes
+   */
   public long spanSize() {
     return spans.spanSize();
   }
@@ -336,12 +397,19 @@ public final class ZtocView {
    * Uncompressed start of every span, ascending (a new array each call): the checkpoints'
    * {@code out} for gzip, multiples of the span size for tar. The span holding an uncompressed
    * offset is the last one whose start is {@code <=} it.
+   *
+   * @return the uncompressed start offset of each span, indexed by span, in a fresh array
    */
   public long[] spanStarts() {
     return spans.starts();
   }
 
-  /** The span holding uncompressed offset {@code offset}: the last whose start is {@code <=} it. */
+  /**
+   * The span holding uncompressed offset {@code offset}: the last whose start is {@code <=} it.
+   *
+   * @param offset an uncompressed offset in the tar stream
+   * @return the index of the span holding that offset
+   */
   public int spanHolding(long offset) {
     return spans.holding(offset);
   }
@@ -350,6 +418,9 @@ public final class ZtocView {
    * The first span holding a data byte of entry {@code i}, or -1 when the entry has no data: a
    * size of 0, or a type that carries none in the stream (a size field on a header-only type
    * does not count).
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return the index of the span holding the entry's first data byte, or -1 when it has no data
    */
   public int firstDataSpan(int i) {
     return hasData(i) ? spans.holding(offsets[i]) : -1;
@@ -359,6 +430,9 @@ public final class ZtocView {
    * The last span holding a data byte of entry {@code i} (the one holding {@code offset + size -
    * 1}, so a file ending exactly at a span boundary does not reach into the next span), or -1
    * when the entry has no data; see {@link #firstDataSpan}.
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return the index of the span holding the entry's last data byte, or -1 when it has no data
    */
   public int lastDataSpan(int i) {
     return hasData(i) ? spans.holding(offsets[i] + sizes[i] - 1) : -1;
@@ -369,7 +443,12 @@ public final class ZtocView {
     return sizes[i] > 0 && type(i).hasData();
   }
 
-  /** First compressed byte of span {@code i} ({@code in - 1} when the span starts mid-byte). */
+  /**
+   * First compressed byte of span {@code i} ({@code in - 1} when the span starts mid-byte).
+   *
+   * @param i span index, from 0 to {@link #maxSpanId()}
+   * @return the offset in the compressed blob of the span's first byte
+   */
   public long spanCompressedStart(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
     return spans.compressedStart(i);
@@ -378,13 +457,21 @@ public final class ZtocView {
   /**
    * End (exclusive) of span {@code i}'s compressed bytes: the next checkpoint's {@code in}, and
    * for the last span the blob size (so it includes the gzip trailer).
+   *
+   * @param i span index, from 0 to {@link #maxSpanId()}
+   * @return the offset in the compressed blob just past the span's last byte
    */
   public long spanCompressedEnd(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
     return spans.compressedEnd(i);
   }
 
-  /** First uncompressed byte of span {@code i}. */
+  /**
+   * First uncompressed byte of span {@code i}.
+   *
+   * @param i span index, from 0 to {@link #maxSpanId()}
+   * @return the offset in the tar stream of the span's first uncompressed byte
+   */
   public long spanUncompressedStart(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
     return spans.uncompressedStart(i);
@@ -397,6 +484,9 @@ public final class ZtocView {
    * writer may add after the end-of-archive marker) the last span is reported empty, ending
    * where it starts, since no TOC data lies there. For a tar layer spans are fixed slices of the
    * blob and the last one ends at the blob size.
+   *
+   * @param i span index, from 0 to {@link #maxSpanId()}
+   * @return the offset in the tar stream just past the span's last uncompressed byte
    */
   public long spanUncompressedEnd(int i) {
     Objects.checkIndex(i, maxSpanId + 1);
@@ -405,49 +495,93 @@ public final class ZtocView {
 
   // ---- entries -----------------------------------------------------------------------------
 
-  /** Number of TOC entries. */
+  /**
+   * Number of TOC entries.
+   *
+   * @return the number of entries in the TOC
+   */
   public int entryCount() {
     return tables.length;
   }
 
-  /** Name of entry {@code i} as stored, decoded as UTF-8 (malformed bytes become U+FFFD). */
+  /**
+   * Name of entry {@code i} as stored, decoded as UTF-8 (malformed bytes become U+FFFD).
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return the entry's name as text
+   */
   public String name(int i) {
     return rawName(i).utf8();
   }
 
-  /** Name of entry {@code i}, the exact bytes stored. */
+  /**
+   * Name of entry {@code i}, the exact bytes stored.
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return a copy of the entry's name bytes
+   */
   public ByteString rawName(int i) {
     Objects.checkIndex(i, tables.length);
     return ByteString.wrap(in.copy(nameStart[i], nameLength[i]));
   }
 
-  /** Type of entry {@code i}. */
+  /**
+   * Type of entry {@code i}.
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return the entry's tar type
+   */
   public EntryType type(int i) {
     return TYPES[types[i]];
   }
 
-  /** Offset in the tar stream of entry {@code i}'s data. */
+  /**
+   * Offset in the tar stream of entry {@code i}'s data.
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return the offset in the tar stream of the entry's first data byte
+   */
   public long uncompressedOffset(int i) {
     return offsets[i];
   }
 
-  /** Size of entry {@code i}'s data. */
+  /**
+   * Size of entry {@code i}'s data.
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return the entry's data size in bytes, as recorded in its tar header
+   */
   public long uncompressedSize(int i) {
     return sizes[i];
   }
 
-  /** Link target of entry {@code i} (empty when none), decoded as UTF-8 with replacement. */
+  /**
+   * Link target of entry {@code i} (empty when none), decoded as UTF-8 with replacement.
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return the entry's link target as text, {@code ""} when it has none
+   */
   public String linkname(int i) {
     return rawLinkname(i).utf8();
   }
 
-  /** Link target of entry {@code i} (empty when none), the exact bytes stored. */
+  /**
+   * Link target of entry {@code i} (empty when none), the exact bytes stored.
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return the entry's link target bytes, {@link ByteString#EMPTY} when it has none
+   */
   public ByteString rawLinkname(int i) {
     Objects.checkIndex(i, tables.length);
     return rawStringAt(tables[i], Schema.FM_LINKNAME);
   }
 
-  /** Materialises entry {@code i}, every byte string exactly as stored. */
+  /**
+   * Materialises entry {@code i}, every byte string exactly as stored.
+   *
+   * @param i entry index, from 0 to {@link #entryCount()} minus one
+   * @return a new model of the entry with all its fields and PAX records
+   */
   public TocEntry entry(int i) {
     Objects.checkIndex(i, tables.length);
     int t = tables[i];
@@ -478,7 +612,11 @@ public final class ZtocView {
         });
   }
 
-  /** Every entry, materialised, in archive order. */
+  /**
+   * Every entry, materialised, in archive order.
+   *
+   * @return a new mutable list of every entry, in the order of the tar stream
+   */
   public List<TocEntry> entries() {
     List<TocEntry> out = new ArrayList<>(tables.length);
     for (int i = 0; i < tables.length; i++) {
@@ -517,6 +655,7 @@ public final class ZtocView {
    * Finds the entry with this (normalised) path, given as text and matched as its UTF-8 bytes,
    * without following links.
    *
+   * @param path the entry's path as text; normalised as the class description says
    * @return the entry index, or empty
    */
   public OptionalInt lookup(String path) {
@@ -526,6 +665,7 @@ public final class ZtocView {
   /**
    * Finds the entry with this (normalised) path, given as raw bytes, without following links.
    *
+   * @param path the entry's path as raw bytes; normalised as the class description says
    * @return the entry index, or empty
    */
   public OptionalInt lookup(ByteString path) {
@@ -537,6 +677,7 @@ public final class ZtocView {
    * Finds the entry holding the data of {@code path} (matched as its UTF-8 bytes); see {@link
    * #resolve(ByteString)}.
    *
+   * @param path the path to resolve, as text; normalised as the class description says
    * @return the entry index, or empty when some component does not exist
    * @throws SymlinkLoopException after {@link #MAX_LINK_HOPS} links
    * @throws PathTooLongException if the path, or a link target on the way, is longer than {@link
@@ -552,6 +693,7 @@ public final class ZtocView {
    * final hard link is replaced by its target entry. Work is linear in the path's length times
    * the links followed.
    *
+   * @param path the path to resolve, as raw bytes; normalised as the class description says
    * @return the entry index, or empty when some component does not exist
    * @throws SymlinkLoopException after {@link #MAX_LINK_HOPS} links
    * @throws PathTooLongException if the path, or a link target on the way, is longer than {@link
@@ -565,6 +707,10 @@ public final class ZtocView {
   /**
    * Lists the entries that are direct children of directory {@code dir} (matched as its UTF-8
    * bytes; {@code ""} or {@code /} for the root); see {@link #list(ByteString)}.
+   *
+   * @param dir the directory's path as text
+   * @return the indexes of the directory's direct children, sorted by name bytes; empty when there
+   *     are none
    */
   public int[] list(String dir) {
     return list(ByteString.utf8(dir));
@@ -575,6 +721,7 @@ public final class ZtocView {
    * /} for the root), sorted by name bytes. Only entries present in the TOC are listed:
    * directories that are only implied by deeper paths are not synthesised.
    *
+   * @param dir the directory's path as raw bytes; normalised as the class description says
    * @return entry indexes; empty when there are none
    */
   public int[] list(ByteString dir) {

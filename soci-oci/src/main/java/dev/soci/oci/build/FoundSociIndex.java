@@ -40,10 +40,13 @@ public record FoundSociIndex(
    * each once. Unlike {@link #find}, strict: the listing is the store's own, so a bad entry is
    * an error rather than someone else's referrer to pass over.
    *
+   * @param store the store whose listing is searched; it must have one
+   * @return the indexes found, unmodifiable, in listing order; empty when there are none
    * @throws dev.soci.oci.store.BlobNotFoundException when a listed index or image index blob
    *     is missing
    * @throws OciException when one is corrupt or not a SOCI index, or the store cannot list
    *     its content (a registry)
+   * @throws IOException when the store cannot be read (file system or network)
    */
   public static List<FoundSociIndex> findAll(ContentStore store) throws IOException {
     List<Descriptor> listed = store.listing().orElseThrow(() -> new OciException(store.name()
@@ -84,6 +87,12 @@ public record FoundSociIndex(
    * the image index lists. Each once, in that order; each read and digest-verified. Candidates
    * that are missing, corrupt or not SOCI indexes are passed over (anyone who can push to a
    * repository can add a referrer: one bad one must not hide the good ones).
+   *
+   * @param store the store holding the image and its indexes
+   * @param image the descriptor of the image: a manifest or an image index
+   * @return the indexes found, unmodifiable, in the order above; empty when there are none
+   * @throws IOException when the image or one of its manifests cannot be read (missing,
+   *     corrupt, or the store fails); bad candidate indexes are passed over instead
    */
   public static List<FoundSociIndex> find(ContentStore store, Descriptor image)
       throws IOException {
@@ -93,6 +102,13 @@ public record FoundSociIndex(
   /**
    * {@link #find(ContentStore, Descriptor)}, telling {@code log} about each candidate passed
    * over and why.
+   *
+   * @param store the store holding the image and its indexes
+   * @param image the descriptor of the image: a manifest or an image index
+   * @param log told, in one line each, which candidate was passed over and why
+   * @return the indexes found, unmodifiable, in the order of the two-argument {@code find}
+   * @throws IOException when the image or one of its manifests cannot be read (missing,
+   *     corrupt, or the store fails); bad candidate indexes are passed over instead
    */
   public static List<FoundSociIndex> find(ContentStore store, Descriptor image,
       java.util.function.Consumer<String> log) throws IOException {

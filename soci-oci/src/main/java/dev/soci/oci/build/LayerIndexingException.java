@@ -9,6 +9,12 @@ import dev.soci.oci.OciException;
 public final class LayerIndexingException extends OciException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * With a one-line message and the builder's error.
+   *
+   * @param message the one-line message, naming the layer
+   * @param cause the zTOC builder's error (tar or compression)
+   */
   public LayerIndexingException(String message, Throwable cause) {
     super(message, cause);
   }

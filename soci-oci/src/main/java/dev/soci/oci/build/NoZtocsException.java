@@ -6,6 +6,11 @@ import dev.soci.oci.OciException;
 public final class NoZtocsException extends OciException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * With a one-line message.
+   *
+   * @param message the one-line message (the reference's "no ztocs created" wording)
+   */
   public NoZtocsException(String message) {
     super(message);
   }

@@ -28,6 +28,11 @@ public final class PrefetchSpans {
   /**
    * The span range of each path that matches in the layer, in the order given (a path listed
    * twice appears once).
+   *
+   * @param ztoc the layer's zTOC
+   * @param paths the files to prefetch, as the user gave them
+   * @return each matching path (as given) to its inclusive span range, in {@code paths} order;
+   *     paths that do not resolve, loop or hold no data are left out
    */
   public static Map<String, SpanRange> find(ZtocView ztoc, List<String> paths) {
     Map<String, SpanRange> out = new LinkedHashMap<>();
@@ -51,7 +56,14 @@ public final class PrefetchSpans {
     return out;
   }
 
-  /** The prefetch artifact for the paths that match, or empty when none does. */
+  /**
+   * The prefetch artifact for the paths that match, or empty when none does.
+   *
+   * @param ztoc the layer's zTOC
+   * @param paths the files to prefetch, as the user gave them
+   * @return an artifact listing the span ranges of {@link #find}, in its order, or empty when
+   *     no path matches
+   */
   public static Optional<PrefetchArtifact> artifact(ZtocView ztoc, List<String> paths) {
     Map<String, SpanRange> spans = find(ztoc, paths);
     if (spans.isEmpty()) {

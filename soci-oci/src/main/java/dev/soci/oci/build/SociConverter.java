@@ -50,7 +50,13 @@ public final class SociConverter {
   private final Consumer<String> log;
   private final TransferProgress progress;
 
-  /** A converter using {@code factory} for zTOCs; skipped layers are reported to {@code log}. */
+  /**
+   * A converter using {@code factory} for zTOCs; skipped layers are reported to {@code log}.
+   *
+   * @param factory builds each layer's zTOC
+   * @param options span size, platforms, thread count and the other build options
+   * @param log told, one line each, about skipped layers and prefetch paths matching nothing
+   */
   public SociConverter(ZtocFactory factory, SociOptions options, Consumer<String> log) {
     this(factory, options, log, TransferProgress.NONE);
   }
@@ -63,12 +69,22 @@ public final class SociConverter {
     this.progress = progress;
   }
 
-  /** The same, reporting layer reads (and blob copies) to {@code progress}. */
+  /**
+   * The same, reporting layer reads (and blob copies) to {@code progress}.
+   *
+   * @param progress told how far each layer read and blob copy has got
+   * @return a new converter with this one's factory, options and log; this one is unchanged
+   */
   public SociConverter withProgress(TransferProgress progress) {
     return new SociConverter(factory, options, log, progress);
   }
 
-  /** A converter using {@link ZtocFactory#standard()}. */
+  /**
+   * A converter using {@link ZtocFactory#standard()}.
+   *
+   * @param options span size, platforms, thread count and the other build options
+   * @param log told, one line each, about skipped layers and prefetch paths matching nothing
+   */
   public SociConverter(SociOptions options, Consumer<String> log) {
     this(ZtocFactory.standard(), options, log);
   }
@@ -77,8 +93,14 @@ public final class SociConverter {
    * Converts the image in {@code input} into a new layout at {@code output}. Nothing appears
    * at {@code output} unless the whole conversion succeeds.
    *
+   * @param input the layout holding the image (its one image, see {@link OciLayout#image()})
+   * @param output where the new layout is written; must not exist (or be an empty directory)
+   * @param format whether {@code output} is a layout directory or a tar archive of one
+   * @return the new image index's descriptor and those of the SOCI indexes added
    * @throws NoZtocsException when a chosen manifest has no indexable layer
    * @throws LayoutException when no manifest matches the chosen platforms
+   * @throws IOException when the input cannot be read or is invalid, a layer fails to index,
+   *     or the output cannot be written
    */
   public ConvertResult convert(OciLayout input, Path output, OciLayoutWriter.Format format)
       throws IOException {
@@ -99,8 +121,15 @@ public final class SociConverter {
    * the rewritten manifests, and last the new image index, under {@code tag} when it is not
    * null. So a failure part-way leaves no tag pointing at missing content.
    *
+   * @param source the store holding the image
+   * @param image the descriptor of the image: a manifest or an image index
+   * @param target the store to write the converted image to
+   * @param tag the tag to point at the new image index in {@code target}, or null for none
+   * @return the new image index's descriptor and those of the SOCI indexes added
    * @throws NoZtocsException when a chosen manifest has no indexable layer
    * @throws LayoutException when no manifest matches the chosen platforms
+   * @throws IOException when the source cannot be read or is invalid, a layer fails to index,
+   *     or the target refuses content or cannot be written (file system or network)
    */
   public ConvertResult convert(ContentStore source, Descriptor image, ContentStore target,
       String tag) throws IOException {

@@ -43,7 +43,13 @@ public final class SociIndexCreator {
   private final Consumer<String> log;
   private final TransferProgress progress;
 
-  /** A creator using {@code factory} for zTOCs; skipped layers are reported to {@code log}. */
+  /**
+   * A creator using {@code factory} for zTOCs; skipped layers are reported to {@code log}.
+   *
+   * @param factory builds each layer's zTOC
+   * @param options span size, platforms, thread count and the other build options
+   * @param log told, one line each, about skipped layers and prefetch paths matching nothing
+   */
   public SociIndexCreator(ZtocFactory factory, SociOptions options, Consumer<String> log) {
     this(factory, options, log, TransferProgress.NONE);
   }
@@ -56,12 +62,22 @@ public final class SociIndexCreator {
     this.progress = progress;
   }
 
-  /** The same, reporting layer reads (and blob copies) to {@code progress}. */
+  /**
+   * The same, reporting layer reads (and blob copies) to {@code progress}.
+   *
+   * @param progress told how far each layer read and blob copy has got
+   * @return a new creator with this one's factory, options and log; this one is unchanged
+   */
   public SociIndexCreator withProgress(TransferProgress progress) {
     return new SociIndexCreator(factory, options, log, progress);
   }
 
-  /** A creator using {@link ZtocFactory#standard()}. */
+  /**
+   * A creator using {@link ZtocFactory#standard()}.
+   *
+   * @param options span size, platforms, thread count and the other build options
+   * @param log told, one line each, about skipped layers and prefetch paths matching nothing
+   */
   public SociIndexCreator(SociOptions options, Consumer<String> log) {
     this(ZtocFactory.standard(), options, log);
   }
@@ -71,12 +87,15 @@ public final class SociIndexCreator {
    * non-SOCI entry of {@code index.json} that is a manifest (skipped only when it names another
    * platform), and the matching manifests of each image index it lists.
    *
+   * @param layout the layout directory to index and add the indexes to
    * @return the descriptors of the stored index manifests, as listed in {@code index.json}
    * @throws LayoutException when the layout is an archive, or no manifest matches the
    *     platforms
    * @throws NoZtocsException when every layer of a chosen manifest was skipped
    * @throws DocumentTooLargeException when a SOCI index or the new {@code index.json} would
    *     exceed the readers' bound; the layout is then left unchanged
+   * @throws IOException when the layout cannot be read or is invalid, a layer fails to index,
+   *     or storing the new content fails (then it is removed again)
    */
   public List<Descriptor> create(OciLayout layout) throws IOException {
     Map<Digest, Descriptor> chosen = new LinkedHashMap<>();
@@ -102,8 +121,12 @@ public final class SociIndexCreator {
   /**
    * Indexes the manifest {@code manifest} of {@code layout}.
    *
+   * @param layout the layout directory holding the manifest
+   * @param manifest the descriptor of an image manifest of {@code layout}
    * @return the descriptor of the stored index manifest, as listed in {@code index.json}
    * @throws NoZtocsException when every layer was skipped
+   * @throws IOException when the layout is an archive, cannot be read or is invalid, a layer
+   *     fails to index, or storing the new content fails
    */
   public Descriptor create(OciLayout layout, Descriptor manifest) throws IOException {
     requireWritable(layout);
@@ -116,9 +139,13 @@ public final class SociIndexCreator {
    * options' platforms. Each v1 index is published as a referrer of its manifest, after its
    * zTOCs, prefetch artifacts and config ({@link ContentStore#publishReferrers}).
    *
+   * @param store the store holding the image; it must take new content
+   * @param image the descriptor of the image: a manifest or an image index
    * @return the descriptors of the index manifests, as listed among the referrers
    * @throws OciException when no manifest matches the platforms
    * @throws NoZtocsException when every layer of a chosen manifest was skipped
+   * @throws IOException when the store is read-only, cannot be read or holds invalid
+   *     documents, a layer fails to index, or publishing fails (file system or network)
    */
   public List<Descriptor> create(ContentStore store, Descriptor image) throws IOException {
     requireWritable(store);

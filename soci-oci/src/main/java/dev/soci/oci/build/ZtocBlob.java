@@ -46,6 +46,8 @@ public final class ZtocBlob {
    * Reads an existing zTOC (for instance one being reused), validating it and computing
    * {@link #xattrFree()} from its entries.
    *
+   * @param ztoc the serialised zTOC (copied, so the caller may reuse the array)
+   * @return the zTOC, its digest computed from {@code ztoc}
    * @throws ZtocFormatException when the bytes are not a valid zTOC
    */
   public static ZtocBlob of(byte[] ztoc) throws ZtocFormatException {
@@ -54,7 +56,12 @@ public final class ZtocBlob {
     return new ZtocBlob(owned, Digest.of(owned), xattrFree(view.entries()), view);
   }
 
-  /** A zTOC just built: its bytes, the digest the build computed, and its entries' xattr facts. */
+  /**
+   * A zTOC just built: its bytes, the digest the build computed, and its entries' xattr facts.
+   *
+   * @param built the builder's result (its bytes, already a copy, are kept without another)
+   * @return the zTOC, with the digest the build computed rather than a second hashing pass
+   */
   public static ZtocBlob of(BuiltZtoc built) {
     Digest d;
     try {
@@ -68,6 +75,9 @@ public final class ZtocBlob {
   /**
    * Whether entries qualify for the xattr optimisation: none has a {@code SCHILY.xattr.} PAX
    * record and no name ends in {@code .wh..wh..opq}.
+   *
+   * @param entries a layer's zTOC entries
+   * @return true when none of {@code entries} has an xattr or is an opaque whiteout
    */
   public static boolean xattrFree(List<TocEntry> entries) {
     for (TocEntry e : entries) {
@@ -81,7 +91,11 @@ public final class ZtocBlob {
     return true;
   }
 
-  /** A copy of the zTOC bytes. */
+  /**
+   * A copy of the zTOC bytes.
+   *
+   * @return a fresh copy of the serialised zTOC, the caller's to modify
+   */
   public byte[] bytes() {
     return bytes.clone();
   }
@@ -94,6 +108,7 @@ public final class ZtocBlob {
   /**
    * The zTOC opened for reading, validated on the first call and then kept.
    *
+   * @return a view over this zTOC's bytes, kept for later calls
    * @throws ZtocFormatException when the bytes are not a valid zTOC
    */
   public ZtocView view() throws ZtocFormatException {
@@ -105,17 +120,29 @@ public final class ZtocBlob {
     return v;
   }
 
-  /** Whether the layer qualifies for the xattr optimisation; see the constructor. */
+  /**
+   * Whether the layer qualifies for the xattr optimisation; see the constructor.
+   *
+   * @return true when no entry has extended attributes or is an opaque whiteout
+   */
   public boolean xattrFree() {
     return xattrFree;
   }
 
-  /** The zTOC's sha256 digest. */
+  /**
+   * The zTOC's sha256 digest.
+   *
+   * @return the sha256 digest of {@link #bytes()}, the zTOC blob's digest in a store
+   */
   public Digest digest() {
     return digest;
   }
 
-  /** The zTOC's size in bytes. */
+  /**
+   * The zTOC's size in bytes.
+   *
+   * @return the length of the serialised zTOC, in bytes
+   */
   public long size() {
     return bytes.length;
   }

@@ -17,6 +17,7 @@ public interface ZtocFactory {
    * @param request the layer, its compression, the span size and the build tool identifier
    * @param layerBlob the layer's bytes from the start; verified against the layer descriptor
    *     as it is read, so a factory should read it to the end
+   * @return the layer's zTOC: its bytes, their digest and whether the layer is xattr-free
    * @throws IOException on unreadable or invalid layer data (a {@code SociException} for bad
    *     input)
    */
@@ -25,6 +26,8 @@ public interface ZtocFactory {
   /**
    * The factory backed by {@link dev.soci.ztoc.ZtocBuilder}: one streaming pass over the
    * layer, byte-identical to the reference for the same span size and build tool identifier.
+   *
+   * @return the shared standard factory (stateless, safe to use from many threads)
    */
   static ZtocFactory standard() {
     return StandardZtocFactory.INSTANCE;

@@ -63,6 +63,9 @@ public final class SociFileSystem extends FileSystem {
    * this order reads each span's files together, so each span is fetched once: a scanner that
    * reads the files a walk matched in walk (name) order makes the span cache fetch spans again
    * once it is full (measured by the benchmarks' {@code ScanCheck}: several times the bytes).
+   *
+   * @param paths paths of this file system, absolute or relative to the root
+   * @return a new list of the same paths in layer order
    */
   public List<Path> inLayerOrder(java.util.Collection<? extends Path> paths) {
     record Keyed(long key, int given, Path path) {}
@@ -111,7 +114,11 @@ public final class SociFileSystem extends FileSystem {
     this.fileStore = new SociFileStore(this);
   }
 
-  /** The image this file system shows. */
+  /**
+   * The image this file system shows.
+   *
+   * @return the image whose merged layers this file system shows
+   */
   public SociImage image() {
     return image;
   }
@@ -120,7 +127,9 @@ public final class SociFileSystem extends FileSystem {
    * The image's entry for {@code path} (relative paths from the root): its layer, tar entry,
    * raw owner names, extended attributes, everything the attribute views are made from.
    *
+   * @param path a path of this file system
    * @param options {@link LinkOption#NOFOLLOW_LINKS} for a symbolic link itself
+   * @return the entry the path names in the merged image
    * @throws NoSuchFileException when there is no such path
    * @throws java.nio.file.FileSystemLoopException when links loop
    * @throws ProviderMismatchException when {@code path} is not of this file system

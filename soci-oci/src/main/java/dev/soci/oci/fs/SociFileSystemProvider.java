@@ -79,7 +79,11 @@ public final class SociFileSystemProvider extends FileSystemProvider {
   /** The provider; use {@link #instance()} rather than making another (the JDK makes one). */
   public SociFileSystemProvider() {}
 
-  /** The installed provider of scheme {@code soci}, or one of this class when none is installed. */
+  /**
+   * The installed provider of scheme {@code soci}, or one of this class when none is installed.
+   *
+   * @return the provider the JDK installed for {@code soci}, or this class's shared fallback
+   */
   public static SociFileSystemProvider instance() {
     SociFileSystemProvider p = fallback;
     if (p != null) {

@@ -32,7 +32,13 @@ public final class SociFileSystems {
    * platform}) with {@link SociImage}'s defaults; closing the file system closes the image,
    * not the store.
    *
+   * @param store where the image's manifests, configs, layers and SOCI indexes are read from
+   * @param image an image manifest, or an image index (then {@code platform} picks)
    * @param platform the platform to pick from an index; null means {@link Platform#host()}
+   * @return a read-only file system over the image's merged layers, to be closed by the caller
+   * @throws IOException if the image cannot be opened: no manifest for the platform, a malformed
+   *     document, SOCI index or zTOC ({@link dev.soci.oci.OciException}), or a failing read of the
+   *     store
    * @see SociImage#open(ContentStore, Descriptor, Platform)
    */
   public static SociFileSystem open(ContentStore store, Descriptor image, Platform platform)
@@ -43,7 +49,9 @@ public final class SociFileSystems {
   /**
    * A file system over an open image (opened with options through {@link SociImage#builder}).
    *
+   * @param image the open image to show
    * @param closeImage whether closing the file system closes the image
+   * @return a read-only file system over the image's merged layers
    */
   public static SociFileSystem of(SociImage image, boolean closeImage) {
     return new SociFileSystem(SociFileSystemProvider.instance(), image, closeImage, null,

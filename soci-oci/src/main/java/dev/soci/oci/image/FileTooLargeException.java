@@ -4,7 +4,9 @@ package dev.soci.oci.image;
 public final class FileTooLargeException extends ImagePathException {
   private static final long serialVersionUID = 1L;
 
+  /** The file's size in bytes. */
   private final long size;
+  /** The most bytes the whole-file read accepts. */
   private final long limit;
 
   FileTooLargeException(String path, long size, long limit) {
@@ -14,12 +16,20 @@ public final class FileTooLargeException extends ImagePathException {
     this.limit = limit;
   }
 
-  /** The file's size. */
+  /**
+   * The file's size.
+   *
+   * @return the file's size in bytes, as the layer's zTOC records it
+   */
   public long size() {
     return size;
   }
 
-  /** The bound it exceeds. */
+  /**
+   * The bound it exceeds.
+   *
+   * @return the most bytes a whole-file read accepts; {@link #size()} is larger
+   */
   public long limit() {
     return limit;
   }

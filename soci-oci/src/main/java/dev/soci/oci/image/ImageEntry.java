@@ -83,6 +83,26 @@ public record ImageEntry(
   /**
    * Checks and copies.
    *
+   * @param path the normalised path ({@code ""} for the root); not null
+   * @param type what the path is; not null
+   * @param size a file's data length or a symbolic link's target length in bytes; else 0
+   * @param mode permission, set-user-id, set-group-id and sticky bits; within {@link #MODE_MASK}
+   * @param uid owner id as the layer records it
+   * @param gid group id as the layer records it
+   * @param uname owner name as recorded, possibly empty; not null
+   * @param gname group name as recorded, possibly empty; not null
+   * @param modifiedTime modification time; not null
+   * @param accessTime access time (PAX {@code atime}), or null when not recorded
+   * @param changeTime change time (PAX {@code ctime}), or null when not recorded
+   * @param linkTarget a symbolic link's target as stored, else empty; not null
+   * @param deviceMajor a device's major number, else 0
+   * @param deviceMinor a device's minor number, else 0
+   * @param xattrs extended attributes by name, or null or empty for none; copied
+   * @param layer index in the manifest's layers of the entry this comes from; -1 for an
+   *     implied root
+   * @param entryIndex index of that tar entry among the layer's entries; -1 for an implied
+   *     directory
+   * @param fileKey equal for the paths of one hard-linked file, distinct otherwise
    * @throws NullPointerException if a reference other than the optional times is null
    * @throws IllegalArgumentException if the mode has bits outside {@link #MODE_MASK}
    */
@@ -102,7 +122,11 @@ public record ImageEntry(
         : Collections.unmodifiableSortedMap(new TreeMap<>(xattrs));
   }
 
-  /** The last component of the path ({@code ""} for the root). */
+  /**
+   * The last component of the path ({@code ""} for the root).
+   *
+   * @return the path after its last {@code /}: the whole path for a top-level entry
+   */
   public String name() {
     return path.substring(path.lastIndexOf('/') + 1);
   }
@@ -114,17 +138,29 @@ public record ImageEntry(
         fileKey);
   }
 
-  /** Whether this is a regular file. */
+  /**
+   * Whether this is a regular file.
+   *
+   * @return true for {@link Type#FILE} (a hard link to a file included)
+   */
   public boolean isFile() {
     return type == Type.FILE;
   }
 
-  /** Whether this is a directory. */
+  /**
+   * Whether this is a directory.
+   *
+   * @return true for {@link Type#DIRECTORY}, implied directories included
+   */
   public boolean isDirectory() {
     return type == Type.DIRECTORY;
   }
 
-  /** Whether this is a symbolic link. */
+  /**
+   * Whether this is a symbolic link.
+   *
+   * @return true for {@link Type#SYMLINK}; the link is not followed
+   */
   public boolean isSymlink() {
     return type == Type.SYMLINK;
   }

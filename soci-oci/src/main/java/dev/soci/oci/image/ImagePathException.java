@@ -11,15 +11,25 @@ import dev.soci.oci.OciException;
 public class ImagePathException extends OciException {
   private static final long serialVersionUID = 1L;
 
+  /** The path as the caller gave it, not normalised. */
   private final String path;
 
-  /** An error about {@code path} (as the caller gave it), with a one-line message. */
+  /**
+   * An error about {@code path} (as the caller gave it), with a one-line message.
+   *
+   * @param path the path as the caller gave it, kept as {@link #path()}
+   * @param message the one-line message
+   */
   public ImagePathException(String path, String message) {
     super(message);
     this.path = path;
   }
 
-  /** The path as the caller gave it. */
+  /**
+   * The path as the caller gave it.
+   *
+   * @return the path exactly as the caller gave it (not normalised, links not followed)
+   */
   public String path() {
     return path;
   }

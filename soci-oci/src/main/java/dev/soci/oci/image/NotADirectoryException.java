@@ -4,6 +4,7 @@ package dev.soci.oci.image;
 public final class NotADirectoryException extends ImagePathException {
   private static final long serialVersionUID = 1L;
 
+  /** The normalised path, symbolic links followed, that is not a directory. */
   private final String notADirectory;
 
   NotADirectoryException(String path, String notADirectory, String message) {
@@ -11,7 +12,11 @@ public final class NotADirectoryException extends ImagePathException {
     this.notADirectory = notADirectory;
   }
 
-  /** The normalised path, symbolic links followed, that is not a directory. */
+  /**
+   * The normalised path, symbolic links followed, that is not a directory.
+   *
+   * @return that path: the one asked for, or one on the way to it once links are followed
+   */
   public String notADirectory() {
     return notADirectory;
   }

@@ -4,6 +4,7 @@ package dev.soci.oci.image;
 public final class NotAFileException extends ImagePathException {
   private static final long serialVersionUID = 1L;
 
+  /** The entry the path leads to, symbolic links followed. */
   private final ImageEntry entry;
 
   NotAFileException(String path, ImageEntry entry) {
@@ -13,7 +14,11 @@ public final class NotAFileException extends ImagePathException {
     this.entry = entry;
   }
 
-  /** What the path is. */
+  /**
+   * What the path is.
+   *
+   * @return the entry the path leads to, symbolic links followed: a directory or a special file
+   */
   public ImageEntry entry() {
     return entry;
   }

@@ -9,7 +9,9 @@ import java.util.OptionalInt;
 public final class PathNotFoundException extends ImagePathException {
   private static final long serialVersionUID = 1L;
 
+  /** The first path that does not exist on the way (normalised, symbolic links followed). */
   private final String missing;
+  /** The layer whose whiteout removed {@link #missing}, or -1 when none did. */
   private final int deletedInLayer;
 
   /**
@@ -25,12 +27,20 @@ public final class PathNotFoundException extends ImagePathException {
     this.deletedInLayer = deletedInLayer;
   }
 
-  /** The first path that does not exist on the way (normalised, symbolic links followed). */
+  /**
+   * The first path that does not exist on the way (normalised, symbolic links followed).
+   *
+   * @return that path; the path asked for itself when only its last component is missing
+   */
   public String missing() {
     return missing;
   }
 
-  /** The layer (index in the manifest, 0 the bottom) whose whiteout removed it, if one did. */
+  /**
+   * The layer (index in the manifest, 0 the bottom) whose whiteout removed it, if one did.
+   *
+   * @return that layer's index, or empty when the path was never there
+   */
   public OptionalInt deletedInLayer() {
     return deletedInLayer < 0 ? OptionalInt.empty() : OptionalInt.of(deletedInLayer);
   }

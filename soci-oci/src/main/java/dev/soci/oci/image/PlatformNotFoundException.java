@@ -15,7 +15,12 @@ public final class PlatformNotFoundException extends OciException {
     this.available = List.copyOf(available);
   }
 
-  /** The platforms the index does list (manifests without one are left out). */
+  /**
+   * The platforms the index does list (manifests without one are left out).
+   *
+   * @return those platforms, unmodifiable, in the index's order; empty after deserialisation
+   *     (the list is transient)
+   */
   public List<Platform> available() {
     return available;
   }

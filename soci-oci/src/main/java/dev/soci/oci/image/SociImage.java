@@ -135,18 +135,27 @@ public final class SociImage implements Closeable {
   /**
    * Opens the image {@code image} of {@code store} with the default options.
    *
+   * @param store the store holding the image, its SOCI index and zTOCs
    * @param image an image manifest, or an image index (then {@code platform} picks)
    * @param platform the platform to pick from an index; null means {@link Platform#host()}
    * @throws PlatformNotFoundException when an index has no manifest for the platform
    * @throws WholeLayerFetchRefusedException never with the defaults (whole fetches allowed)
+   * @return the open image, to close after use; the merged tree is built on first use
    * @throws OciException when a document, a SOCI index or a zTOC is malformed or does not match
+   * @throws IOException when the store cannot be read (file system or network)
    */
   public static SociImage open(ContentStore store, Descriptor image, Platform platform)
       throws IOException {
     return builder(store, image).platform(platform).open();
   }
 
-  /** A builder to open {@code image} of {@code store} with options. */
+  /**
+   * A builder to open {@code image} of {@code store} with options.
+   *
+   * @param store the store holding the image, its SOCI index and zTOCs; not null
+   * @param image an image manifest, or an image index to pick a platform from; not null
+   * @return a builder with the default options
+   */
   public static Builder builder(ContentStore store, Descriptor image) {
     return new Builder(store, image);
   }
@@ -292,27 +301,48 @@ public final class SociImage implements Closeable {
     return view;
   }
 
-  /** The manifest in use (for an index, the one picked for the platform). */
+  /**
+   * The manifest in use (for an index, the one picked for the platform).
+   *
+   * @return the descriptor of the image manifest whose layers are read
+   */
   public Descriptor manifest() {
     return manifest;
   }
 
-  /** The platform of the manifest in use, as the image index lists it; empty for a manifest. */
+  /**
+   * The platform of the manifest in use, as the image index lists it; empty for a manifest.
+   *
+   * @return the platform of the picked index entry, or empty when a manifest was opened (or
+   *     the entry gives none)
+   */
   public Optional<Platform> platform() {
     return Optional.ofNullable(platform);
   }
 
-  /** Whether a SOCI index was found; without one every layer is fetched whole. */
+  /**
+   * Whether a SOCI index was found; without one every layer is fetched whole.
+   *
+   * @return true when {@link #sociIndex()} is present
+   */
   public boolean hasSociIndex() {
     return sociIndex != null;
   }
 
-  /** The SOCI index in use, if one was found. */
+  /**
+   * The SOCI index in use, if one was found.
+   *
+   * @return the SOCI index whose zTOCs the layers are read through, or empty
+   */
   public Optional<FoundSociIndex> sociIndex() {
     return Optional.ofNullable(sociIndex);
   }
 
-  /** The layers, bottom first, with the zTOC each is read through (if any). */
+  /**
+   * The layers, bottom first, with the zTOC each is read through (if any).
+   *
+   * @return the manifest's layers, unmodifiable, in manifest order
+   */
   public List<ImageLayer> layers() {
     return layerInfo;
   }
@@ -321,8 +351,12 @@ public final class SociImage implements Closeable {
    * The entry at {@code path}, no symbolic link followed (not even in a directory component:
    * use {@link #resolve(String, LinkOption...)} for that). {@code ..} is resolved lexically.
    *
+   * @param path the path in the image, absolute or relative to its root
    * @return empty when there is no such path
    * @throws ImagePathException when the path is longer than {@link #MAX_PATH_BYTES}
+   * @throws IOException when the merged tree, built on first use, cannot be: a layer without
+   *     a zTOC cannot be read, or the layers make an invalid tree ({@link ImageTreeException},
+   *     more than {@link Builder#maxEntries} paths included)
    */
   public Optional<ImageEntry> entry(String path) throws IOException {
     checkPath(path);
@@ -337,11 +371,17 @@ public final class SociImage implements Closeable {
    * root, relative ones from the link's directory, {@code ..} never above the root). The entry's
    * {@link ImageEntry#path()} is where it lives, links resolved.
    *
+   * @param path the path in the image, absolute or relative to its root
+   * @param options {@link LinkOption#NOFOLLOW_LINKS} not to follow a link in the last component
+   * @return the entry the path leads to
    * @throws PathNotFoundException when a component does not exist (saying which, and the layer
    *     whose whiteout removed it)
    * @throws NotADirectoryException when a component other than the last is not a directory
    * @throws TooManySymlinksException after {@link #MAX_LINK_HOPS} links
    * @throws ImagePathException when the path is longer than {@link #MAX_PATH_BYTES}
+   * @throws IOException when the merged tree, built on first use, cannot be: a layer without
+   *     a zTOC cannot be read, or the layers make an invalid tree ({@link ImageTreeException},
+   *     more than {@link Builder#maxEntries} paths included)
    */
   public ImageEntry resolve(String path, LinkOption... options) throws IOException {
     checkPath(path);
@@ -365,8 +405,13 @@ public final class SociImage implements Closeable {
    * The entries of directory {@code dir} (links followed to it), sorted by name. Their paths
    * are where they live: under the directory's own path, links resolved.
    *
+   * @param dir the directory's path in the image
+   * @return its entries, sorted by name, in a new list; empty when it has none
    * @throws NotADirectoryException when {@code dir} is not a directory
    * @throws PathNotFoundException when it does not exist
+   * @throws IOException when the merged tree, built on first use, cannot be: a layer without
+   *     a zTOC cannot be read, or the layers make an invalid tree ({@link ImageTreeException},
+   *     more than {@link Builder#maxEntries} paths included)
    */
   public List<ImageEntry> list(String dir) throws IOException {
     checkPath(dir);
@@ -378,7 +423,14 @@ public final class SociImage implements Closeable {
     return MergedTree.children(n);
   }
 
-  /** Number of paths in the merged tree, the root included. */
+  /**
+   * Number of paths in the merged tree, the root included.
+   *
+   * @return the number of paths; each name of a hard-linked file is one
+   * @throws IOException when the merged tree, built on first use, cannot be: a layer without
+   *     a zTOC cannot be read, or the layers make an invalid tree ({@link ImageTreeException},
+   *     more than {@link Builder#maxEntries} paths included)
+   */
   public long size() throws IOException {
     return tree().size();
   }
@@ -387,6 +439,8 @@ public final class SociImage implements Closeable {
    * The whole content of the regular file at {@code path} (links followed), refusing one above
    * {@link Builder#maxReadBytes} (default {@link #DEFAULT_MAX_READ_BYTES}).
    *
+   * @param path the file's path in the image
+   * @return the file's bytes
    * @throws NotAFileException when it is not a regular file
    * @throws FileTooLargeException when it is above the bound
    */
@@ -398,8 +452,13 @@ public final class SociImage implements Closeable {
    * The whole content of the regular file at {@code path} (links followed), refusing one above
    * {@code maxBytes}.
    *
+   * @param path the file's path in the image
+   * @param maxBytes the largest file to read, in bytes (arrays bound it too)
+   * @return the file's bytes
    * @throws NotAFileException when it is not a regular file
    * @throws FileTooLargeException when it is above {@code maxBytes}
+   * @throws IOException when the path does not resolve, or its layer cannot be read or does
+   *     not match its zTOC
    */
   public byte[] readFile(String path, long maxBytes) throws IOException {
     ImageEntry e = resolve(path);
@@ -427,6 +486,8 @@ public final class SociImage implements Closeable {
   /**
    * A stream of the regular file at {@code path} (links followed).
    *
+   * @param path the file's path in the image
+   * @return a stream of the file's data from its start, to close after use
    * @throws NotAFileException when it is not a regular file
    */
   public InputStream openFile(String path) throws IOException {
@@ -440,6 +501,8 @@ public final class SociImage implements Closeable {
   /**
    * A stream of a regular file's data, the entry got from this image.
    *
+   * @param file an entry of this image's tree
+   * @return a stream of the file's data from its start, to close after use
    * @throws NotAFileException when it is not a regular file
    * @throws IllegalArgumentException when the entry is not one of this image
    */
@@ -457,6 +520,9 @@ public final class SociImage implements Closeable {
    * {@link java.nio.channels.SeekableByteChannel} reads: as many as {@code dst} has room for,
    * fewer only at the file's end (or, for a direct buffer, above 1 MiB).
    *
+   * @param file an entry of this image's tree
+   * @param position the offset in the file's data to read from; not negative
+   * @param dst where the bytes go, from its position; its position is advanced
    * @return the number of bytes read, or -1 when {@code position} is at or past the end
    * @throws NotAFileException when it is not a regular file
    * @throws IllegalArgumentException when the entry is not one of this image, or the position
@@ -710,19 +776,34 @@ public final class SociImage implements Closeable {
       this.image = Objects.requireNonNull(image, "image");
     }
 
-    /** The platform to pick from an image index (default: {@link Platform#host()}). */
+    /**
+     * The platform to pick from an image index (default: {@link Platform#host()}).
+     *
+     * @param p the platform, or null for the host's
+     * @return this builder
+     */
     public Builder platform(Platform p) {
       this.platform = p;
       return this;
     }
 
-    /** Bound on the decompressed spans all layers keep together (default 64 MiB). */
+    /**
+     * Bound on the decompressed spans all layers keep together (default 64 MiB).
+     *
+     * @param bytes the cache bound in bytes; not negative
+     * @return this builder
+     */
     public Builder cacheBytes(long bytes) {
       this.cacheBytes = nonNegative(bytes, "cache size");
       return this;
     }
 
-    /** Threads fetching and decompressing the spans of large reads (default: cores, 2 to 8). */
+    /**
+     * Threads fetching and decompressing the spans of large reads (default: cores, 2 to 8).
+     *
+     * @param n the number of threads; positive
+     * @return this builder
+     */
     public Builder threads(int n) {
       if (n <= 0) {
         throw new IllegalArgumentException("threads must be positive, got " + n);
@@ -734,6 +815,9 @@ public final class SociImage implements Closeable {
     /**
      * Whether layers without a zTOC may be fetched whole (default yes); when not, opening an
      * image with such a layer fails with {@link WholeLayerFetchRefusedException}.
+     *
+     * @param allowed false to refuse images with a layer that has no zTOC
+     * @return this builder
      */
     public Builder fetchWholeLayers(boolean allowed) {
       this.fetchWholeLayers = allowed;
@@ -744,13 +828,21 @@ public final class SociImage implements Closeable {
      * Bound on the file data of layers without a zTOC kept in memory once listed (default
      * {@link #DEFAULT_WHOLE_LAYER_MEMORY_BYTES}); a file beyond it is read by streaming its layer
      * again.
+     *
+     * @param bytes the memory bound in bytes; not negative
+     * @return this builder
      */
     public Builder wholeLayerMemoryBytes(long bytes) {
       this.wholeLayerMemoryBytes = nonNegative(bytes, "memory bound");
       return this;
     }
 
-    /** Bound on the tree: tar entries of all layers plus implied directories (default 2^20). */
+    /**
+     * Bound on the tree: tar entries of all layers plus implied directories (default 2^20).
+     *
+     * @param n the most entries; positive
+     * @return this builder
+     */
     public Builder maxEntries(long n) {
       if (n <= 0) {
         throw new IllegalArgumentException("maxEntries must be positive, got " + n);
@@ -759,13 +851,23 @@ public final class SociImage implements Closeable {
       return this;
     }
 
-    /** Bound on {@link SociImage#readFile(String)} (default {@link #DEFAULT_MAX_READ_BYTES}). */
+    /**
+     * Bound on {@link SociImage#readFile(String)} (default {@link #DEFAULT_MAX_READ_BYTES}).
+     *
+     * @param bytes the largest file it reads, in bytes; not negative
+     * @return this builder
+     */
     public Builder maxReadBytes(long bytes) {
       this.maxReadBytes = nonNegative(bytes, "read bound");
       return this;
     }
 
-    /** Bound on one zTOC's size (default {@link #DEFAULT_MAX_ZTOC_BYTES}). */
+    /**
+     * Bound on one zTOC's size (default {@link #DEFAULT_MAX_ZTOC_BYTES}).
+     *
+     * @param bytes the largest zTOC read, in bytes; not negative
+     * @return this builder
+     */
     public Builder maxZtocBytes(long bytes) {
       this.maxZtocBytes = nonNegative(bytes, "zTOC bound");
       return this;
@@ -774,6 +876,9 @@ public final class SociImage implements Closeable {
     /**
      * Opens the image: picks the manifest, finds the SOCI index, reads the zTOCs.
      *
+     * @return the open image, to close after use
+     * @throws IOException as {@link SociImage#open(ContentStore, Descriptor, Platform)} does, and
+     *     {@link WholeLayerFetchRefusedException} when whole fetches are refused and needed
      * @see SociImage#open(ContentStore, Descriptor, Platform)
      */
     public SociImage open() throws IOException {

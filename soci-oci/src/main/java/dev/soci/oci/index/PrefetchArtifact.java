@@ -23,9 +23,20 @@ public record PrefetchArtifact(List<SpanRange> spans, long priority) {
   /** The only artifact version in use. */
   public static final String VERSION = "1.0";
 
-  /** An inclusive range of span ids. */
+  /**
+   * An inclusive range of span ids.
+   *
+   * @param startSpan id of the range's first span
+   * @param endSpan id of the range's last span, included
+   */
   public record SpanRange(long startSpan, long endSpan) {
-    /** Validates the range. */
+    /**
+     * Validates the range.
+     *
+     * @param startSpan id of the range's first span; not negative
+     * @param endSpan id of the range's last span, included; not below {@code startSpan}
+     * @throws IllegalArgumentException if the range is empty or starts below 0
+     */
     public SpanRange {
       if (startSpan < 0 || endSpan < startSpan) {
         throw new IllegalArgumentException("invalid span range " + startSpan + ".." + endSpan);
@@ -33,12 +44,22 @@ public record PrefetchArtifact(List<SpanRange> spans, long priority) {
     }
   }
 
-  /** Sorts and merges the ranges (overlapping or adjacent ranges become one). */
+  /**
+   * Sorts and merges the ranges (overlapping or adjacent ranges become one).
+   *
+   * @param spans the span ranges to fetch, in any order; not null
+   * @param priority fetch priority, 0 = unset
+   */
   public PrefetchArtifact {
     spans = merge(spans);
   }
 
-  /** Merges overlapping or adjacent ranges, sorted by start. */
+  /**
+   * Merges overlapping or adjacent ranges, sorted by start.
+   *
+   * @param in the ranges, in any order; not null
+   * @return an unmodifiable list of disjoint, non-adjacent ranges ascending by start
+   */
   public static List<SpanRange> merge(List<SpanRange> in) {
     List<SpanRange> sorted = new ArrayList<>(in);
     sorted.sort(Comparator.comparingLong(SpanRange::startSpan));
@@ -58,7 +79,11 @@ public record PrefetchArtifact(List<SpanRange> spans, long priority) {
     return List.copyOf(out);
   }
 
-  /** The artifact's JSON bytes (Go field order, no whitespace). */
+  /**
+   * The artifact's JSON bytes (Go field order, no whitespace).
+   *
+   * @return a fresh array of the artifact's JSON
+   */
   public byte[] toJson() {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("version", VERSION);
@@ -79,6 +104,8 @@ public record PrefetchArtifact(List<SpanRange> spans, long priority) {
   /**
    * Parses a prefetch artifact.
    *
+   * @param json the artifact's JSON bytes
+   * @return the artifact, its ranges merged; a missing list means no spans
    * @throws MalformedJsonException on malformed JSON, wrong types or an invalid range
    */
   public static PrefetchArtifact parse(byte[] json) throws OciException {

@@ -49,7 +49,16 @@ public record SociIndex(
   /** Default minimum layer size below which layers get no zTOC, 10 MiB. */
   public static final long DEFAULT_MIN_LAYER_SIZE = 10L << 20;
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param version v1 or v2; not null
+   * @param ztocs zTOC descriptors in image-layer order, copied; not null
+   * @param prefetches prefetch artifact descriptors, copied; null means none
+   * @param subject the image manifest's descriptor for v1; must be null for v2
+   * @param buildToolIdentifier the build-tool identifier; null or empty writes no annotation
+   * @throws IllegalArgumentException if a v2 index is given a subject
+   */
   public SociIndex {
     Objects.requireNonNull(version, "version");
     ztocs = List.copyOf(ztocs);
@@ -60,12 +69,23 @@ public record SociIndex(
     }
   }
 
-  /** A builder for an index of this version, with the reference build tool identifier. */
+  /**
+   * A builder for an index of this version, with this library's build tool identifier ({@link
+   * ZtocBuilder#DEFAULT_BUILD_TOOL_IDENTIFIER}).
+   *
+   * @param version the index's version
+   * @return a new builder with no zTOCs, prefetches or subject
+   */
   public static Builder builder(SociIndexVersion version) {
     return new Builder(version);
   }
 
-  /** The config descriptor of a SOCI index of this version: the {@code {}} blob. */
+  /**
+   * The config descriptor of a SOCI index of this version: the {@code {}} blob.
+   *
+   * @param version the index's version, whose artifact type is the config's media type
+   * @return the descriptor of {@link #CONFIG_BYTES} with that media type
+   */
   public static Descriptor configDescriptor(SociIndexVersion version) {
     return Descriptor.forContent(version.artifactType(), CONFIG_BYTES);
   }
@@ -75,6 +95,13 @@ public record SociIndex(
    * the layer digest, layer media type and span size annotations, plus
    * {@code com.amazon.soci.disable-xattrs: "true"} when {@code disableXattrs} (the reference's
    * experimental optimisation, for a layer with no xattrs and no opaque whiteout).
+   *
+   * @param ztocDigest digest of the zTOC blob
+   * @param ztocSize size in bytes of the zTOC blob
+   * @param layer the descriptor of the image layer the zTOC indexes
+   * @param spanSize the span size the zTOC was built with, in uncompressed bytes
+   * @param disableXattrs whether to add the {@code disable-xattrs} annotation
+   * @return the zTOC's descriptor, as the index lists it
    */
   public static Descriptor ztocDescriptor(
       Digest ztocDigest, long ztocSize, Descriptor layer, long spanSize, boolean disableXattrs) {
@@ -91,6 +118,10 @@ public record SociIndex(
   /**
    * The descriptor of a prefetch artifact: its media type and the digest of the layer it
    * belongs to.
+   *
+   * @param prefetchJson the prefetch artifact's JSON bytes
+   * @param layer the descriptor of the image layer the artifact belongs to
+   * @return the artifact's descriptor, as the index lists it
    */
   public static Descriptor prefetchDescriptor(byte[] prefetchJson, Descriptor layer) {
     return Descriptor.forContent(MediaTypes.SOCI_PREFETCH, prefetchJson).toBuilder()
@@ -98,7 +129,12 @@ public record SociIndex(
         .build();
   }
 
-  /** The index as an OCI image manifest. */
+  /**
+   * The index as an OCI image manifest.
+   *
+   * @return the manifest: the config descriptor, the zTOCs then the prefetches as layers, the
+   *     subject without extras, and the build-tool annotation when set
+   */
   public ImageManifest toManifest() {
     List<Descriptor> layers = new ArrayList<>(ztocs);
     layers.addAll(prefetches);
@@ -110,12 +146,20 @@ public record SociIndex(
         subject == null ? null : subject.withoutExtras(), annotations);
   }
 
-  /** The index manifest's bytes. */
+  /**
+   * The index manifest's bytes.
+   *
+   * @return a fresh array of the index manifest's JSON, as {@link ImageManifest#toJson()} writes it
+   */
   public byte[] toJson() {
     return toManifest().toJson();
   }
 
-  /** The index manifest's descriptor (media type OCI manifest, no artifact type). */
+  /**
+   * The index manifest's descriptor (media type OCI manifest, no artifact type).
+   *
+   * @return the descriptor of {@link #toJson()}
+   */
   public Descriptor toDescriptor() {
     return toManifest().toDescriptor();
   }
@@ -123,6 +167,9 @@ public record SociIndex(
   /**
    * Reads a SOCI index from its manifest.
    *
+   * @param m a manifest read from a store
+   * @return the index: layers of the prefetch media type as prefetches, the others as zTOCs; the
+   *     subject dropped for v2
    * @throws OciException if the config media type is not a SOCI artifact type
    */
   public static SociIndex fromManifest(ImageManifest m) throws OciException {
@@ -152,31 +199,57 @@ public record SociIndex(
       this.version = version;
     }
 
-    /** Appends a zTOC descriptor (see {@link #ztocDescriptor}); order = image layer order. */
+    /**
+     * Appends a zTOC descriptor (see {@link #ztocDescriptor}); order = image layer order.
+     *
+     * @param d the zTOC's descriptor
+     * @return this builder
+     */
     public Builder addZtoc(Descriptor d) {
       ztocs.add(d);
       return this;
     }
 
-    /** Appends a prefetch artifact descriptor. */
+    /**
+     * Appends a prefetch artifact descriptor.
+     *
+     * @param d the prefetch artifact's descriptor (see {@link #prefetchDescriptor})
+     * @return this builder
+     */
     public Builder addPrefetch(Descriptor d) {
       prefetches.add(d);
       return this;
     }
 
-    /** Sets the subject (v1): the image manifest's descriptor; extras are dropped. */
+    /**
+     * Sets the subject (v1): the image manifest's descriptor; extras are dropped.
+     *
+     * @param d the image manifest's descriptor, or null for none
+     * @return this builder
+     */
     public Builder subject(Descriptor d) {
       subject = d;
       return this;
     }
 
-    /** Sets the build-tool identifier (empty to omit the annotation). */
+    /**
+     * Sets the build-tool identifier (empty to omit the annotation).
+     *
+     * @param v the identifier; null or empty omits the annotation
+     * @return this builder
+     */
     public Builder buildToolIdentifier(String v) {
       buildToolIdentifier = v;
       return this;
     }
 
-    /** Builds the index; a v1 index needs a subject. */
+    /**
+     * Builds the index; a v1 index needs a subject.
+     *
+     * @return a new index of the builder's values
+     * @throws IllegalStateException if a v1 index has no subject
+     * @throws IllegalArgumentException if a v2 index has a subject
+     */
     public SociIndex build() {
       if (version == SociIndexVersion.V1 && subject == null) {
         throw new IllegalStateException("a v1 SOCI index needs a subject");

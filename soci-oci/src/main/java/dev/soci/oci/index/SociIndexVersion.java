@@ -26,7 +26,11 @@ public enum SociIndexVersion {
     this.artifactType = artifactType;
   }
 
-  /** The artifact type, which is also the index manifest's config media type. */
+  /**
+   * The artifact type, which is also the index manifest's config media type.
+   *
+   * @return the media type that marks this version, e.g. {@link MediaTypes#SOCI_INDEX_V2}
+   */
   public String artifactType() {
     return artifactType;
   }
@@ -34,12 +38,20 @@ public enum SociIndexVersion {
   /**
    * The version of the SOCI index a listed descriptor names by its {@code artifactType}, or
    * null when it is not a SOCI index.
+   *
+   * @param listed a descriptor from an image index, {@code index.json} or a referrers response
+   * @return {@link #V1}, {@link #V2}, or null
    */
   public static SociIndexVersion of(Descriptor listed) {
     return fromArtifactType(listed.artifactType());
   }
 
-  /** Whether a listed descriptor is a SOCI index (artifact type v1 or v2). */
+  /**
+   * Whether a listed descriptor is a SOCI index (artifact type v1 or v2).
+   *
+   * @param listed a descriptor from an image index, {@code index.json} or a referrers response
+   * @return {@code true} when its artifact type is a SOCI index's, of either version
+   */
   public static boolean isSociIndex(Descriptor listed) {
     return of(listed) != null;
   }
@@ -47,12 +59,20 @@ public enum SociIndexVersion {
   /**
    * Whether a listed descriptor is an image's manifest: a manifest media type, and not a SOCI
    * index (whose media type is the OCI manifest's too).
+   *
+   * @param listed a descriptor from an image index, {@code index.json} or a referrers response
+   * @return {@code true} for an image manifest that is not a SOCI index
    */
   public static boolean isImageManifest(Descriptor listed) {
     return MediaTypes.isManifest(listed.mediaType()) && !isSociIndex(listed);
   }
 
-  /** The version whose artifact type is {@code mediaType}, or null. */
+  /**
+   * The version whose artifact type is {@code mediaType}, or null.
+   *
+   * @param mediaType an artifact type or config media type; may be null
+   * @return the version it marks, or null when it marks none
+   */
   public static SociIndexVersion fromArtifactType(String mediaType) {
     for (SociIndexVersion v : values()) {
       if (v.artifactType.equals(mediaType)) {

@@ -6,10 +6,15 @@ import dev.soci.oci.OciException;
 public final class LayoutException extends OciException {
   private static final long serialVersionUID = 1L;
 
+  /** @param message what makes the layout unusable, in one line */
   public LayoutException(String message) {
     super(message);
   }
 
+  /**
+   * @param message what makes the layout unusable, in one line
+   * @param cause the failure that revealed it
+   */
   public LayoutException(String message, Throwable cause) {
     super(message, cause);
   }

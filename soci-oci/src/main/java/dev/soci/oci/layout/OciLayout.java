@@ -61,9 +61,12 @@ public final class OciLayout implements ContentStore {
   /**
    * Opens a layout directory or layout tar archive.
    *
+   * @param path the layout directory, or a tar archive of one
+   * @return the opened layout, to be closed by the caller
    * @throws LayoutException when {@code oci-layout} or {@code index.json} is missing or the
    *     archive holds an unsafe entry
    * @throws dev.soci.oci.MalformedJsonException when {@code index.json} is malformed
+   * @throws IOException if the directory or archive cannot be read
    */
   public static OciLayout open(Path path) throws IOException {
     OciLayout l = new OciLayout(path, LayoutFiles.open(path));
@@ -83,7 +86,11 @@ public final class OciLayout implements ContentStore {
     return l;
   }
 
-  /** Where the layout is. */
+  /**
+   * Where the layout is.
+   *
+   * @return the directory or archive path given to {@link #open(Path)}
+   */
   public Path path() {
     return path;
   }
@@ -100,12 +107,21 @@ public final class OciLayout implements ContentStore {
     return isDirectory() ? Optional.empty() : Optional.of(path + " is a layout archive");
   }
 
-  /** Whether this is a directory layout (writable) rather than an archive. */
+  /**
+   * Whether this is a directory layout (writable) rather than an archive.
+   *
+   * @return {@code true} for a directory layout, {@code false} for a layout archive
+   */
   public boolean isDirectory() {
     return files instanceof LayoutFiles.Directory;
   }
 
-  /** The parsed {@code index.json}. */
+  /**
+   * The parsed {@code index.json}.
+   *
+   * @return the {@code index.json} read at open or by the last {@link #lockForUpdate()} or {@link
+   *     #writeIndexJson}
+   */
   public ImageIndex index() {
     return index;
   }
@@ -114,6 +130,9 @@ public final class OciLayout implements ContentStore {
    * Every blob stored under a valid digest name, as descriptors with media type
    * {@code application/octet-stream} and the stored size, sorted by digest. Files whose names
    * are not valid digests are ignored (never turned into paths).
+   *
+   * @return a new list of one descriptor per stored blob, sorted by digest
+   * @throws IOException if the blob directories or the archive cannot be listed
    */
   public List<Descriptor> blobs() throws IOException {
     List<Descriptor> out = new ArrayList<>();
@@ -121,7 +140,13 @@ public final class OciLayout implements ContentStore {
     return out;
   }
 
-  /** Whether a blob with this digest is present (its content is not checked). */
+  /**
+   * Whether a blob with this digest is present (its content is not checked).
+   *
+   * @param d the blob's digest
+   * @return {@code true} when a blob is stored under that digest
+   * @throws IOException if the layout cannot be read to tell
+   */
   public boolean hasBlob(Digest d) throws IOException {
     return files.hasBlob(d);
   }
@@ -167,6 +192,7 @@ public final class OciLayout implements ContentStore {
    * The image this layout holds, as the reference's standalone convert resolves it:
    * {@code index.json} must list exactly one entry, an image index or a manifest.
    *
+   * @return the single entry of {@code index.json}, an image index or an image manifest
    * @throws LayoutException when it lists none or several, or the entry is of another type
    */
   public Descriptor image() throws LayoutException {
@@ -176,6 +202,11 @@ public final class OciLayout implements ContentStore {
   /**
    * The manifests of the image for {@code platform}: through the image index when the image is
    * one, else the single manifest (whatever its platform, which only its config knows).
+   *
+   * @param platform the platform wanted from an image index
+   * @return the matching manifests' descriptors, empty when the index has none for the platform
+   * @throws IOException if the image cannot be resolved ({@link LayoutException}), or its index
+   *     cannot be read, is malformed or does not match its descriptor
    */
   public List<Descriptor> manifestsFor(Platform platform) throws IOException {
     Descriptor img = image();
@@ -220,6 +251,10 @@ public final class OciLayout implements ContentStore {
   /**
    * Removes a blob (directory layouts only); absent blobs are ignored. For rolling back blobs
    * a failed update stored: remove only blobs nothing else references.
+   *
+   * @param d the blob's digest
+   * @throws IOException if this is an archive ({@link LayoutException}) or the file cannot be
+   *     deleted
    */
   public void deleteBlob(Digest d) throws IOException {
     requireDirectory();
@@ -233,6 +268,7 @@ public final class OciLayout implements ContentStore {
    * blobs and {@link #writeIndexJson}: concurrent updates then each add their entries instead
    * of one overwriting the other's.
    *
+   * @return the lock; closing it releases the lock
    * @throws LayoutException when this is an archive, or {@code oci-layout} cannot be opened
    *     for writing (the lock is taken on it)
    */
@@ -255,6 +291,7 @@ public final class OciLayout implements ContentStore {
   /**
    * Atomically replaces {@code index.json} (directory layouts only).
    *
+   * @param newIndex the index to write, which {@link #index()} then returns
    * @throws DocumentTooLargeException when the new {@code index.json} would exceed {@link
    *     DocumentTooLargeException#MAX_SIZE}; the old one is kept
    */

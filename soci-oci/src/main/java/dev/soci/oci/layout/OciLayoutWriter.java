@@ -77,8 +77,14 @@ public final class OciLayoutWriter implements ContentStore {
   /**
    * Starts a layout at {@code output}.
    *
+   * @param output where the layout will be: a directory, or a tar file for {@link Format#TAR}
+   * @param format whether to write a directory or a tar archive
+   * @return a writer that stages the layout in a temporary directory beside {@code output} until
+   *     {@link #commit()}
    * @throws LayoutException when the output exists (other than as an empty directory, for
    *     {@link Format#DIRECTORY})
+   * @throws IOException if {@code output}'s parent directory does not exist ({@link
+   *     LayoutException}) or the temporary directory cannot be made
    */
   public static OciLayoutWriter create(Path output, Format format) throws IOException {
     Path abs = output.toAbsolutePath().normalize();
@@ -107,7 +113,13 @@ public final class OciLayoutWriter implements ContentStore {
     throw new LayoutException("output " + abs + " already exists");
   }
 
-  /** Whether the blob is already in the new layout. */
+  /**
+   * Whether the blob is already in the new layout.
+   *
+   * @param d the blob's digest
+   * @return {@code true} when a blob with that digest was stored in this writer
+   * @throws IOException if the staging directory cannot be read to tell
+   */
   public boolean hasBlob(Digest d) throws IOException {
     BasicFileAttributes a = BlobFiles.attributes(BlobFiles.path(work, d));
     return a != null && a.isRegularFile();
@@ -133,7 +145,14 @@ public final class OciLayoutWriter implements ContentStore {
     BlobFiles.write(work, expected, content);
   }
 
-  /** Copies a blob from another store, verified on the way (skipped when present). */
+  /**
+   * Copies a blob from another store, verified on the way (skipped when present).
+   *
+   * @param source the store to read the blob from
+   * @param d the blob's descriptor, which its content must match
+   * @throws IOException if reading the source fails, the content does not match {@code d} ({@link
+   *     BlobMismatchException}), or the blob cannot be written
+   */
   public void copyBlob(ContentStore source, Descriptor d) throws IOException {
     dev.soci.oci.store.ImageGraph.copyBlob(source, this, d);
   }
@@ -142,9 +161,11 @@ public final class OciLayoutWriter implements ContentStore {
    * Writes {@code oci-layout} and {@code index.json} and moves the layout into place. Every
    * descriptor {@code indexJson} lists must have been stored.
    *
+   * @param indexJson the layout's {@code index.json}
    * @throws BlobNotFoundException when {@code indexJson} lists a blob that was not stored
    * @throws DocumentTooLargeException when {@code index.json} would exceed {@link
    *     DocumentTooLargeException#MAX_SIZE}
+   * @throws IOException if the files cannot be written or the layout moved into place
    */
   public void commit(ImageIndex indexJson) throws IOException {
     checkOpen();
@@ -184,6 +205,9 @@ public final class OciLayoutWriter implements ContentStore {
   /**
    * Writes the layout with an {@code index.json} listing what was put with a tag ({@link
    * #putManifest}, annotated with the tag) and as a referrer ({@link #putReferrer}), in order.
+   *
+   * @throws IOException for the reasons {@link #commit(ImageIndex)} gives, or when the layout
+   *     cannot be written or moved into place
    */
   public void commit() throws IOException {
     commit(ImageIndex.of(new ArrayList<>(entries.values())));

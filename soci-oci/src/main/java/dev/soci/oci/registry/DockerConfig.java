@@ -54,7 +54,11 @@ public final class DockerConfig {
     this.helperDir = helperDir;
   }
 
-  /** A configuration with no credentials (anonymous access everywhere). */
+  /**
+   * A configuration with no credentials (anonymous access everywhere).
+   *
+   * @return a configuration whose {@link #credentialFor} is always empty
+   */
   public static DockerConfig empty() {
     return new DockerConfig(Map.of(), Map.of(), null, null);
   }
@@ -63,7 +67,9 @@ public final class DockerConfig {
    * The current user's configuration: {@code $DOCKER_CONFIG/config.json} or {@code
    * ~/.docker/config.json}; {@link #empty()} when there is none.
    *
+   * @return the parsed configuration, or {@link #empty()} when the file does not exist
    * @throws OciException if the file exists but is malformed or too large
+   * @throws IOException when the file exists but cannot be read
    */
   public static DockerConfig load() throws IOException {
     String dir = System.getenv("DOCKER_CONFIG");
@@ -72,7 +78,14 @@ public final class DockerConfig {
     return load(file);
   }
 
-  /** The configuration in {@code file}; {@link #empty()} when it does not exist. */
+  /**
+   * The configuration in {@code file}; {@link #empty()} when it does not exist.
+   *
+   * @param file a Docker {@code config.json}
+   * @return the parsed configuration, or {@link #empty()} when {@code file} does not exist
+   * @throws OciException if the file is not a valid JSON object or is larger than 1 MiB
+   * @throws IOException when the file exists but cannot be read
+   */
   public static DockerConfig load(Path file) throws IOException {
     byte[] json;
     try {
@@ -132,6 +145,9 @@ public final class DockerConfig {
    * The credential for {@code registry} (a host with its optional port, as in {@link
    * ImageReference#registry()}), or empty for anonymous access.
    *
+   * @param registry the registry host, with its port when given
+   * @return the credential of its credential helper, else of the credentials store, else of its
+   *     {@code auths} entry; empty when none has one
    * @throws OciException if an entry is malformed or a helper fails other than by not knowing
    *     the registry
    */
@@ -317,17 +333,32 @@ public final class DockerConfig {
    * @param secret the password or token
    */
   public record Credential(String username, String secret) {
+    /**
+     * Checks both are given.
+     *
+     * @param username the user name, or {@code <token>} for an identity token; not null
+     * @param secret the password or token; not null
+     */
     public Credential {
       Objects.requireNonNull(username, "username");
       Objects.requireNonNull(secret, "secret");
     }
 
-    /** An identity token credential. */
+    /**
+     * An identity token credential.
+     *
+     * @param token the identity token (an OAuth2 refresh token)
+     * @return a credential with user name {@code <token>} and {@code token} as its secret
+     */
     public static Credential identityToken(String token) {
       return new Credential("<token>", token);
     }
 
-    /** Whether this is an identity token rather than a user name and password. */
+    /**
+     * Whether this is an identity token rather than a user name and password.
+     *
+     * @return true when the user name is {@code <token>}
+     */
     public boolean isIdentityToken() {
       return username.equals("<token>");
     }

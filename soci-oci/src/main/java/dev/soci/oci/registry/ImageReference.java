@@ -47,6 +47,10 @@ public record ImageReference(String registry, String repository, String tag, Dig
   /**
    * Validates the parts; {@link #parse} is the usual way to make one.
    *
+   * @param registry the registry host, with its port when given; not normalised here
+   * @param repository the repository path within the registry, lower-case components
+   * @param tag the tag, or null when {@code digest} is given
+   * @param digest the digest, or null when {@code tag} is given
    * @throws IllegalArgumentException if a part is malformed or neither tag nor digest is given
    */
   public ImageReference {
@@ -68,6 +72,9 @@ public record ImageReference(String registry, String repository, String tag, Dig
    * Parses and normalises a reference ({@code alpine}, {@code team/app:1.2},
    * {@code 127.0.0.1:5000/app@sha256:…}, {@code localhost/app:dev}).
    *
+   * @param reference the reference as a user writes it
+   * @return the normalised reference: registry and repository filled in, {@code latest} when
+   *     neither tag nor digest is given
    * @throws InvalidReferenceException if it is not a valid reference, with what is wrong
    */
   public static ImageReference parse(String reference) throws InvalidReferenceException {
@@ -148,12 +155,23 @@ public record ImageReference(String registry, String repository, String tag, Dig
     }
   }
 
-  /** The same repository at {@code digest} (the tag kept, as a record of where it came from). */
+  /**
+   * The same repository at {@code digest} (the tag kept, as a record of where it came from).
+   *
+   * @param digest the manifest's digest; not null
+   * @return a reference with this registry, repository and tag, and {@code digest}
+   */
   public ImageReference withDigest(Digest digest) {
     return new ImageReference(registry, repository, tag, Objects.requireNonNull(digest, "digest"));
   }
 
-  /** The same repository at {@code tag}, without a digest. */
+  /**
+   * The same repository at {@code tag}, without a digest.
+   *
+   * @param tag the tag; not null
+   * @return a reference with this registry and repository, {@code tag} and no digest
+   * @throws IllegalArgumentException if {@code tag} is not a valid tag
+   */
   public ImageReference withTag(String tag) {
     return new ImageReference(registry, repository, Objects.requireNonNull(tag, "tag"), null);
   }
@@ -161,12 +179,18 @@ public record ImageReference(String registry, String repository, String tag, Dig
   /**
    * What a manifest request names: the digest when there is one, else the tag (the last path
    * segment of {@code /v2/<repository>/manifests/<reference>}).
+   *
+   * @return the digest as {@code sha256:<hex>} when there is one, else the tag
    */
   public String manifestReference() {
     return digest != null ? digest.toString() : tag;
   }
 
-  /** The host (and port) to send distribution API requests to. */
+  /**
+   * The host (and port) to send distribution API requests to.
+   *
+   * @return {@link #DOCKER_HUB_API_HOST} for Docker Hub, else {@link #registry()}
+   */
   public String apiHost() {
     return registry.equals(DOCKER_HUB) ? DOCKER_HUB_API_HOST : registry;
   }

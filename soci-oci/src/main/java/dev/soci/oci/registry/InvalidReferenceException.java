@@ -6,15 +6,25 @@ import dev.soci.oci.OciException;
 public final class InvalidReferenceException extends OciException {
   private static final long serialVersionUID = 1L;
 
+  /** The string that failed to parse, as given. */
   private final String reference;
 
-  /** @param reference the string given; @param problem what is wrong with it */
+  /**
+   * A reference that does not parse.
+   *
+   * @param reference the string given
+   * @param problem what is wrong with it, for the message
+   */
   public InvalidReferenceException(String reference, String problem) {
     super("invalid image reference \"" + reference + "\": " + problem);
     this.reference = reference;
   }
 
-  /** The string that failed to parse. */
+  /**
+   * The string that failed to parse.
+   *
+   * @return the string exactly as given
+   */
   public String reference() {
     return reference;
   }

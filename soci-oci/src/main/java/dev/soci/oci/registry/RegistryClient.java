@@ -64,21 +64,40 @@ public final class RegistryClient {
     this.uploads = new BlobUploads(transport, blobs, b.chunkSize);
   }
 
-  /** A builder for a client of {@code registry} (a host with optional port). */
+  /**
+   * A builder for a client of {@code registry} (a host with optional port).
+   *
+   * @param registry the registry's host, with an optional {@code :port} ({@code 127.0.0.1:5000})
+   * @return a builder with the defaults: TLS, anonymous, a 60 s timeout
+   */
   public static Builder builder(String registry) {
     return new Builder(registry);
   }
 
-  /** The registry host this client talks to. */
+  /**
+   * The registry host this client talks to.
+   *
+   * @return the host, with its port when one was given, as passed to {@link #builder}
+   */
   public String registry() {
     return transport.registry();
   }
 
   // ------------------------------------------------------------------ manifests
 
-  /** A manifest or index as the registry holds it. */
+  /**
+   * A manifest or index as the registry holds it.
+   *
+   * @param bytes the document, exactly as the registry sent it (not copied)
+   * @param mediaType the media type of the response's {@code Content-Type}, empty when none
+   * @param digest the sha256 digest of {@code bytes}
+   */
   public record Manifest(byte[] bytes, String mediaType, Digest digest) {
-    /** Its descriptor. */
+    /**
+     * Its descriptor.
+     *
+     * @return a descriptor with this media type, digest and the length of the bytes
+     */
     public Descriptor descriptor() {
       return Descriptor.of(mediaType, digest, bytes.length);
     }
@@ -88,26 +107,53 @@ public final class RegistryClient {
    * The manifest {@code reference} (a tag or a digest) of {@code repository}, or empty when the
    * registry has none (404).
    *
+   * @param repository the repository's name ({@code library/alpine})
+   * @param reference a tag, or a digest ({@code sha256:...})
+   * @return the manifest's bytes, media type and digest, or empty on 404
    * @throws RegistryException for other error statuses
    * @throws OciException if it is larger than {@link #MAX_MANIFEST_SIZE} or does not match the
    *     digest it was asked by
+   * @throws IOException when the request fails (network, timeout, proxy or TLS)
    */
   public Optional<Manifest> getManifest(String repository, String reference) throws IOException {
     return manifests.getManifest(repository, reference);
   }
 
-  /** The descriptor of manifest {@code reference}, without its body; empty on 404. */
+  /**
+   * The descriptor of manifest {@code reference}, without its body; empty on 404.
+   *
+   * @param repository the repository's name
+   * @param reference a tag, or a digest ({@code sha256:...})
+   * @return the media type, digest and size the registry's headers give, or empty on 404
+   * @throws RegistryException for other error statuses
+   * @throws IOException when the headers lack the digest or a valid size, name another digest
+   *     than the one asked by, or the request fails (network, timeout)
+   */
   public Optional<Descriptor> headManifest(String repository, String reference) throws IOException {
     return manifests.headManifest(repository, reference);
   }
 
-  /** What a manifest PUT reported. */
+  /**
+   * What a manifest PUT reported.
+   *
+   * @param digest the sha256 digest of the bytes put
+   * @param subjectProcessed true when the registry answered with {@code OCI-Subject}
+   */
   public record PutResult(Digest digest, boolean subjectProcessed) {}
 
   /**
    * Stores a manifest under {@code reference} (its digest, or a tag). {@link
    * PutResult#subjectProcessed()} says whether the registry answered with {@code OCI-Subject},
    * i.e. indexed the manifest's {@code subject} for the referrers API itself.
+   *
+   * @param repository the repository's name
+   * @param reference where to store it: its digest, or a tag
+   * @param mediaType the manifest's media type, sent as {@code Content-Type}
+   * @param bytes the manifest, sent as they are
+   * @return the manifest's digest and whether the registry processed its subject
+   * @throws RegistryException when the registry refuses it (an error status)
+   * @throws IOException when it is larger than {@link #MAX_MANIFEST_SIZE} or the request fails
+   *     (network, timeout)
    */
   public PutResult putManifest(String repository, String reference, String mediaType, byte[] bytes)
       throws IOException {
@@ -117,8 +163,12 @@ public final class RegistryClient {
   /**
    * Deletes manifest {@code digest}.
    *
+   * @param repository the repository's name
+   * @param digest the manifest's digest
    * @return false when the registry does not allow deletes (405), does not permit this one (401,
    *     403) or has no such manifest
+   * @throws RegistryException for other error statuses
+   * @throws IOException when the request fails (network, timeout, proxy or TLS)
    */
   public boolean deleteManifest(String repository, Digest digest) throws IOException {
     return manifests.deleteManifest(repository, digest);
@@ -138,8 +188,14 @@ public final class RegistryClient {
    *
    * @throws RegistryException for an error status, a later page that is not an index, or a next
    *     link that is malformed or names another origin
+   * @param repository the repository's name
+   * @param subject the digest of the manifest the referrers point at
+   * @param artifactType the artifact type to keep, or null for all
+   * @return the referrers' descriptors, each once, in the registry's order; empty when there are
+   *     none
    * @throws OciException if the registry lists more than 10,000 referrers or links more than 100
    *     pages
+   * @throws IOException when the request fails (network, timeout, proxy or TLS)
    */
   public List<Descriptor> referrers(String repository, Digest subject, String artifactType)
       throws IOException {
@@ -155,7 +211,14 @@ public final class RegistryClient {
    * the registry allows it. So a failure part-way never leaves the tag listing a manifest that
    * is not there.
    *
+   * @param repository the repository's name
+   * @param manifestBytes the manifest, pushed as they are
+   * @param mediaType the manifest's media type
+   * @return the manifest's descriptor as listed among the referrers (with its artifact type
+   *     and annotations)
    * @throws OciException if the manifest has no subject
+   * @throws IOException when the manifest does not parse, the registry refuses a request, or a
+   *     request fails (network, timeout)
    */
   public Descriptor pushReferrer(String repository, byte[] manifestBytes, String mediaType)
       throws IOException {
@@ -164,7 +227,15 @@ public final class RegistryClient {
 
   // ------------------------------------------------------------------ blobs
 
-  /** Whether {@code repository} holds blob {@code digest}. */
+  /**
+   * Whether {@code repository} holds blob {@code digest}.
+   *
+   * @param repository the repository's name
+   * @param digest the blob's digest
+   * @return true on 200 or a redirect to the blob's storage, false on 404
+   * @throws RegistryException for other error statuses
+   * @throws IOException when the request fails (network, timeout, proxy or TLS)
+   */
   public boolean blobExists(String repository, Digest digest) throws IOException {
     return blobs.blobExists(repository, digest);
   }
@@ -173,7 +244,11 @@ public final class RegistryClient {
    * The blob's content, streamed; reading it to the end verifies size and digest (a {@link
    * dev.soci.oci.store.BlobMismatchException} otherwise).
    *
+   * @param repository the repository's name
+   * @param blob the blob's descriptor, whose size and digest the stream is checked against
+   * @return the blob's bytes from the start, to close after use
    * @throws RegistryException on an error status, {@code BLOB_UNKNOWN} included
+   * @throws IOException when the request fails (network, timeout, proxy or TLS)
    */
   public InputStream openBlob(String repository, Descriptor blob) throws IOException {
     return blobs.openBlob(repository, blob);
@@ -187,6 +262,10 @@ public final class RegistryClient {
    * {@code Range} (200) or answers another range is refused, never taken for the bytes asked
    * for. Connections are reused; reads may run concurrently. The bytes are the registry's: a
    * reader checks them (span digests).
+   *
+   * @param repository the repository's name
+   * @param blob the blob's descriptor; its size is the source's
+   * @return a source of the blob's byte ranges; nothing is requested until the first read
    */
   public RangeSource openRanges(String repository, Descriptor blob) {
     return blobs.openRanges(repository, blob);
@@ -197,7 +276,12 @@ public final class RegistryClient {
    * already. The whole body is sent within the {@linkplain Builder#timeout(Duration) timeout}:
    * for a large blob use {@link #pushBlob(String, Descriptor, InputStream)}, which sends chunks.
    *
+   * @param repository the repository's name
+   * @param blob the blob's descriptor; the PUT names its digest
+   * @param content the blob's bytes, exactly {@code blob.size()} of them
    * @return whether it was uploaded (false: it was there)
+   * @throws RegistryException if the registry refuses a request (a digest mismatch included)
+   * @throws IOException when the request fails (network, timeout, proxy or TLS)
    */
   public boolean pushBlob(String repository, Descriptor blob, HttpRequest.BodyPublisher content)
       throws IOException {
@@ -213,10 +297,15 @@ public final class RegistryClient {
    * Builder#timeout(Duration) timeout}. The bytes are hashed as they are read: content whose
    * size or digest differs from {@code blob} is never committed. The stream is not closed.
    *
+   * @param repository the repository's name
+   * @param blob the blob's descriptor: the size and digest {@code content} must have
+   * @param content the blob's bytes from the start; read to the end (unless the blob is there
+   *     already), not closed
    * @return whether it was uploaded (false: it was there)
    * @throws dev.soci.oci.store.BlobMismatchException if the content does not match {@code blob}
    * @throws RegistryException if the registry refuses a request, or a chunk cannot be resent
    *     (the registry cannot say how much of it arrived)
+   * @throws IOException when reading {@code content} or a request fails (network, timeout)
    */
   public boolean pushBlob(String repository, Descriptor blob, InputStream content)
       throws IOException {
@@ -227,6 +316,13 @@ public final class RegistryClient {
    * Uploads a blob from a file: in one PUT when it is at most the {@linkplain
    * Builder#chunkSize(int) chunk size}, else in chunks, as {@link #pushBlob(String, Descriptor,
    * InputStream)} does (the request timeout bounds sending a whole body).
+   *
+   * @param repository the repository's name
+   * @param blob the blob's descriptor: the size and digest the file must have
+   * @param file the file holding the blob
+   * @return whether it was uploaded (false: it was there)
+   * @throws IOException when the file cannot be read, its content does not match {@code blob},
+   *     the registry refuses a request, or a request fails (network, timeout)
    */
   public boolean pushBlob(String repository, Descriptor blob, Path file) throws IOException {
     return uploads.pushBlob(repository, blob, file);
@@ -237,7 +333,12 @@ public final class RegistryClient {
    * repository}, without transferring it. Under token auth, one token covers both: push to
    * {@code repository} and pull from {@code from}.
    *
+   * @param repository the repository to mount the blob into
+   * @param digest the blob's digest
+   * @param from the repository of the same registry that holds it
    * @return whether the registry mounted it (false: the caller must upload it)
+   * @throws RegistryException when the registry answers with an error status
+   * @throws IOException when the request fails (network, timeout, proxy or TLS)
    */
   public boolean mountBlob(String repository, Digest digest, String from) throws IOException {
     return uploads.mountBlob(repository, digest, from);
@@ -258,19 +359,35 @@ public final class RegistryClient {
       this.registry = Objects.requireNonNull(registry, "registry");
     }
 
-    /** Plain HTTP instead of TLS (a local test registry); off by default. */
+    /**
+     * Plain HTTP instead of TLS (a local test registry); off by default.
+     *
+     * @param plainHttp true for {@code http://}, false for {@code https://}
+     * @return this builder
+     */
     public Builder plainHttp(boolean plainHttp) {
       this.plainHttp = plainHttp;
       return this;
     }
 
-    /** The credential to answer challenges with; none (anonymous) by default. */
+    /**
+     * The credential to answer challenges with; none (anonymous) by default.
+     *
+     * @param credential the credential, or null for anonymous requests
+     * @return this builder
+     */
     public Builder credential(Credential credential) {
       this.credential = credential;
       return this;
     }
 
-    /** Timeout of connecting and of each request (until its response starts); 60 s by default. */
+    /**
+     * Timeout of connecting and of each request (until its response starts); 60 s by default.
+     *
+     * @param timeout the timeout; positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is zero or negative
+     */
     public Builder timeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("timeout must be positive: " + timeout);
@@ -284,6 +401,10 @@ public final class RegistryClient {
      * to {@link RegistryClient#MAX_CHUNK_SIZE} (256 MiB); {@link
      * RegistryClient#DEFAULT_CHUNK_SIZE} (16 MiB) by default. One chunk is held in memory per
      * upload, and must be sent within the timeout.
+     *
+     * @param bytes the chunk size in bytes
+     * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is outside that range
      */
     public Builder chunkSize(int bytes) {
       if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
@@ -303,6 +424,9 @@ public final class RegistryClient {
      * Basic credentials through a {@code CONNECT} tunnel). A request whose proxy cannot be used
      * fails with a {@link RegistryException} rather than going direct. {@link System#getenv()}
      * by default.
+     *
+     * @param environment the variables to read the proxy settings from (copied)
+     * @return this builder
      */
     public Builder environment(Map<String, String> environment) {
       this.environment = Map.copyOf(environment);
@@ -314,7 +438,10 @@ public final class RegistryClient {
      * its self-signed certificate) besides the JDK's default CAs; host names are still verified.
      * The file is read now.
      *
+     * @param pemBundle the PEM file of one or more certificates
+     * @return this builder
      * @throws dev.soci.oci.OciException if it holds no certificate or is larger than 8 MiB
+     * @throws IOException when the file cannot be read
      */
     public Builder caCertificates(Path pemBundle) throws IOException {
       this.sslContext = TlsContexts.withCertificates(pemBundle);
@@ -326,13 +453,20 @@ public final class RegistryClient {
      * client only; the JVM-wide {@code jdk.internal.httpclient.disableHostnameVerification} is
      * not needed). Anyone on the path can then read and change the traffic: for test
      * registries only. Overrides {@link #caCertificates(Path)}; off by default.
+     *
+     * @param insecure true to accept any certificate for any host
+     * @return this builder
      */
     public Builder insecure(boolean insecure) {
       this.insecure = insecure;
       return this;
     }
 
-    /** The client. */
+    /**
+     * The client.
+     *
+     * @return a new client with these options; the builder may be reused
+     */
     public RegistryClient build() {
       return new RegistryClient(this);
     }

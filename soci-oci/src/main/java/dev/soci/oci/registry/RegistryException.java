@@ -11,7 +11,9 @@ import dev.soci.oci.OciException;
 public final class RegistryException extends OciException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status, or 0 when the request got no response. */
   private final int status;
+  /** The OCI error code of the response body, or null. */
   private final String errorCode;
 
   /**
@@ -27,12 +29,21 @@ public final class RegistryException extends OciException {
     this.errorCode = errorCode;
   }
 
-  /** The HTTP status, or 0 when there was no response. */
+  /**
+   * The HTTP status, or 0 when there was no response.
+   *
+   * @return the HTTP status of the failed request, or 0 when it got no response
+   */
   public int status() {
     return status;
   }
 
-  /** The OCI error code of the response, or null. */
+  /**
+   * The OCI error code of the response, or null.
+   *
+   * @return the OCI error code ({@code MANIFEST_UNKNOWN}, ...) from the response body or implied
+   *     by the failure ({@code UNAUTHORIZED} for a refused token), or null when there is none
+   */
   public String errorCode() {
     return errorCode;
   }

@@ -49,6 +49,11 @@ public final class RegistryStore implements ContentStore {
   /**
    * The repository {@code ref} names, through {@code client} (which must be for {@code ref}'s
    * registry); {@link #resolve resolve(null)} resolves {@code ref}'s digest, else its tag.
+   *
+   * @param client the client for {@code ref}'s registry
+   * @param ref the reference naming the repository and the default tag or digest
+   * @return the store; nothing is requested yet
+   * @throws IllegalArgumentException when {@code client} is for another registry
    */
   public static RegistryStore of(RegistryClient client, ImageReference ref) {
     if (!client.registry().equals(ref.registry())) {
@@ -59,17 +64,31 @@ public final class RegistryStore implements ContentStore {
     return new RegistryStore(client, ref.repository(), r);
   }
 
-  /** Repository {@code repository} through {@code client}, with no default reference. */
+  /**
+   * Repository {@code repository} through {@code client}, with no default reference.
+   *
+   * @param client the client for the repository's registry
+   * @param repository the repository's name on that registry ({@code library/alpine})
+   * @return the store; nothing is requested yet, and {@code resolve(null)} fails
+   */
   public static RegistryStore of(RegistryClient client, String repository) {
     return new RegistryStore(client, repository, null);
   }
 
-  /** The client. */
+  /**
+   * The client.
+   *
+   * @return the client this store's requests go through
+   */
   public RegistryClient client() {
     return client;
   }
 
-  /** The repository's name. */
+  /**
+   * The repository's name.
+   *
+   * @return the repository's name on its registry, without the registry host
+   */
   public String repository() {
     return repository;
   }

@@ -6,12 +6,21 @@ import dev.soci.oci.OciException;
 public final class BlobNotFoundException extends OciException {
   private static final long serialVersionUID = 1L;
 
-  /** With a one-line message naming the blob and where it is. */
+  /**
+   * With a one-line message naming the blob and where it is.
+   *
+   * @param message the one-line message, naming the blob's digest and the store or layout
+   */
   public BlobNotFoundException(String message) {
     super(message);
   }
 
-  /** The same, with the failure that revealed it. */
+  /**
+   * The same, with the failure that revealed it.
+   *
+   * @param message the one-line message, naming the blob's digest and the store or layout
+   * @param cause the failure that revealed it, kept as the exception's cause
+   */
   public BlobNotFoundException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -35,7 +35,11 @@ import java.util.Optional;
  */
 public interface ContentStore extends Closeable {
 
-  /** How messages name this store: "image layout /tmp/app", "127.0.0.1:5000/app". */
+  /**
+   * How messages name this store: "image layout /tmp/app", "127.0.0.1:5000/app".
+   *
+   * @return the store's name for messages; never null
+   */
   String name();
 
   /**
@@ -43,41 +47,76 @@ public interface ContentStore extends Closeable {
    * ({@code sha256:...}). A null reference means the store's one image (the single entry of
    * a layout's {@code index.json}, the tag a registry store was opened with).
    *
+   * @param reference a tag, a digest, or null for the store's one image
+   * @return the descriptor of the manifest or image index, with its media type, digest and size
    * @throws ImageNotFoundException when the store has no such image
+   * @throws IOException when the store cannot be read (file system or network), or its
+   *     record of the image is malformed
    */
   Descriptor resolve(String reference) throws IOException;
 
-  /** Whether the blob (or manifest) {@code blob} describes is present; content not checked. */
+  /**
+   * Whether the blob (or manifest) {@code blob} describes is present; content not checked.
+   *
+   * @param blob the descriptor of the blob; its digest (and media type) are what count
+   * @return true when the store holds it
+   * @throws IOException when the store cannot be read (file system or network)
+   */
   boolean exists(Descriptor blob) throws IOException;
 
   /**
    * Opens the blob {@code blob} describes, verified while read.
    *
+   * @param blob the descriptor of the blob, whose size and digest the stream is checked against
+   * @return a stream of the blob's bytes from its start, to close after use; it fails with
+   *     {@link BlobMismatchException} when the bytes do not match {@code blob}
    * @throws dev.soci.oci.store.BlobNotFoundException when it is absent
+   * @throws IOException when the store cannot be read (file system or network)
    */
   InputStream openBlob(Descriptor blob) throws IOException;
 
   /**
    * Random access to a blob (a layer, for reading spans lazily). The bytes are not verified
    * here; the size is the descriptor's.
+   *
+   * @param blob the descriptor of the blob
+   * @return a source of byte ranges of the blob, {@code blob.size()} bytes long, to close after use
+   * @throws IOException when the blob is absent or the store cannot be read
    */
   RangeSource openRanges(Descriptor blob) throws IOException;
 
   /**
    * Stores a blob, streamed and verified against {@code expected}; nothing is stored when it
    * does not match. A blob already present is not stored again.
+   *
+   * @param expected the blob's descriptor: the size and digest {@code content} must have
+   * @param content the blob's bytes from the start, read to the end; the caller closes it
+   * @throws BlobMismatchException when {@code content} does not match {@code expected}
+   * @throws IOException when the store cannot take new content or the write fails (file
+   *     system or network)
    */
   void putBlob(Descriptor expected, InputStream content) throws IOException;
 
   /**
    * Stores a manifest or image index by digest and, when {@code tag} is not null, points the
    * tag at it. Everything it references must already be stored.
+   *
+   * @param descriptor the document's descriptor (media type, digest and size of {@code bytes})
+   * @param bytes the manifest or image index, exactly as its digest was computed
+   * @param tag the tag to point at it, or null for none
+   * @throws IOException when the document is refused (not a manifest or image index, or not
+   *     matching {@code descriptor}), the store cannot take new content, or the write fails
    */
   void putManifest(Descriptor descriptor, byte[] bytes, String tag) throws IOException;
 
   /**
    * The manifests whose {@code subject} is {@code subject}, as descriptors with their {@code
    * artifactType} and annotations; only those of {@code artifactType} when it is not null.
+   *
+   * @param subject the digest of the manifest the referrers point at
+   * @param artifactType the artifact type to keep, or null for all
+   * @return the referrers' descriptors; empty when there are none
+   * @throws IOException when the store cannot be read (file system or network)
    */
   List<Descriptor> referrers(Digest subject, String artifactType) throws IOException;
 
@@ -85,7 +124,11 @@ public interface ContentStore extends Closeable {
    * Stores a manifest that has a {@code subject} and makes it discoverable through {@link
    * #referrers} of that subject. Everything it references must already be stored.
    *
+   * @param descriptor the manifest's descriptor (media type, digest and size of {@code bytes})
+   * @param bytes the manifest, exactly as its digest was computed; it must have a subject
    * @return its descriptor as listed among the referrers
+   * @throws IOException when the manifest has no subject or does not match {@code descriptor},
+   *     the store cannot take new content, or the write fails (file system or network)
    */
   Descriptor putReferrer(Descriptor descriptor, byte[] bytes) throws IOException;
 
@@ -93,7 +136,11 @@ public interface ContentStore extends Closeable {
    * Makes {@code blob}, held by {@code source}, present here without copying its bytes
    * through this process (a registry's cross-repository mount), when the two stores allow it.
    *
-   * @return false when they do not; the caller copies instead
+   * @param blob the descriptor of the blob to make present
+   * @param source the store holding it
+   * @return true when the blob is now present here; false when the stores do not allow a mount
+   *     (the default), and the caller copies instead
+   * @throws IOException when the mount request fails (network)
    */
   default boolean mountBlob(Descriptor blob, ContentStore source) throws IOException {
     return false;
@@ -104,6 +151,10 @@ public interface ContentStore extends Closeable {
    * a layout's {@code index.json}. Empty for a store that can only be asked image by image (a
    * registry repository, memory): then SOCI indexes are found through each image ({@code
    * FoundSociIndex.find}), not through a listing ({@code FoundSociIndex.findAll}).
+   *
+   * @return the listed descriptors, in the store's order; empty when the store cannot list
+   *     (the default)
+   * @throws IOException when the listing cannot be read or is malformed
    */
   default Optional<List<Descriptor>> listing() throws IOException {
     return Optional.empty();
@@ -111,6 +162,9 @@ public interface ContentStore extends Closeable {
 
   /**
    * Why the store cannot take new content (a layout archive), or empty when it can.
+   *
+   * @return a one-line reason for messages, or empty when the store can be written (the
+   *     default)
    */
   default Optional<String> readOnlyReason() {
     return Optional.empty();
@@ -120,6 +174,13 @@ public interface ContentStore extends Closeable {
    * Stores {@code blobs} (those absent), then makes each of {@code referrers} (manifests among
    * the blobs, each with a subject) discoverable. A layout does all of it under its lock, with
    * one rewrite of {@code index.json}, and removes what it stored when that fails.
+   *
+   * @param blobs the blobs to store, referrer manifests included; duplicates are stored once
+   * @param referrers the descriptors of the manifests among {@code blobs} to publish as
+   *     referrers, in order
+   * @throws IllegalArgumentException when a referrer is not among {@code blobs}
+   * @throws IOException when the store cannot take new content or a write fails (file system
+   *     or network)
    */
   default void publishReferrers(List<Content> blobs, List<Descriptor> referrers)
       throws IOException {
@@ -143,14 +204,29 @@ public interface ContentStore extends Closeable {
     }
   }
 
-  /** Stores {@code content} as a blob of {@code mediaType}; returns its descriptor. */
+  /**
+   * Stores {@code content} as a blob of {@code mediaType}; returns its descriptor.
+   *
+   * @param mediaType the media type for the blob's descriptor
+   * @param content the blob's bytes
+   * @return the blob's descriptor: {@code mediaType}, the sha256 digest and size of {@code
+   *     content}
+   * @throws IOException when the store cannot take new content or the write fails
+   */
   default Descriptor putBlob(String mediaType, byte[] content) throws IOException {
     Descriptor d = Descriptor.forContent(mediaType, content);
     putBlob(d, new ByteArrayInputStream(content));
     return d;
   }
 
-  /** Reads and verifies a whole blob (manifests, configs, zTOCs). */
+  /**
+   * Reads and verifies a whole blob (manifests, configs, zTOCs).
+   *
+   * @param blob the descriptor of the blob
+   * @return the blob's bytes, checked against {@code blob}'s size and digest
+   * @throws IOException when the blob is too large for an array, absent, does not match
+   *     {@code blob}, or the store cannot be read
+   */
   default byte[] readBlob(Descriptor blob) throws IOException {
     if (blob.size() > Integer.MAX_VALUE - 8) {
       throw new OciException("blob " + blob.digest() + " of " + name()
@@ -163,21 +239,44 @@ public interface ContentStore extends Closeable {
 
   /**
    * Reads an image manifest, refusing one above {@link DocumentTooLargeException#MAX_SIZE}.
+   *
+   * @param d the manifest's descriptor
+   * @return the parsed, digest-verified manifest
+   * @throws IOException when it is too large, absent, does not match {@code d}, is not a valid
+   *     manifest, or the store cannot be read
    */
   default ImageManifest readManifest(Descriptor d) throws IOException {
     DocumentTooLargeException.check("refusing " + d.mediaType() + " " + d.digest(), d.size());
     return ImageManifest.parse(readBlob(d));
   }
 
-  /** Reads an image index, refusing one above {@link DocumentTooLargeException#MAX_SIZE}. */
+  /**
+   * Reads an image index, refusing one above {@link DocumentTooLargeException#MAX_SIZE}.
+   *
+   * @param d the image index's descriptor
+   * @return the parsed, digest-verified image index
+   * @throws IOException when it is too large, absent, does not match {@code d}, is not a valid
+   *     image index, or the store cannot be read
+   */
   default ImageIndex readImageIndex(Descriptor d) throws IOException {
     DocumentTooLargeException.check("refusing " + d.mediaType() + " " + d.digest(), d.size());
     return ImageIndex.parse(readBlob(d));
   }
 
-  /** A blob's descriptor and its bytes, as published together. */
+  /**
+   * A blob's descriptor and its bytes, as published together.
+   *
+   * @param descriptor the blob's descriptor
+   * @param bytes the blob's bytes, matching {@code descriptor} (not copied)
+   */
   record Content(Descriptor descriptor, byte[] bytes) {
-    /** Content of {@code mediaType}, described by its own digest and size. */
+    /**
+     * Content of {@code mediaType}, described by its own digest and size.
+     *
+     * @param mediaType the media type for the descriptor
+     * @param bytes the blob's bytes (not copied)
+     * @return the content, its descriptor computed from {@code bytes}
+     */
     public static Content of(String mediaType, byte[] bytes) {
       return new Content(Descriptor.forContent(mediaType, bytes), bytes);
     }

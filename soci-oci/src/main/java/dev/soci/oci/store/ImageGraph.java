@@ -30,6 +30,12 @@ public record ImageGraph(List<ContentStore.Content> documents, List<Descriptor> 
   /** How many manifests and indexes one image may hold. */
   public static final int MAX_DOCUMENTS = 10_000;
 
+  /**
+   * Copies both lists.
+   *
+   * @param documents the manifests and image indexes, children before parents, the root last
+   * @param blobs the configs and layers, each once, in the order first referenced
+   */
   public ImageGraph {
     documents = List.copyOf(documents);
     blobs = List.copyOf(blobs);
@@ -39,8 +45,13 @@ public record ImageGraph(List<ContentStore.Content> documents, List<Descriptor> 
    * Walks the image whose root is {@code root} in {@code store}, reading (and verifying) every
    * manifest and index.
    *
+   * @param store the store holding the image
+   * @param root the descriptor of the image's manifest or image index
+   * @return the image's graph, its lists unmodifiable
    * @throws OciException when the graph nests deeper than {@link #MAX_DEPTH}, holds more than
    *     {@link #MAX_DOCUMENTS} documents, or contains a cycle
+   * @throws IOException when a document is missing, too large, corrupt or of another media
+   *     type, or the store cannot be read
    */
   public static ImageGraph walk(ContentStore store, Descriptor root) throws IOException {
     Walk w = new Walk(store);
@@ -114,14 +125,30 @@ public record ImageGraph(List<ContentStore.Content> documents, List<Descriptor> 
    * Copies the blob {@code blob} from {@code source} to {@code target} unless the target has
    * it: mounted where the stores allow it, else streamed (and verified by the target).
    *
+   * @param source the store holding the blob
+   * @param target the store to copy it to
+   * @param blob the blob's descriptor
    * @return whether bytes were transferred or mounted (false: the target had it)
+   * @throws IOException when the blob is absent from {@code source} or does not match
+   *     {@code blob}, or either store fails (file system or network)
    */
   public static boolean copyBlob(ContentStore source, ContentStore target, Descriptor blob)
       throws IOException {
     return copyBlob(source, target, blob, TransferProgress.NONE);
   }
 
-  /** {@link #copyBlob(ContentStore, ContentStore, Descriptor)}, reporting the bytes copied. */
+  /**
+   * {@link #copyBlob(ContentStore, ContentStore, Descriptor)}, reporting the bytes copied.
+   *
+   * @param source the store holding the blob
+   * @param target the store to copy it to
+   * @param blob the blob's descriptor
+   * @param progress told about the bytes streamed (as {@link TransferProgress.Activity#COPY});
+   *     not called when the blob is present or mounted
+   * @return whether bytes were transferred or mounted (false: the target had it)
+   * @throws IOException when the blob is absent from {@code source} or does not match
+   *     {@code blob}, or either store fails (file system or network)
+   */
   public static boolean copyBlob(ContentStore source, ContentStore target, Descriptor blob,
       TransferProgress progress) throws IOException {
     if (target.exists(blob)) {
@@ -143,7 +170,13 @@ public record ImageGraph(List<ContentStore.Content> documents, List<Descriptor> 
    * last, under {@code tag} when it is not null. A copy that fails part-way leaves the tag as
    * it was.
    *
+   * @param source the store holding the image
+   * @param root the descriptor of the image's manifest or image index
+   * @param target the store to copy it to
+   * @param tag the tag to point at the root in {@code target}, or null for none
    * @return the image's graph
+   * @throws IOException when the walk fails (see {@link #walk}), a blob is missing or does not
+   *     match, or either store fails (file system or network)
    */
   public static ImageGraph copy(ContentStore source, Descriptor root, ContentStore target,
       String tag) throws IOException {
@@ -160,6 +193,9 @@ public record ImageGraph(List<ContentStore.Content> documents, List<Descriptor> 
   /**
    * Copies this graph's documents to {@code target} as manifests, children first, each one
    * only when absent (its blobs must be there already). The root is not copied.
+   *
+   * @param target the store to copy them to
+   * @throws IOException when {@code target} refuses a document or cannot be read or written
    */
   public void copyDocumentsBelowRoot(ContentStore target) throws IOException {
     for (int i = 0; i < documents.size() - 1; i++) {

@@ -6,6 +6,11 @@ import dev.soci.oci.OciException;
 public final class ImageNotFoundException extends OciException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * With a one-line message.
+   *
+   * @param message the one-line message, quoting the reference and naming the store
+   */
   public ImageNotFoundException(String message) {
     super(message);
   }

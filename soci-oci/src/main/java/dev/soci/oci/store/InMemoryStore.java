@@ -32,7 +32,11 @@ public final class InMemoryStore implements ContentStore {
   private final Map<Digest, Descriptor> manifests = new ConcurrentHashMap<>();
   private volatile String defaultTag;
 
-  /** An empty store called {@code name} in messages. */
+  /**
+   * An empty store called {@code name} in messages.
+   *
+   * @param name the store's name, for {@link #name()} and error messages
+   */
   public InMemoryStore(String name) {
     this.name = name;
   }
@@ -42,18 +46,31 @@ public final class InMemoryStore implements ContentStore {
     return name;
   }
 
-  /** Which tag {@link #resolve resolve(null)} names (by default: the only tag, if one). */
+  /**
+   * Which tag {@link #resolve resolve(null)} names (by default: the only tag, if one).
+   *
+   * @param tag the default tag, or null for the only tag
+   * @return this store
+   */
   public InMemoryStore defaultTag(String tag) {
     this.defaultTag = tag;
     return this;
   }
 
-  /** The tags and what they point at. */
+  /**
+   * The tags and what they point at.
+   *
+   * @return a snapshot (unmodifiable copy) of each tag to its manifest or index descriptor
+   */
   public Map<String, Descriptor> tags() {
     return Map.copyOf(tags);
   }
 
-  /** How many blobs (manifests included) are stored. */
+  /**
+   * How many blobs (manifests included) are stored.
+   *
+   * @return the number of distinct digests stored
+   */
   public int blobCount() {
     return blobs.size();
   }
