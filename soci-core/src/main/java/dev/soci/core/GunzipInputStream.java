@@ -20,8 +20,9 @@ import java.util.Objects;
  *
  * <p>Errors are typed: {@link CorruptStreamException} (bad header, invalid deflate data, checksum
  * or length mismatch, trailing data) and {@link TruncatedStreamException} (input ends inside a
- * member), both carrying the compressed offset. An error is final: every later read throws it
- * again (decoding never resumes past damage). Memory use is fixed (about 400 KiB) whatever the
+ * member), both carrying the compressed offset. An error is final, a failed read of the
+ * underlying stream too: every later read throws it again (the decoder's state after a partial
+ * step is unknown, so decoding never resumes past it). Memory use is fixed (about 400 KiB) whatever the
  * input. Not thread-safe; reads the underlying stream in 64 KiB chunks, so it needs no
  * {@link java.io.BufferedInputStream} in front.
  */
@@ -33,7 +34,7 @@ public final class GunzipInputStream extends InputStream {
   private boolean memberDone;
   private boolean finished;
   private boolean closed;
-  /** The first decoding error, thrown again by every later read. */
+  /** The first error (the decoder's or the underlying stream's), thrown by every later read. */
   private IOException failure;
 
   /**

@@ -10,7 +10,7 @@ import java.util.List;
  * The numbers of the reference CLI's {@code ztoc info} view (rendered as JSON elsewhere).
  *
  * @param version the zTOC version
- * @param buildTool the build tool identifier
+ * @param buildToolIdentifier the build tool identifier
  * @param size the zTOC's size in bytes
  * @param spanSize the span size recorded in the zinfo
  * @param numSpans number of spans
@@ -20,7 +20,7 @@ import java.util.List;
  */
 public record ZtocInfo(
     String version,
-    String buildTool,
+    String buildToolIdentifier,
     long size,
     long spanSize,
     int numSpans,
@@ -32,7 +32,7 @@ public record ZtocInfo(
    * Copies {@code files} into an unmodifiable list.
    *
    * @param version the zTOC version
-   * @param buildTool the build tool identifier
+   * @param buildToolIdentifier the build tool identifier
    * @param size the zTOC's size in bytes
    * @param spanSize the span size recorded in the zinfo
    * @param numSpans number of spans

@@ -27,7 +27,7 @@ class ZtocInfoTest {
     ZtocInfo info = ZtocInfo.of(view);
     JsonNode json = new ObjectMapper().readTree(row.infoPath().toFile());
     assertThat(info.version()).isEqualTo(json.get("version").asText());
-    assertThat(info.buildTool()).isEqualTo(json.get("build_tool").asText());
+    assertThat(info.buildToolIdentifier()).isEqualTo(json.get("build_tool").asText());
     assertThat(info.size()).isEqualTo(json.get("size").asLong());
     assertThat(info.spanSize()).isEqualTo(json.get("span_size").asLong());
     assertThat(info.numSpans()).isEqualTo(json.get("num_spans").asInt());

@@ -54,7 +54,7 @@ class ImageFilesCommandsTest {
     Descriptor m = TestImages.image(mem, "t", List.of(l0, l1));
     layout = shared.resolve("layout");
     Files.createDirectories(layout);
-    Files.write(layout.resolve("oci-layout"), OciLayout.OCI_LAYOUT_FILE);
+    Files.write(layout.resolve("oci-layout"), OciLayout.ociLayoutFile());
     Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[]}");
     try (OciLayout l = OciLayout.open(layout)) {
       ImageGraph.copy(mem, m, l, "latest");

@@ -140,7 +140,7 @@ final class ManifestIndexer implements AutoCloseable {
     // Before anything of this index is stored: a reader would refuse it.
     DocumentTooLargeException.check("the SOCI index of a manifest with "
         + manifest.layers().size() + " layers (" + built + " zTOCs)", json.length);
-    sink.put(version.artifactType(), SociIndex.CONFIG_BYTES);
+    sink.put(version.artifactType(), SociIndex.configBytes());
     sink.put(MediaTypes.OCI_MANIFEST, json);
     return index;
   }

@@ -22,7 +22,7 @@ import java.util.OptionalInt;
  * ZtocView#lastDataSpan}, inclusive: the zTOC decides which spans hold a file; this class only
  * applies the prefetch artifact's rules (which paths, in which order, once each).
  */
-public final class PrefetchSpans {
+final class PrefetchSpans {
   private PrefetchSpans() {}
 
   /**
@@ -34,7 +34,7 @@ public final class PrefetchSpans {
    * @return each matching path (as given) to its inclusive span range, in {@code paths} order;
    *     paths that do not resolve, loop or hold no data are left out
    */
-  public static Map<String, SpanRange> find(ZtocView ztoc, List<String> paths) {
+  static Map<String, SpanRange> find(ZtocView ztoc, List<String> paths) {
     Map<String, SpanRange> out = new LinkedHashMap<>();
     for (String path : paths) {
       OptionalInt entry;
@@ -64,7 +64,7 @@ public final class PrefetchSpans {
    * @return an artifact listing the span ranges of {@link #find}, in its order, or empty when
    *     no path matches
    */
-  public static Optional<PrefetchArtifact> artifact(ZtocView ztoc, List<String> paths) {
+  static Optional<PrefetchArtifact> artifact(ZtocView ztoc, List<String> paths) {
     Map<String, SpanRange> spans = find(ztoc, paths);
     if (spans.isEmpty()) {
       return Optional.empty();

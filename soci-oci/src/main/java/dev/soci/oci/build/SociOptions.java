@@ -185,7 +185,8 @@ public record SociOptions(
     }
 
     /**
-     * Sets the paths to prefetch (see {@link PrefetchSpans}).
+     * Sets the paths to prefetch (the spans holding their data are listed in a prefetch
+     * artifact next to the index).
      *
      * @param v the paths in the image (default none); copied by {@link #build()}
      * @return this builder

@@ -20,7 +20,7 @@ import java.util.Objects;
  *
  * <p>Build one with {@link #builder(SociIndexVersion)}, serialise with {@link #toManifest()} /
  * {@link #toJson()}; the result is byte-identical to the reference's. The config blob
- * {@link #CONFIG_BYTES} must be stored next to the index.
+ * {@link #configBytes()} must be stored next to the index.
  *
  * @param version v1 (has a subject) or v2 (has none)
  * @param ztocs zTOC descriptors in image-layer order
@@ -43,8 +43,16 @@ public record SociIndex(
    */
   public static final String REFERENCE_BUILD_TOOL_IDENTIFIER = "AWS SOCI CLI v0.2";
 
-  /** The index config blob: the 2 bytes {@code {}}. */
-  public static final byte[] CONFIG_BYTES = "{}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONFIG_BYTES = "{}".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The index config blob, stored next to every SOCI index.
+   *
+   * @return a new copy of its bytes: the 2 bytes {@code {}}
+   */
+  public static byte[] configBytes() {
+    return CONFIG_BYTES.clone();
+  }
 
   /** Default minimum layer size below which layers get no zTOC, 10 MiB. */
   public static final long DEFAULT_MIN_LAYER_SIZE = 10L << 20;
@@ -84,7 +92,7 @@ public record SociIndex(
    * The config descriptor of a SOCI index of this version: the {@code {}} blob.
    *
    * @param version the index's version, whose artifact type is the config's media type
-   * @return the descriptor of {@link #CONFIG_BYTES} with that media type
+   * @return the descriptor of {@link #configBytes()} with that media type
    */
   public static Descriptor configDescriptor(SociIndexVersion version) {
     return Descriptor.forContent(version.artifactType(), CONFIG_BYTES);

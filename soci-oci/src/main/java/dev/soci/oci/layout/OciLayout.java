@@ -45,9 +45,17 @@ import java.util.Optional;
  * create} lists v1 SOCI indexes).
  */
 public final class OciLayout implements ContentStore {
-  /** The content of {@code oci-layout}. */
-  public static final byte[] OCI_LAYOUT_FILE =
+  private static final byte[] OCI_LAYOUT_FILE =
       "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The content of a layout's {@code oci-layout} file.
+   *
+   * @return a new copy of its bytes, {@code {"imageLayoutVersion":"1.0.0"}}
+   */
+  public static byte[] ociLayoutFile() {
+    return OCI_LAYOUT_FILE.clone();
+  }
 
   private final Path path;
   private final LayoutFiles files;

@@ -177,7 +177,7 @@ public final class OciLayoutWriter implements ContentStore {
             + ", which was not stored in the new layout");
       }
     }
-    Files.write(work.resolve("oci-layout"), OciLayout.OCI_LAYOUT_FILE);
+    Files.write(work.resolve("oci-layout"), OciLayout.ociLayoutFile());
     Files.write(work.resolve("index.json"), json);
     if (format == Format.DIRECTORY) {
       checkOutput(output, format);

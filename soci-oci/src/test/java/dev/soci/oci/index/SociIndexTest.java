@@ -62,7 +62,7 @@ class SociIndexTest {
     assertThat(dir.resolve("blobs/sha256/" + d.hex())).exists();
     assertThat(Vectors.read(dir.resolve("blobs/sha256/"
         + SociIndex.configDescriptor(SociIndexVersion.V1).digest().hex())))
-        .isEqualTo(SociIndex.CONFIG_BYTES);
+        .isEqualTo(SociIndex.configBytes());
     assertThat(SociIndex.fromManifest(ImageManifest.parse(expected)).subject().digest().hex())
         .startsWith("1412bd83");
   }

@@ -66,7 +66,7 @@ class ReferrersApiTest {
     Descriptor layer = ImageManifest.parse(c.getManifest(repo, image.digest().toString())
         .orElseThrow().bytes()).layers().get(0);
     byte[] ztoc = ("ztoc of " + layer.digest() + " by " + tool).getBytes(StandardCharsets.UTF_8);
-    push(c, repo, SociIndex.configDescriptor(SociIndexVersion.V1), SociIndex.CONFIG_BYTES);
+    push(c, repo, SociIndex.configDescriptor(SociIndexVersion.V1), SociIndex.configBytes());
     push(c, repo, Descriptor.forContent(MediaTypes.ZTOC, ztoc), ztoc);
     return SociIndex.builder(SociIndexVersion.V1).subject(image).buildToolIdentifier(tool)
         .addZtoc(SociIndex.ztocDescriptor(Digest.of(ztoc), ztoc.length, layer,
