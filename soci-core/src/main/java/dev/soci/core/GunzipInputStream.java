@@ -22,9 +22,9 @@ import java.util.Objects;
  * or length mismatch, trailing data) and {@link TruncatedStreamException} (input ends inside a
  * member), both carrying the compressed offset. An error is final, a failed read of the
  * underlying stream too: every later read throws it again (the decoder's state after a partial
- * step is unknown, so decoding never resumes past it). Memory use is fixed (about 400 KiB) whatever the
- * input. Not thread-safe; reads the underlying stream in 64 KiB chunks, so it needs no
- * {@link java.io.BufferedInputStream} in front.
+ * step is unknown, so decoding never resumes past it). Memory use is fixed (about 400 KiB)
+ * whatever the input. Not thread-safe; reads the underlying stream in 64 KiB chunks, so it needs
+ * no {@link java.io.BufferedInputStream} in front.
  */
 public final class GunzipInputStream extends InputStream {
   private final InputStream in;
