@@ -105,4 +105,31 @@ class ModulePathTest {
     assertThat(info.exit()).isZero();
     assertThat(info.out().getBytes(StandardCharsets.UTF_8)).isEqualTo(Files.readAllBytes(row.infoPath()));
   }
+
+  /**
+   * The OCI side as modules: convert (Jackson reading and Go-exact JSON writing, layouts, zTOCs
+   * and indexes) then the image read through its SOCI index as a file system ({@code ls -l -R})
+   * give what the class-path run gives.
+   */
+  @Test
+  void convertAndListRunAsModulesAsOnTheClassPath(@TempDir Path dir) throws Exception {
+    Path asModules = dir.resolve("modules");
+    Run convert = java(dir, "convert", "--min-layer-size", "0", CliTestSupport.sample().toString(),
+        asModules.toString());
+    assertThat(convert.err()).isEmpty();
+    assertThat(convert.exit()).isZero();
+    Path onClassPath = dir.resolve("classpath");
+    CliTestSupport.Result expected = CliTestSupport.run("convert", "--min-layer-size", "0",
+        CliTestSupport.sample().toString(), onClassPath.toString());
+    assertThat(expected.exit()).isZero();
+    assertThat(convert.out())
+        .isEqualTo(expected.out().replace(onClassPath.toString(), asModules.toString()));
+    assertThat(Files.readAllBytes(asModules.resolve("index.json")))
+        .isEqualTo(Files.readAllBytes(onClassPath.resolve("index.json")));
+
+    Run ls = java(dir, "ls", "-l", "-R", asModules.toString(), "/");
+    assertThat(ls.exit()).as(ls.err()).isZero();
+    assertThat(ls.out()).isNotEmpty()
+        .isEqualTo(CliTestSupport.run("ls", "-l", "-R", onClassPath.toString(), "/").out());
+  }
 }
