@@ -51,12 +51,9 @@ public final class RealLayers {
    * @throws IllegalStateException when {@code pigz} is asked for but not installed
    */
   public static Path named(String name) {
-    int dash = name.lastIndexOf('-');
-    if (dash < 0) {
-      throw new IllegalArgumentException("not a real layer name (<source>-<compressor>): " + name);
-    }
-    String source = name.substring(0, dash);
-    String compressor = name.substring(dash + 1);
+    Name n = Name.parse(name);
+    String source = n.source();
+    String compressor = n.compressor();
     String tar = switch (source) {
       case "jdk-lib" -> "tar -C '" + Path.of(System.getProperty("java.home")) + "' -cf - lib";
       // Regular files only, one name per inode (tar stores symlinks and further hard links as
@@ -69,7 +66,7 @@ public final class RealLayers {
           + " 2>/dev/null)";
       default -> throw new IllegalArgumentException("unknown real layer source '" + source + "' in " + name);
     };
-    String file = fileName(name);
+    String file = n.fileName();
     switch (compressor) {
       case "gzip6":
         if (onPath("gzip")) {
@@ -94,7 +91,7 @@ public final class RealLayers {
   static double cachedUncompressedMiB(String name) {
     try {
       Path file = name.equals("synthetic") ? LayerCache.dir().resolve("layer-100MiB-seed7-v1.tar.gz")
-          : LayerCache.dir().resolve(fileName(name));
+          : LayerCache.dir().resolve(Name.parse(name).fileName());
       if (!Files.isRegularFile(file)) {
         return 0;
       }
@@ -108,17 +105,22 @@ public final class RealLayers {
     }
   }
 
-  /** The cache file name of a {@link #named} layer. */
-  private static String fileName(String name) {
-    int dash = name.lastIndexOf('-');
-    if (dash < 0) {
-      throw new IllegalArgumentException("not a real layer name (<source>-<compressor>): " + name);
+  /** A {@link #named} layer's name, {@code <source>-<compressor>}, split at its last dash. */
+  private record Name(String source, String compressor) {
+    static Name parse(String name) {
+      int dash = name.lastIndexOf('-');
+      if (dash < 0) {
+        throw new IllegalArgumentException("not a real layer name (<source>-<compressor>): " + name);
+      }
+      return new Name(name.substring(0, dash), name.substring(dash + 1));
     }
-    String source = name.substring(0, dash);
-    String compressor = name.substring(dash + 1);
-    // jdk-lib-gzip6 keeps the name jdkLib() has always cached it under.
-    return source.equals("jdk-lib") ? "jdk-lib-" + Runtime.version().feature() + "-" + compressor + ".tar.gz"
-        : "real-" + source + "-" + compressor + "-v2.tar.gz";
+
+    /** The layer's cache file name. */
+    String fileName() {
+      // jdk-lib-gzip6 keeps the name jdkLib() has always cached it under.
+      return source.equals("jdk-lib") ? "jdk-lib-" + Runtime.version().feature() + "-" + compressor + ".tar.gz"
+          : "real-" + source + "-" + compressor + "-v2.tar.gz";
+    }
   }
 
   private static boolean onPath(String tool) {
