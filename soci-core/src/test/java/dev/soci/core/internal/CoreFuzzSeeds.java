@@ -65,13 +65,8 @@ final class CoreFuzzSeeds {
     for (int i = 0; i < n; i++) {
       o.writeBytes(new byte[] {0, 0, 0, (byte) 0xff, (byte) 0xff});
     }
-    o.write(1);
-    o.write(data.length);
-    o.write(data.length >>> 8);
-    o.write(~data.length);
-    o.write(~data.length >>> 8);
-    o.writeBytes(data);
-    return o.toByteArray();
+    o.write(1); // BFINAL, BTYPE 00: the final stored block, byte-aligned
+    return storedPayload(o, data);
   }
 
   /** {@code n} empty non-final fixed-Huffman blocks (10 bits each), then a final stored block. */
@@ -96,6 +91,11 @@ final class CoreFuzzSeeds {
     if (bits > 0) {
       o.write((int) acc);
     }
+    return storedPayload(o, data);
+  }
+
+  /** Ends a stored block whose header is written: LEN, NLEN, then {@code data}; the bytes so far. */
+  private static byte[] storedPayload(ByteArrayOutputStream o, byte[] data) {
     o.write(data.length);
     o.write(data.length >>> 8);
     o.write(~data.length);
